@@ -1,0 +1,1 @@
+"""Académie IA Santé: the training platform (catalog, store, accounts, progress, exports, UI)."""
