@@ -1,0 +1,354 @@
+"""Lesson Markdown split into the blocks that pages render, and the content checks that go with it.
+
+Pages render a lesson as a sequence of blocks: runs of ordinary Markdown (kept as their source text),
+GitHub-style callouts (`> [!NOTE]` …), figures (a paragraph that is just an image) and tables. Images
+are files inside the module folder with alt text; raw HTML is never rendered, so it is reported.
+
+The Markdown is parsed with markdown-it-py (CommonMark + tables). HTML recognition is switched on in the
+parser only so that raw HTML can be found and reported: it is never rendered.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+CALLOUT_KINDS = ("note", "tip", "important", "warning", "caution")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
+
+
+def _inline_where_needed(state: StateCore) -> None:
+    """Core rule replacing markdown-it's `inline`: only texts that may hold an image or HTML (the only
+    inline tokens used here) are parsed into inline tokens, which halves the parsing time."""
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.children is None:
+                token.children = []
+            if "![" in token.content or "<" in token.content:
+                state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
+_MD = MarkdownIt("commonmark", {"html": True}).enable("table")
+_MD.core.ruler.at("inline", _inline_where_needed)
+_ALERT = re.compile(r"\[!([A-Za-z]+)\](.*)")
+_QUOTE_MARKER = re.compile(r"^ {0,3}> ?")
+_URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A content error: where it is (file, 1-based line) and how to fix it."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One renderable piece of a lesson.
+
+    - `markdown`: `text` is a run of ordinary Markdown source.
+    - `callout`: `callout` is one of CALLOUT_KINDS, `text` the callout body (Markdown, no `>` markers).
+    - `image`: `src` is the absolute path of the image file, `alt` its alt text, `text` its caption
+      (the Markdown image title, often empty).
+    - `table`: `header` and `rows` hold the cells as inline Markdown; `text` is the table's source.
+    """
+
+    kind: str
+    text: str = ""
+    callout: str = ""
+    src: Path | None = None
+    alt: str = ""
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+
+
+def display_path(path: Path | str) -> str:
+    """`path` relative to the current working directory when it is inside it, else as given."""
+    try:
+        return str(Path(path).absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def markdown_blocks(text: str, base_dir: Path) -> list[Block]:
+    """The blocks of `text` (images resolved against `base_dir`), without the problems."""
+    return parse_markdown(text, base_dir)[0]
+
+
+def parse_markdown(
+    text: str, base_dir: Path, *, source: Path | str = "<markdown>", first_line: int = 1
+) -> tuple[list[Block], list[Problem]]:
+    """Split lesson Markdown into blocks and check it.
+
+    `base_dir` is the module folder: images must be files inside it. `source` names the file in
+    problems, and `first_line` is the file line of the first line of `text` (after a front matter).
+    Problems: missing or misplaced images, images without alt text, images that would not be displayed
+    (not alone in their paragraph), unknown or empty callouts, raw HTML.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    tokens = _MD.parse(text)
+    lines = [line + "\n" for line in text.split("\n")]  # as markdown-it counts lines (not splitlines)
+    checker = _Checker(base_dir, display_path(source), first_line)
+    standalone = _standalone_images(tokens)
+    checker.check_tokens(tokens, figures=standalone)
+
+    specials: list[tuple[int, int, Block]] = []  # (first line, end line, block), 0-based, end excluded
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        close = _closing_index(tokens, i)
+        if token.level == 0 and token.map is not None:
+            start, end = token.map
+            block: Block | None = None
+            if token.type == "table_open":
+                block = _table_block(tokens[i : close + 1], "".join(lines[start:end]))
+            elif token.type == "blockquote_open":
+                block = _callout_block(tokens[i : close + 1], lines[start:end], checker)
+            elif token.type == "paragraph_open":
+                block = _image_block(tokens[i + 1], checker)
+            if block is not None:
+                specials.append((start, end, block))
+        i = close + 1
+
+    blocks: list[Block] = []
+    previous_end = 0
+    for start, end, block in specials:
+        _append_markdown(blocks, lines[previous_end:start])
+        blocks.append(block)
+        previous_end = end
+    _append_markdown(blocks, lines[previous_end:])
+    return blocks, sorted(checker.problems, key=lambda problem: problem.line)
+
+
+def check_markdown(
+    text: str, base_dir: Path, *, source: Path | str = "<markdown>", first_line: int = 1
+) -> list[Problem]:
+    """Check images and raw HTML anywhere in `text` (used for quiz files, whose images may sit in
+    stems, options and explanations)."""
+    checker = _Checker(base_dir, display_path(source), first_line)
+    if "![" not in text and "<" not in text:
+        return []  # neither an image nor HTML: no need to parse
+    checker.check_tokens(_MD.parse(text.replace("\r\n", "\n").replace("\r", "\n")), figures=None)
+    return checker.problems
+
+
+class _Checker:
+    """Collects the problems of one Markdown text and remembers the resolved images."""
+
+    def __init__(self, base_dir: Path, path: str, first_line: int) -> None:
+        self.base_dir = base_dir
+        self.path = path
+        self.first_line = first_line
+        self.problems: list[Problem] = []
+        self.images: dict[int, Path] = {}  # id(image token) -> resolved file, for valid paths only
+
+    def add(self, line: int, message: str) -> None:
+        """Record a problem at `line` (0-based line of the text)."""
+        self.problems.append(Problem(self.path, self.first_line + line, message))
+
+    def check_tokens(self, tokens: list[Token], figures: set[int] | None) -> None:
+        """Check every image and raw HTML. `figures` holds the ids of images alone in a top-level
+        paragraph; when given, any other image is reported as not displayed."""
+        line = 0
+        for token in tokens:
+            if token.map is not None:
+                line = token.map[0]
+            if token.type == "html_block":
+                self.add(line, _html_message(token.content))
+            elif token.type == "inline":
+                self._check_inline(token.children or [], line, figures)
+
+    def _check_inline(self, children: list[Token], line: int, figures: set[int] | None) -> None:
+        for child in children:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "html_inline" and not child.content.startswith("</"):
+                self.add(line, _html_message(child.content))  # a closing tag repeats its opening one
+            elif child.type == "image":
+                self._check_image(child, line, figures)
+
+    def _check_image(self, token: Token, line: int, figures: set[int] | None) -> None:
+        src = str(token.attrs.get("src", ""))
+        resolved, error = resolve_image(src, self.base_dir)
+        if error is not None:
+            self.add(line, error)
+            return
+        assert resolved is not None
+        self.images[id(token)] = resolved
+        if not _plain_text(token.children or []).strip():
+            self.add(
+                line,
+                f"image '{src}' has no alt text: describe it between the brackets, ![description]({src})",
+            )
+        if figures is not None and id(token) not in figures:
+            self.add(
+                line,
+                f"image '{src}' would not be displayed here (inside a sentence, list, table or callout): "
+                "put it in a paragraph of its own, with a blank line before and after",
+            )
+
+
+def resolve_image(src: str, base_dir: Path) -> tuple[Path | None, str | None]:
+    """The absolute path of image `src` (as written in Markdown) inside `base_dir`, or an error message."""
+    if not src.strip():
+        return None, "image without a path: write ![description](images/file.png)"
+    if _URL.match(src):
+        return None, (
+            f"image '{src}' is a URL: save the file in the module folder and use a relative path "
+            "such as images/figure.png"
+        )
+    relative = unquote(src)
+    if relative.startswith(("/", "\\")) or Path(relative).is_absolute():
+        return None, f"image '{src}' has an absolute path: use a path relative to the module folder"
+    folder = base_dir.resolve()
+    resolved = (folder / relative).resolve()
+    if not resolved.is_relative_to(folder):
+        return (
+            None,
+            f"image '{src}' is outside the module folder: move it into the module folder (e.g. images/)",
+        )
+    if not resolved.is_file():
+        return None, (
+            f"image '{src}' not found in the module folder: check the file name and its case, or add the file"
+        )
+    if resolved.suffix.lower() not in IMAGE_SUFFIXES:
+        return None, f"image '{src}' is not a supported image: use PNG, JPEG, GIF, WebP or SVG"
+    return resolved, None
+
+
+def _html_message(html: str) -> str:
+    snippet = html.strip().split("\n", 1)[0].strip()
+    if len(snippet) > 40:
+        snippet = snippet[:37] + "..."
+    if snippet.startswith("<!--"):
+        return f"raw HTML is not rendered: remove the HTML comment `{snippet}`"
+    return f"raw HTML is not rendered; use Markdown instead of `{snippet}`"
+
+
+def _closing_index(tokens: list[Token], index: int) -> int:
+    """Index of the token closing `tokens[index]` (itself when it opens nothing)."""
+    token = tokens[index]
+    if token.nesting != 1:
+        return index
+    for j in range(index + 1, len(tokens)):
+        if tokens[j].level == token.level and tokens[j].nesting == -1:
+            return j
+    return len(tokens) - 1
+
+
+def _standalone_images(tokens: list[Token]) -> set[int]:
+    """Ids of the image tokens that are alone in a top-level paragraph."""
+    found: set[int] = set()
+    for i, token in enumerate(tokens[:-1]):
+        if token.type == "paragraph_open" and token.level == 0:
+            image = _only_image(tokens[i + 1])
+            if image is not None:
+                found.add(id(image))
+    return found
+
+
+def _only_image(inline: Token) -> Token | None:
+    """The image token when `inline` holds an image and nothing else but spaces."""
+    meaningful = [
+        child
+        for child in inline.children or []
+        if child.type != "softbreak" and not (child.type == "text" and not child.content.strip())
+    ]
+    if len(meaningful) == 1 and meaningful[0].type == "image":
+        return meaningful[0]
+    return None
+
+
+def _image_block(inline: Token, checker: _Checker) -> Block | None:
+    image = _only_image(inline)
+    if image is None or id(image) not in checker.images:
+        return None
+    return Block(
+        kind="image",
+        text=str(image.attrs.get("title") or ""),
+        src=checker.images[id(image)],
+        alt=_plain_text(image.children or []).strip(),
+    )
+
+
+def _table_block(tokens: list[Token], source: str) -> Block:
+    header: list[str] = []
+    rows: list[list[str]] = []
+    in_head = False
+    for token in tokens:
+        if token.type == "thead_open":
+            in_head = True
+        elif token.type == "thead_close":
+            in_head = False
+        elif token.type == "tr_open" and not in_head:
+            rows.append([])
+        elif token.type == "inline":
+            (header if in_head else rows[-1]).append(token.content.strip())
+    return Block(
+        kind="table",
+        text=source.strip("\n"),
+        header=tuple(header),
+        rows=tuple(tuple(row) for row in rows),
+    )
+
+
+def _callout_block(tokens: list[Token], source_lines: list[str], checker: _Checker) -> Block | None:
+    """A callout when the blockquote starts with `[!KIND]`; None for an ordinary blockquote."""
+    if len(tokens) < 3 or tokens[1].type != "paragraph_open" or tokens[2].type != "inline":
+        return None
+    match = _ALERT.match(tokens[2].content.split("\n", 1)[0].strip())
+    if match is None:
+        return None
+    line = tokens[0].map[0] if tokens[0].map else 0
+    kind = match.group(1).lower()
+    if kind not in CALLOUT_KINDS:
+        allowed = ", ".join(f"[!{name.upper()}]" for name in CALLOUT_KINDS)
+        checker.add(line, f"unknown callout type [!{match.group(1)}]: use one of {allowed}")
+        return None
+    stripped = [_QUOTE_MARKER.sub("", source_line, count=1) for source_line in source_lines]
+    first = _ALERT.match(stripped[0].strip()) if stripped else None
+    rest = first.group(2).strip() if first is not None else ""
+    body = _trim_blank_lines(([rest + "\n"] if rest else []) + stripped[1:])
+    if not body:
+        checker.add(line, f"callout [!{match.group(1)}] is empty: write its text on the following `>` lines")
+    return Block(kind="callout", text=body, callout=kind)
+
+
+def _append_markdown(blocks: list[Block], source_lines: list[str]) -> None:
+    text = _trim_blank_lines(source_lines)
+    if text:
+        blocks.append(Block(kind="markdown", text=text))
+
+
+def _trim_blank_lines(source_lines: list[str]) -> str:
+    """The lines joined, without leading and trailing blank lines or trailing whitespace."""
+    start, end = 0, len(source_lines)
+    while start < end and not source_lines[start].strip():
+        start += 1
+    while end > start and not source_lines[end - 1].strip():
+        end -= 1
+    return "".join(source_lines[start:end]).rstrip()
+
+
+def _plain_text(children: list[Token]) -> str:
+    """The text of inline tokens, without Markdown markup (used for alt text)."""
+    parts: list[str] = []
+    for child in children:
+        if child.type in ("text", "text_special", "code_inline", "html_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.children:
+            parts.append(_plain_text(child.children))
+    return "".join(parts)
