@@ -1,0 +1,102 @@
+"""The shipped curriculum's contract: twelve valid modules, each meeting the counts the team agreed on."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from academy.catalog import Module, load_catalog
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOG = load_catalog(ROOT / "content")
+MODULE_IDS = [
+    "fondamentaux-ia-sante",
+    "ia-imagerie-medicale",
+    "prevention-depistage-predictif",
+    "aide-decision-clinique",
+    "pathologie-numerique",
+    "ia-recherche-clinique",
+    "ia-decouverte-medicament",
+    "efficience-systeme-sante",
+    "donnees-sante-interoperabilite",
+    "ethique-regulation",
+    "evaluer-ia-sante",
+    "ia-generative-pratique-clinique",
+]
+
+
+def module(module_id: str) -> Module:
+    found = CATALOG.module(module_id)
+    assert found is not None, f"{module_id} is missing or invalid: {[str(p) for p in CATALOG.problems]}"
+    return found
+
+
+def test_the_whole_curriculum_is_valid_and_in_order() -> None:
+    assert [str(problem) for problem in CATALOG.problems] == []
+    assert [m.id for m in CATALOG.modules] == MODULE_IDS
+
+
+@pytest.mark.parametrize("module_id", MODULE_IDS)
+def test_module_front_matter(module_id: str) -> None:
+    m = module(module_id)
+    assert 3 <= len(m.objectives) <= 5
+    assert m.level in {"initiation", "intermediaire", "avance"}
+    assert m.references, "every module cites its sources"
+    assert m.competencies
+    assert m.credits_hours > 0
+    assert m.language == "fr"
+    for prerequisite in m.prerequisites:
+        assert MODULE_IDS.index(prerequisite) < MODULE_IDS.index(module_id), "prerequisites come earlier"
+
+
+@pytest.mark.parametrize("module_id", MODULE_IDS)
+def test_lessons_and_reading_time(module_id: str) -> None:
+    m = module(module_id)
+    assert 3 <= len(m.lessons) <= 5
+    assert all(lesson.duration_minutes for lesson in m.lessons)
+    assert 20 <= m.reading_minutes <= 45
+    text = "\n".join(lesson.path.read_text(encoding="utf-8") for lesson in m.lessons)
+    assert "À retenir" in text
+    assert any(block.kind == "callout" for lesson in m.lessons for block in lesson.blocks)
+    # Reading time is honest: at most about 200 words a minute of stated reading.
+    assert len(text.split()) >= 120 * m.reading_minutes
+
+
+@pytest.mark.parametrize("module_id", MODULE_IDS)
+def test_quiz(module_id: str) -> None:
+    m = module(module_id)
+    qz = m.quiz
+    assert qz is not None
+    assert qz.settings.pretest is True
+    assert len(qz.questions) >= 10
+    assert len({q.type for q in qz.questions}) >= 4
+    for question in qz.questions:
+        assert question.explanation.strip(), f"{question.id} has no explanation"
+        assert question.objective is not None, f"{question.id} is tied to no objective"
+    covered = {q.objective for q in qz.questions}
+    assert covered == set(range(1, len(m.objectives) + 1)), "every objective is tested"
+
+
+def test_modules_one_and_two_exercise_the_format() -> None:
+    for module_id in MODULE_IDS[:2]:
+        qz = module(module_id).quiz
+        assert len({q.type for q in qz.questions}) >= 5
+        assert qz.cases, f"{module_id} has a progressive case"
+
+
+def test_cross_curriculum_counts() -> None:
+    with_case = [m.id for m in CATALOG.modules if m.quiz and m.quiz.cases]
+    with_tcs = [m.id for m in CATALOG.modules if m.quiz and any(q.type == "tcs" for q in m.quiz.questions)]
+    with_qrm = [m.id for m in CATALOG.modules if m.quiz and any(q.type == "qrm" for q in m.quiz.questions)]
+    assert len(with_case) >= 6
+    assert len(with_tcs) >= 3
+    assert len(with_qrm) == len(MODULE_IDS)
+    types = Counter(q.type for m in CATALOG.modules for q in m.quiz.questions)
+    assert set(types) == {"qru", "qrm", "qroc", "numerique", "ordre", "association", "tcs"}
+
+
+def test_question_ids_are_unique_across_the_curriculum() -> None:
+    ids = Counter(q.id for m in CATALOG.modules for q in m.quiz.questions)
+    assert [qid for qid, n in ids.items() if n > 1] == []
