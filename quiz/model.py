@@ -1,0 +1,150 @@
+"""The quiz data model: frozen dataclasses built by `quiz.parser` and read by everything else.
+
+Every collection is a tuple, so a parsed quiz can be cached and shared between threads safely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+QUESTION_TYPES: tuple[str, ...] = ("qru", "qrm", "qroc", "numerique", "ordre", "association", "tcs")
+"""The question types, in the order the format documentation presents them."""
+
+GRADING_POLICIES: tuple[str, ...] = ("highest", "last", "first", "average")
+"""Which attempt counts when a learner takes a quiz several times."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """One item of a question's answer list.
+
+    `id` is `a`, `b`, `c`… in written order. Per type:
+
+    - qru, qrm: `text` is the option, `correct` marks `- [x]`; `feedback` is the nested blockquote;
+      `indispensable` / `inacceptable` (qrm only) come from `{.indispensable}` / `{.inacceptable}`.
+    - qroc: `correct` options are accepted answers, the others known wrong answers; a `text` written
+      `/…/` is a regular expression.
+    - numerique: the single option; `text` is the value as written (`"42,5"`), `value` the number,
+      `tolerance` the allowed absolute error.
+    - ordre: the items in the correct order; `correct` is True for all.
+    - association: a pair has `text` (left side) and `match` (right side), `correct` True; a distractor
+      has `text == ""`, a `match`, and `correct` False.
+    - tcs: `value` is the int -2…2, `text` the optional label (often ""), `panel` the number of experts
+      who chose it; `correct` is True for the answers with the largest panel.
+    """
+
+    id: str
+    text: str
+    correct: bool = False
+    feedback: str = ""
+    indispensable: bool = False
+    inacceptable: bool = False
+    tolerance: float = 0.0
+    panel: int = 0
+    match: str = ""
+    line: int = 0
+    value: float | int | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question: a level-2 heading `## Title {#id .type …}` and what follows it up to the next heading.
+
+    `stem` and `explanation` are Markdown. `points` is a positive float (default 1.0), `objective` the
+    1-based index into the module's objectives or None. `case` is the id of the progressive case the
+    question belongs to, or None. `hash` is the SHA-256 of the question's own source lines (trailing
+    whitespace removed), stored with every response so that editing a quiz never corrupts history.
+    """
+
+    id: str
+    type: str
+    title: str
+    stem: str
+    points: float = 1.0
+    objective: int | None = None
+    tags: tuple[str, ...] = ()
+    options: tuple[Option, ...] = ()
+    explanation: str = ""
+    case: str | None = None
+    line: int = 0
+    unit: str = ""
+    partial: bool = False
+    hash: str = ""
+
+    def option(self, option_id: str) -> Option:
+        """The option with this id; KeyError if there is none."""
+        for option in self.options:
+            if option.id == option_id:
+                return option
+        raise KeyError(option_id)
+
+    @property
+    def match_choices(self) -> tuple[str, ...]:
+        """Association: the distinct right-hand texts (pairs and distractors), in written order."""
+        seen: dict[str, None] = {}
+        for option in self.options:
+            if option.match:
+                seen.setdefault(option.match, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A progressive clinical case: `# Title {#id .dp}`, its vignette (Markdown) and its questions."""
+
+    id: str
+    title: str
+    vignette: str
+    line: int
+    question_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuizSettings:
+    """The quiz front matter, typed. `pass_mark` None means "use the module's pass mark"."""
+
+    pass_mark: float | None = None
+    max_attempts: int = 0
+    grading: str = "highest"
+    shuffle: bool = False
+    draw: int = 0
+    time_limit_minutes: float = 0.0
+    certainty: bool = False
+    pretest: bool = False
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """A parsed quiz file. `hash` is the SHA-256 (hex) of the file text as given to the parser."""
+
+    settings: QuizSettings = field(default_factory=QuizSettings)
+    questions: tuple[Question, ...] = ()
+    cases: tuple[Case, ...] = ()
+    source: str = ""
+    hash: str = ""
+
+    def question(self, question_id: str) -> Question:
+        """The question with this id; KeyError if there is none."""
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)
+
+    def case(self, case_id: str) -> Case:
+        """The case with this id; KeyError if there is none."""
+        for case in self.cases:
+            if case.id == case_id:
+                return case
+        raise KeyError(case_id)
+
+    def draw_units(self) -> tuple[tuple[Question, ...], ...]:
+        """The units `draw` picks from, in file order: each question outside cases alone, each case whole."""
+        units: list[tuple[Question, ...]] = []
+        seen_cases: set[str] = set()
+        for question in self.questions:
+            if question.case is None:
+                units.append((question,))
+            elif question.case not in seen_cases:
+                seen_cases.add(question.case)
+                units.append(tuple(q for q in self.questions if q.case == question.case))
+        return tuple(units)
