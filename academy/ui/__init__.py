@@ -1,0 +1,1 @@
+"""The Streamlit layer: page guard, navigation, session cookie and renderers."""

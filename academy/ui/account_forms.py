@@ -1,0 +1,97 @@
+"""Sign-in and sign-up forms. Checks run in the submit callback; errors show under their field."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from academy import auth
+from academy.i18n import t
+
+from .resources import engine
+from .session import start_session
+
+PROFESSIONS = (
+    "medecin", "interne", "etudiant_medecine", "infirmier", "etudiant_soins_infirmiers",
+    "pharmacien", "etudiant_pharmacie", "sage_femme", "kinesitherapeute", "autre",
+)
+_SIGN_IN_ERROR = "sign_in_error"
+_SIGN_UP_ERRORS = "sign_up_errors"
+
+
+def _sign_in(locale: str) -> None:
+    state = st.session_state
+    try:
+        account = auth.authenticate(engine(), state["si_email"], state["si_password"])
+    except auth.ThrottledError as err:
+        state[_SIGN_IN_ERROR] = t("auth.throttled", locale, minutes=max(1, math.ceil(err.retry_after_seconds / 60)))
+        return
+    except auth.SignInError:
+        state[_SIGN_IN_ERROR] = t("auth.bad_credentials", locale)
+        return
+    state.pop(_SIGN_IN_ERROR, None)
+    state["si_password"] = ""
+    start_session(account)
+
+
+def sign_in_form(locale: str) -> None:
+    """Email and password; a generic message on failure (no account enumeration)."""
+    with st.form("sign_in"):
+        st.text_input(t("auth.email", locale), key="si_email", autocomplete="email")
+        st.text_input(t("auth.password", locale), key="si_password", type="password",
+                      autocomplete="current-password")
+        if error := st.session_state.get(_SIGN_IN_ERROR):
+            st.error(error, icon=":material/error:")
+        st.form_submit_button(t("auth.sign_in", locale), type="primary", on_click=_sign_in, args=(locale,))
+
+
+def _sign_up(locale: str) -> None:
+    state = st.session_state
+    errors: dict[str, str] = {}
+    if state["su_password"] != state["su_password2"]:
+        errors["password2"] = t("auth.passwords_differ", locale)
+    try:
+        if errors:
+            raise auth.SignUpError(errors)
+        account = auth.sign_up(
+            engine(), email=state["su_email"], name=state["su_name"], profession=state["su_profession"],
+            password=state["su_password"], rpps=state["su_rpps"].strip() or None, locale=locale,
+        )
+    except auth.SignUpError as err:
+        state[_SIGN_UP_ERRORS] = {**err.errors, **errors}
+        return
+    state.pop(_SIGN_UP_ERRORS, None)
+    state["su_password"] = state["su_password2"] = ""
+    start_session(account)
+
+
+def sign_up_form(locale: str) -> None:
+    """Account creation with every error shown under its own field."""
+    if not auth.get_setting(engine(), "self_signup"):
+        st.info(t("auth.sign_up_closed", locale), icon=":material/lock:")
+        return
+    errors: dict[str, str] = st.session_state.get(_SIGN_UP_ERRORS, {})
+
+    def field_error(name: str) -> None:
+        if name in errors:
+            st.error(errors[name], icon=":material/error:")
+
+    with st.form("sign_up"):
+        st.text_input(t("auth.email", locale), key="su_email", autocomplete="email")
+        field_error("email")
+        st.text_input(t("auth.name", locale), key="su_name", autocomplete="name")
+        field_error("name")
+        st.selectbox(t("auth.profession", locale), PROFESSIONS, key="su_profession",
+                     format_func=lambda code: t(f"profession.{code}", locale))
+        field_error("profession")
+        st.text_input(t("auth.rpps", locale), key="su_rpps", help=t("auth.rpps_help", locale), max_chars=11)
+        field_error("rpps")
+        st.text_input(t("auth.password", locale), key="su_password", type="password",
+                      help=t("auth.password_help", locale), autocomplete="new-password")
+        field_error("password")
+        st.text_input(t("auth.password_again", locale), key="su_password2", type="password",
+                      autocomplete="new-password")
+        field_error("password2")
+        field_error("form")
+        st.form_submit_button(t("auth.sign_up", locale), type="primary", on_click=_sign_up, args=(locale,))

@@ -1,0 +1,97 @@
+"""The page guard: every page of the app starts with one call to `page()`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from academy.auth import Account
+from academy.i18n import DEFAULT_LOCALE, LOCALES, t
+from academy.roles import ADMINS, SIGNED_IN, allowed
+
+from .session import current_account, end_session, write_pending_cookie
+
+HOME = "app.py"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    path: str
+    label_key: str
+    icon: str
+    roles: frozenset[str] | None  # None: shown to everyone, signed in or not
+
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem(HOME, "nav.home", ":material/home:", None),
+    NavItem("pages/1_catalogue.py", "nav.catalogue", ":material/menu_book:", SIGNED_IN),
+    NavItem("pages/4_progress.py", "nav.progress", ":material/insights:", SIGNED_IN),
+    NavItem("pages/9_admin.py", "nav.admin", ":material/admin_panel_settings:", ADMINS),
+)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking at the page, in which locale."""
+
+    account: Account | None
+    locale: str
+
+    def t(self, key: str, **values: object) -> str:
+        """The interface string `key` in the viewer's locale."""
+        return t(key, self.locale, **values)
+
+
+def page(title_key: str, *, roles: frozenset[str] | None, layout: str = "wide") -> Viewer:
+    """Set up a page: config, signed-in account, navigation; stop with a message if `roles` refuse it.
+
+    `roles=None` makes the page public. Returns the viewer (its account is set when `roles` is not None).
+    """
+    locale = st.session_state.get("locale", DEFAULT_LOCALE)
+    st.set_page_config(page_title=f"{t(title_key, locale)} · {t('app.name', locale)}", layout=layout,
+                       page_icon=":material/school:")
+    write_pending_cookie()
+    account = current_account()
+    locale = st.session_state.get("locale", locale)
+    viewer = Viewer(account, locale if locale in LOCALES else DEFAULT_LOCALE)
+    _sidebar(viewer)
+    if roles is not None:
+        if account is None:
+            st.info(viewer.t("guard.sign_in_required"), icon=":material/lock:")
+            st.page_link(HOME, label=viewer.t("guard.go_home"), icon=":material/login:")
+            st.stop()
+        if not allowed(account.roles, roles):
+            st.error(viewer.t("guard.forbidden"), icon=":material/block:")
+            st.page_link(HOME, label=viewer.t("guard.go_home"), icon=":material/home:")
+            st.stop()
+    return viewer
+
+
+def _set_locale() -> None:
+    st.session_state["locale"] = st.session_state["locale_switch"]
+
+
+def _sign_out() -> None:
+    end_session()
+    st.session_state["flash"] = "auth.signed_out"
+
+
+def _sidebar(viewer: Viewer) -> None:
+    roles = viewer.account.roles if viewer.account else frozenset()
+    with st.sidebar:
+        st.markdown(f"### {viewer.t('app.name')}")
+        for item in NAVIGATION:
+            visible = item.roles is None or (viewer.account is not None and allowed(roles, item.roles))
+            if visible:
+                st.page_link(item.path, label=viewer.t(item.label_key), icon=item.icon)
+        st.divider()
+        st.segmented_control(
+            viewer.t("nav.language"), LOCALES, default=viewer.locale, key="locale_switch",
+            format_func=lambda code: {"fr": "Français", "en": "English"}[code], on_change=_set_locale,
+            required=True,
+        )
+        if viewer.account is not None:
+            st.caption(viewer.t("nav.signed_in_as", name=viewer.account.name))
+            st.button(viewer.t("nav.sign_out"), icon=":material/logout:", on_click=_sign_out,
+                      key="sign_out")

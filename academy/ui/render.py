@@ -1,0 +1,40 @@
+"""Draw catalog blocks (lessons, overviews, quiz stems) with Streamlit elements; never raw HTML."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import streamlit as st
+
+from academy.catalog import Block, markdown_blocks
+
+_CALLOUTS = {
+    "note": (st.info, ":material/info:"),
+    "tip": (st.success, ":material/lightbulb:"),
+    "important": (st.info, ":material/star:"),
+    "warning": (st.warning, ":material/warning:"),
+    "caution": (st.error, ":material/report:"),
+}
+
+
+def render_blocks(blocks: Iterable[Block]) -> None:
+    """Draw each block: Markdown text, callouts as Streamlit alerts, images, tables."""
+    for block in blocks:
+        if block.kind == "callout":
+            draw, icon = _CALLOUTS.get(block.callout, _CALLOUTS["note"])
+            draw(block.text, icon=icon)
+        elif block.kind == "image":
+            if block.src and Path(block.src).is_file():
+                st.image(str(block.src), caption=block.text or block.alt)
+        elif block.kind == "table":
+            st.markdown(block.text)
+        else:
+            st.markdown(block.text)
+
+
+def render_markdown(text: str, base_dir: Path) -> None:
+    """Draw a Markdown fragment (a quiz stem or explanation) whose images live under `base_dir`."""
+    if text.strip():
+        render_blocks(markdown_blocks(text, base_dir))
+

@@ -1,0 +1,36 @@
+"""Process-wide resources shared by every session: the database engine and the catalog."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from academy import db
+from academy.catalog import Catalog, cached_catalog
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str) -> Engine:
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    return engine
+
+
+def engine() -> Engine:
+    """The engine for the configured database, migrated to the latest revision (once per process)."""
+    return _engine_for(db.database_url())
+
+
+def content_root() -> Path:
+    """The curriculum folder: `ACADEMY_CONTENT_DIR`, or `content/` beside app.py."""
+    return Path(os.environ.get("ACADEMY_CONTENT_DIR") or PROJECT_ROOT / "content")
+
+
+def catalog() -> Catalog:
+    """The parsed curriculum; re-read only when a file under the content folder changed."""
+    return cached_catalog(content_root())

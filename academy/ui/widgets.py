@@ -1,0 +1,40 @@
+"""Small shared widgets: links to modules, status badges."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from academy.catalog import Module
+from academy.i18n import t
+from academy.overview import IN_PROGRESS, PASSED
+
+MODULE_PAGE = "pages/2_module.py"
+QUIZ_PAGE = "pages/3_quiz.py"
+
+_STATUS_BADGES = {
+    PASSED: ("green", ":material/verified:"),
+    IN_PROGRESS: ("orange", ":material/pending:"),
+}
+
+
+def module_link(module: Module, label: str, *, lesson_id: str | None = None) -> None:
+    """A link to a module's page (at a given lesson when `lesson_id` is set)."""
+    params = {"module": module.id} | ({"lesson": lesson_id} if lesson_id else {})
+    st.page_link(MODULE_PAGE, label=label, icon=":material/arrow_forward:", query_params=params)
+
+
+def quiz_link(module: Module, label: str, *, kind: str = "post") -> None:
+    """A link to a module's quiz (`kind="pre"` for the pre-test)."""
+    params = {"module": module.id} | ({"kind": "pre"} if kind == "pre" else {})
+    st.page_link(QUIZ_PAGE, label=label, icon=":material/quiz:", query_params=params)
+
+
+def status_badge(status: str, locale: str) -> None:
+    """The learner's status in a module as a coloured badge."""
+    color, icon = _STATUS_BADGES.get(status, ("gray", ":material/radio_button_unchecked:"))
+    st.badge(t(f"status.{status}", locale), color=color, icon=icon)
+
+
+def hours(value: float) -> str:
+    """Hours with a French decimal comma, trimmed (0,75 ; 1 ; 1,5)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")

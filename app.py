@@ -1,0 +1,56 @@
+"""Home: sign-in and sign-up when signed out; the learner's dashboard when signed in."""
+
+import streamlit as st
+
+from academy import progress
+from academy.overview import IN_PROGRESS, PASSED, module_overviews
+from academy.ui.account_forms import sign_in_form, sign_up_form
+from academy.ui.guard import page
+from academy.ui.resources import catalog, engine
+from academy.ui.widgets import module_link
+
+viewer = page("nav.home", roles=None)
+if flash := st.session_state.pop("flash", None):
+    st.toast(viewer.t(flash), icon=":material/check:")
+
+if viewer.account is None:
+    st.title(viewer.t("home.welcome"))
+    st.markdown(viewer.t("home.pitch"))
+    sign_in_tab, sign_up_tab = st.tabs([viewer.t("home.tab_sign_in"), viewer.t("home.tab_sign_up")])
+    with sign_in_tab:
+        sign_in_form(viewer.locale)
+    with sign_up_tab:
+        sign_up_form(viewer.locale)
+    st.stop()
+
+account = viewer.account
+modules = catalog().modules
+overviews = module_overviews(modules, progress.module_progress(engine(), account.id))
+st.title(viewer.t("home.hello", name=account.name))
+
+passed = [o for o in overviews if o.status == PASSED]
+started = [o for o in overviews if o.status == IN_PROGRESS]
+col1, col2, col3 = st.columns(3)
+col1.metric(viewer.t("home.metric_completed"), len(passed))
+col2.metric(viewer.t("home.metric_started"), len(started))
+col3.metric(viewer.t("home.metric_hours"), f"{sum(o.credited_hours for o in overviews):.2f}".replace(".", ","))
+
+st.subheader(viewer.t("home.continue"))
+last = progress.last_activity(engine(), account.id)
+current = next((o for o in overviews if last and o.module.id == last.module_id), None)
+if current is not None:
+    module_link(current.module, viewer.t("home.continue_module", title=current.module.title),
+                lesson_id=last.lesson_id)
+    st.progress(current.completion)
+else:
+    st.markdown(viewer.t("home.start_first"))
+    st.page_link("pages/1_catalogue.py", label=viewer.t("nav.catalogue"), icon=":material/menu_book:")
+
+st.subheader(viewer.t("home.your_modules"))
+mine = [o for o in overviews if o.status != "not_started"]
+if not mine:
+    st.caption(viewer.t("home.no_modules"))
+for overview in mine:
+    with st.container(border=True):
+        module_link(overview.module, overview.module.title)
+        st.progress(overview.completion, text=viewer.t(f"status.{overview.status}"))

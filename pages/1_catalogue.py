@@ -1,0 +1,44 @@
+"""Catalogue: every available module as a card, with search, filters and the learner's progress."""
+
+import streamlit as st
+
+from academy import progress
+from academy.overview import IN_PROGRESS, NOT_STARTED, PASSED, matches, module_overviews
+from academy.roles import SIGNED_IN
+from academy.ui.guard import page
+from academy.ui.resources import catalog, engine
+from academy.ui.widgets import hours, module_link, status_badge
+
+viewer = page("nav.catalogue", roles=SIGNED_IN)
+st.title(viewer.t("catalogue.title"))
+
+cat = catalog()
+overviews = module_overviews(cat.modules, progress.module_progress(engine(), viewer.account.id))
+titles = {module.id: module.title for module in cat.modules}
+
+search_col, level_col, status_col = st.columns([2, 2, 2])
+search = search_col.text_input(viewer.t("catalogue.search"), placeholder=viewer.t("catalogue.search_placeholder"))
+levels = level_col.pills(viewer.t("catalogue.level"), ["initiation", "intermediaire", "avance"],
+                         selection_mode="multi", format_func=lambda code: viewer.t(f"level.{code}"))
+statuses = status_col.pills(viewer.t("catalogue.status"), [NOT_STARTED, IN_PROGRESS, PASSED],
+                            selection_mode="multi", format_func=lambda code: viewer.t(f"status.{code}"))
+
+shown = [o for o in overviews if matches(o, search=search, levels=levels, statuses=statuses)]
+st.caption(viewer.t("catalogue.count", n=len(shown)))
+if not shown:
+    st.info(viewer.t("catalogue.none"), icon=":material/search_off:")
+
+for row_start in range(0, len(shown), 2):
+    for column, overview in zip(st.columns(2), shown[row_start:row_start + 2], strict=False):
+        module = overview.module
+        with column.container(border=True):
+            st.markdown(f"#### {module.order:02d}. {module.title}")
+            status_badge(overview.status, viewer.locale)
+            st.caption(viewer.t("module.meta", level=viewer.t(f"level.{module.level}"),
+                                minutes=module.duration_minutes, hours=hours(module.credits_hours)))
+            st.markdown(module.summary)
+            if module.prerequisites:
+                names = ", ".join(f"« {titles.get(p, p)} »" for p in module.prerequisites)
+                st.caption(viewer.t("catalogue.prerequisites", names=names))
+            st.progress(overview.completion)
+            module_link(module, viewer.t("catalogue.open"))

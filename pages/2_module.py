@@ -1,0 +1,89 @@
+"""Module: overview, objectives and references, then each lesson with mark-as-read and previous/next."""
+
+import streamlit as st
+
+from academy import progress
+from academy.roles import SIGNED_IN
+from academy.ui.guard import page
+from academy.ui.render import render_blocks
+from academy.ui.resources import catalog, engine
+from academy.ui.timing import track_lesson_time
+from academy.ui.widgets import hours, module_link, quiz_link
+
+viewer = page("nav.catalogue", roles=SIGNED_IN)
+account = viewer.account
+cat = catalog()
+module = cat.module(st.query_params.get("module", ""))
+if module is None:
+    st.warning(viewer.t("module.unknown") if "module" in st.query_params else viewer.t("module.choose"),
+               icon=":material/help:")
+    st.page_link("pages/1_catalogue.py", label=viewer.t("nav.catalogue"), icon=":material/menu_book:")
+    st.stop()
+
+lessons = list(module.lessons)
+lesson_ids = [lesson.id for lesson in lessons]
+lesson_id = st.query_params.get("lesson")
+lesson = lessons[lesson_ids.index(lesson_id)] if lesson_id in lesson_ids else None
+track_lesson_time(account.id, module.id, lesson.id if lesson else None)
+states = progress.lesson_states(engine(), account.id, module.id)
+
+st.title(module.title)
+st.caption(viewer.t("module.meta", level=viewer.t(f"level.{module.level}"), minutes=module.duration_minutes,
+                    hours=hours(module.credits_hours)))
+
+nav_col, main_col = st.columns([1, 3], gap="large")
+with nav_col:
+    st.markdown(f"**{viewer.t('module.lessons')}**")
+    module_link(module, viewer.t("module.overview"))
+    for item in lessons:
+        done = states.get(item.id) is not None and states[item.id].completed_at is not None
+        mark = ":material/check_circle:" if done else ":material/radio_button_unchecked:"
+        st.page_link("pages/2_module.py", label=f"{item.order}. {item.title}", icon=mark,
+                     query_params={"module": module.id, "lesson": item.id})
+    read = sum(1 for s in states.values() if s.completed_at is not None)
+    st.progress(read / len(lessons) if lessons else 0.0,
+                text=viewer.t("module.progress", done=read, total=len(lessons)))
+    if module.quiz is not None:
+        quiz_link(module, viewer.t("module.take_quiz"))
+
+with main_col:
+    if lesson is None:
+        done = progress.module_progress(engine(), account.id)
+        missing = [p for p in module.prerequisites if not (p in done and done[p].passed)]
+        if missing:
+            names = ", ".join(f"« {cat.module(p).title} »" for p in missing if cat.module(p))
+            st.info(viewer.t("module.missing_prerequisites", names=names), icon=":material/route:")
+        st.markdown(module.summary)
+        st.subheader(viewer.t("module.objectives"))
+        st.markdown("\n".join(f"{i}. {objective}" for i, objective in enumerate(module.objectives, 1)))
+        render_blocks(module.overview)
+        if module.quiz is not None and module.quiz.settings.pretest:
+            quiz_link(module, viewer.t("module.take_pretest"), kind="pre")
+        if lessons:
+            module_link(module, f"{lessons[0].order}. {lessons[0].title}", lesson_id=lessons[0].id)
+        if module.references:
+            with st.expander(viewer.t("module.references")):
+                st.markdown("\n".join(f"- {reference}" for reference in module.references))
+    else:
+        index = lesson_ids.index(lesson.id)
+        st.caption(viewer.t("module.lesson_of", i=index + 1, n=len(lessons)))
+        st.header(lesson.title)
+        render_blocks(lesson.blocks)
+        st.divider()
+        state = states.get(lesson.id)
+        if state is not None and state.completed_at is not None:
+            st.success(viewer.t("module.read"), icon=":material/check_circle:")
+        elif st.button(viewer.t("module.mark_read"), type="primary", icon=":material/done:"):
+            progress.mark_lesson_complete(engine(), account.id, module.id, lesson.id)
+            st.rerun()
+        prev_col, next_col = st.columns(2)
+        if index > 0:
+            with prev_col:
+                module_link(module, f"{viewer.t('module.previous')} : {lessons[index - 1].title}",
+                            lesson_id=lessons[index - 1].id)
+        with next_col:
+            if index + 1 < len(lessons):
+                module_link(module, f"{viewer.t('module.next')} : {lessons[index + 1].title}",
+                            lesson_id=lessons[index + 1].id)
+            elif module.quiz is not None:
+                quiz_link(module, viewer.t("module.take_quiz"))

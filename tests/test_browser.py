@@ -1,0 +1,148 @@
+"""The learner's main journey in a real browser (system Chromium driven by Playwright).
+
+Starts the app for real on a free port with its own SQLite file, then: sign-up → lesson → mark as read →
+quiz → results → My progress → refresh (still signed in). Set ACADEMY_SCREENSHOTS=DIR to keep screenshots.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+MODULE = "ia-imagerie-medicale"
+
+pytestmark = pytest.mark.browser
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Python playwright is not installed")
+if not Path(CHROMIUM).exists():
+    pytest.skip("system Chromium is absent (apt-get install chromium)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    data = tmp_path_factory.mktemp("browser")
+    env = {**os.environ, "ACADEMY_DATABASE_URL": f"sqlite:///{data / 'academy.db'}"}
+    log = (data / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                pytest.fail(f"the app did not start: {(data / 'server.log').read_text()[-2000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture()
+def page(server: str) -> Iterator[object]:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+        context.set_default_timeout(30_000)
+        yield context.new_page()
+        browser.close()
+
+
+def wait_idle(page) -> None:
+    """Wait until Streamlit has finished running the script after the last interaction."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+
+
+def snap(page, name: str) -> None:
+    folder = os.environ.get("ACADEMY_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def test_sign_up_read_quiz_progress_and_refresh(server: str, page) -> None:
+    expect = sync_api.expect
+    page.goto(server)
+    wait_idle(page)
+    page.get_by_role("tab", name="Créer un compte").click()
+    form = page.get_by_test_id("stForm").filter(has_text="Créer mon compte")
+    form.get_by_label("Adresse électronique").fill("lea.martin@example.org")
+    form.get_by_label("Nom complet").fill("Léa Martin")
+    form.get_by_label("Mot de passe", exact=True).fill("imagerie-2026-sure")
+    form.get_by_label("Confirmer le mot de passe").fill("imagerie-2026-sure")
+    snap(page, "01-sign-up")
+    form.get_by_role("button", name="Créer mon compte").click()
+    wait_idle(page)
+    expect(page.get_by_text("Bonjour Léa Martin")).to_be_visible()
+    snap(page, "02-home")
+
+    page.get_by_role("link", name="Catalogue").first.click()
+    wait_idle(page)
+    card = page.get_by_test_id("stVerticalBlockBorderWrapper").filter(has_text="IA et imagerie médicale").last
+    card.get_by_role("link", name="Ouvrir le module").click()
+    wait_idle(page)
+    snap(page, "03-module")
+    page.get_by_role("link", name="1.").first.click()
+    wait_idle(page)
+    page.get_by_role("button", name="Marquer comme lu").click()
+    wait_idle(page)
+    expect(page.get_by_text("Leçon lue")).to_be_visible()
+    snap(page, "04-lesson")
+
+    page.get_by_role("link", name="Passer l'évaluation").first.click()
+    wait_idle(page)
+    page.get_by_role("button", name="Commencer").click()
+    wait_idle(page)
+    first_choice = page.get_by_test_id("stRadio").first.locator("label").first
+    first_choice.click()
+    wait_idle(page)
+    snap(page, "05-quiz")
+    page.get_by_role("button", name="Valider mes réponses").click()
+    wait_idle(page)
+    expect(page.get_by_text("Score")).to_be_visible()
+    snap(page, "06-results")
+
+    page.get_by_role("link", name="Mes progrès").first.click()
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Mes progrès")).to_be_visible()
+    expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
+    snap(page, "07-progress")
+
+    page.reload()
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Mes progrès")).to_be_visible()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    snap(page, "08-after-refresh")
