@@ -1,0 +1,329 @@
+"""The progress store's tables (SQLAlchemy 2 typed ORM).
+
+The schema is created and evolved by Alembic (``migrations/``), never by ``create_all``: a change here
+needs a new migration. Timestamps are timezone-aware UTC (:class:`UTCDateTime`); JSON columns are JSON
+on SQLite and JSONB on PostgreSQL. Modules, lessons and questions live in ``content/``, so they are
+referenced by their stable string ids, not by foreign keys.
+
+Per-user rows cascade when a user row is deleted; certificates and the audit log keep their rows
+(``SET NULL``) because they are records of what happened. Erasure normally anonymises the user row
+(``erased_at``) rather than deleting it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+EMAIL_LENGTH = 254
+ID_LENGTH = 100  # module, lesson and question ids
+HASH_LENGTH = 64  # hex SHA-256
+ATTEMPT_KINDS = ("pre", "post", "review")
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every backend.
+
+    Naive datetimes are refused. SQLite has no time zone type: values are stored as naive UTC (so
+    they still sort as text) and read back as aware UTC datetimes.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: use timezone-aware UTC datetimes")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def json_type() -> JSON:
+    """JSON on SQLite, JSONB on PostgreSQL; Python None is stored as SQL NULL."""
+    return JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")  # type: ignore[return-value]
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention (stable constraint names for migrations)."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), dict[str, Any]: json_type()}
+
+
+# --- accounts -------------------------------------------------------------------------------------
+
+
+class User(Base):
+    """An account. ``email`` is stored lowercased; ``erased_at`` marks an anonymised account."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_LENGTH), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    profession: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    rpps: Mapped[str | None] = mapped_column(String(11))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    locale: Mapped[str] = mapped_column(String(8), default="fr", server_default="fr")
+    created_at: Mapped[datetime]
+    erased_at: Mapped[datetime | None]
+
+    roles: Mapped[list[UserRole]] = relationship(back_populates="user", cascade="all, delete-orphan", lazy="selectin")
+
+
+class UserRole(Base):
+    """One role of a user (learner, trainer, coordinator, admin)."""
+
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
+
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+class AuthSession(Base):
+    """A sign-in session: only the SHA-256 of the browser's token is stored."""
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(HASH_LENGTH), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    last_seen_at: Mapped[datetime | None]
+
+
+class SignInFailure(Base):
+    """A failed sign-in, kept for throttling (pruned once older than the throttling window)."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_email_at", "email", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_LENGTH))
+    at: Mapped[datetime]
+
+
+class Setting(Base):
+    """A platform setting (e.g. ``self_signup``), value as JSON."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[Any] = mapped_column(json_type(), nullable=True)
+    updated_at: Mapped[datetime]
+
+
+# --- cohorts --------------------------------------------------------------------------------------
+
+
+class Cohort(Base):
+    """A group of learners followed by a coordinator."""
+
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_at: Mapped[datetime]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class CohortMember(Base):
+    """Membership of a user in a cohort (one row per pair)."""
+
+    __tablename__ = "cohort_members"
+
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    added_at: Mapped[datetime]
+
+
+class Assignment(Base):
+    """A module assigned to a cohort, with an optional due date."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("cohort_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+# --- learning -------------------------------------------------------------------------------------
+
+
+class LessonProgress(Base):
+    """A learner's progress on one lesson."""
+
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("user_id", "module_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    lesson_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    first_viewed_at: Mapped[datetime]
+    last_viewed_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+    seconds_spent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class Attempt(Base):
+    """A quiz attempt (pre-test, certifying quiz or review session).
+
+    ``layout`` fixes what the learner sees: ``{"questions": [ids], "options": {id: [option ids]}}``.
+    ``answers`` holds the autosaved answers ``{id: {"response": …, "saved_at": iso}}``,
+    ``certainties`` ``{id: 1|2|3}``, ``locked`` the ids of case questions the learner moved past.
+    ``score`` is a fraction 0..1 of ``max_points``.
+    """
+
+    __tablename__ = "attempts"
+    __table_args__ = (
+        CheckConstraint("kind IN ('pre', 'post', 'review')", name="kind"),
+        Index("ix_attempts_user_id_module_id_kind", "user_id", "module_id", "kind"),
+        Index("ix_attempts_module_id_submitted_at", "module_id", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    kind: Mapped[str] = mapped_column(String(10))
+    start_token: Mapped[str] = mapped_column(String(100), unique=True)
+    quiz_hash: Mapped[str] = mapped_column(String(HASH_LENGTH))
+    layout: Mapped[dict[str, Any]]
+    answers: Mapped[dict[str, Any]]
+    certainties: Mapped[dict[str, Any]]
+    locked: Mapped[list[str]] = mapped_column(json_type())
+    started_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    deadline: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    score: Mapped[float | None] = mapped_column(Float)
+    points: Mapped[float | None] = mapped_column(Float)
+    max_points: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool | None]
+    certainty_score: Mapped[float | None] = mapped_column(Float)
+
+
+class Response(Base):
+    """The graded answer to one question of a submitted attempt, with the question's content hash."""
+
+    __tablename__ = "responses"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    question_hash: Mapped[str] = mapped_column(String(HASH_LENGTH))
+    answer: Mapped[Any] = mapped_column(json_type(), nullable=True)
+    fraction: Mapped[float] = mapped_column(Float)
+    certainty: Mapped[int | None] = mapped_column(SmallInteger)
+    answered_at: Mapped[datetime | None]
+
+
+class ReviewCard(Base):
+    """Spaced-repetition state of one question for one learner (FSRS card as JSON)."""
+
+    __tablename__ = "review_cards"
+    __table_args__ = (
+        UniqueConstraint("user_id", "module_id", "question_id"),
+        Index("ix_review_cards_user_id_due_at", "user_id", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    question_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    question_hash: Mapped[str] = mapped_column(String(HASH_LENGTH))
+    state: Mapped[dict[str, Any]]
+    due_at: Mapped[datetime]
+    last_review_at: Mapped[datetime | None]
+
+
+class Evaluation(Base):
+    """A satisfaction survey filled in by a learner for a module."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (Index("ix_evaluations_user_id_module_id", "user_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    answers: Mapped[dict[str, Any]]
+    comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_at: Mapped[datetime]
+
+
+class Certificate(Base):
+    """An issued attestation, verifiable by its code; kept (without user) after erasure."""
+
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    module_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"))
+    holder_name: Mapped[str] = mapped_column(String(200))
+    score: Mapped[float] = mapped_column(Float)
+    hours: Mapped[float] = mapped_column(Float)
+    issued_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """One audited event: sign-ins, role changes, exports, erasures…"""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(50), index=True)
+    target: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    details: Mapped[dict[str, Any]]

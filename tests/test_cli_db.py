@@ -1,0 +1,121 @@
+"""`python -m academy db upgrade` and `python -m academy users add`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import Engine, func, inspect, select
+
+from academy import auth, db
+from academy.cli import cli
+from academy.models import User
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def url(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The CLI's database (ACADEMY_DATABASE_URL) for this test."""
+    monkeypatch.setenv(db.ENV_VAR, database_url)
+    return database_url
+
+
+@pytest.fixture
+def cli_engine(url: str) -> Iterator[Engine]:
+    engine = db.make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+def _users(engine: Engine) -> int:
+    if "users" not in inspect(engine).get_table_names():
+        return 0
+    with db.read(engine) as session:
+        return session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def test_db_upgrade(url: str, cli_engine: Engine) -> None:
+    runner = CliRunner()
+    for _ in range(2):  # idempotent
+        result = runner.invoke(cli, ["db", "upgrade"])
+        assert result.exit_code == 0, result.output
+        assert result.stdout == f"Database at revision {db.head_revision()} (head).\n"
+    assert db.current_revision(cli_engine) == db.head_revision()
+
+
+def test_db_upgrade_reports_an_unreachable_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(db.ENV_VAR, "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+    result = CliRunner().invoke(cli, ["db", "upgrade"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: cannot upgrade the database")
+
+
+def test_users_add_with_password_stdin(url: str, cli_engine: Engine) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["users", "add", "Admin@Example.org", "--role", "admin", "--role", "trainer", "--name", "Ada Lovelace",
+         "--profession", "médecin", "--password-stdin"],
+        input=PASSWORD + "\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "admin@example.org" in result.stdout
+    account = auth.authenticate(cli_engine, "admin@example.org", PASSWORD)
+    assert account.roles == frozenset({"admin", "trainer"})
+    assert (account.name, account.profession) == ("Ada Lovelace", "médecin")
+
+
+def test_users_add_asks_the_password_twice(url: str, cli_engine: Engine) -> None:
+    result = CliRunner().invoke(
+        cli, ["users", "add", "lea@example.org", "--role", "learner"], input=f"{PASSWORD}\n" * 2
+    )
+    assert result.exit_code == 0, result.output
+    assert "Password" in result.output
+    assert PASSWORD not in result.output  # hidden input
+    account = auth.authenticate(cli_engine, "lea@example.org", PASSWORD)
+    assert account.name == "lea"  # default: the email's local part
+
+
+@pytest.mark.parametrize(
+    ("args", "password", "message"),
+    [
+        (["x@example.org", "--role", "boss"], PASSWORD, "unknown role boss"),
+        (["x@example.org", "--role", "admin"], "short", "password"),
+        (["x@example.org", "--role", "admin"], "1234567890123", "password"),
+        (["not-an-email", "--role", "admin"], PASSWORD, "email"),
+    ],
+)
+def test_users_add_refuses_bad_input_and_writes_nothing(
+    url: str, cli_engine: Engine, args: list[str], password: str, message: str
+) -> None:
+    result = CliRunner().invoke(cli, ["users", "add", *args, "--password-stdin"], input=password + "\n")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error:") and message in result.stderr
+    assert _users(cli_engine) == 0
+
+
+def test_users_add_refuses_a_duplicate(url: str, cli_engine: Engine) -> None:
+    runner = CliRunner()
+    command = ["users", "add", "dup@example.org", "--role", "learner", "--password-stdin"]
+    assert runner.invoke(cli, command, input=PASSWORD + "\n").exit_code == 0
+    result = runner.invoke(cli, command, input=PASSWORD + "\n")
+    assert result.exit_code == 1
+    assert auth.MSG_EMAIL_TAKEN in result.stderr
+    assert _users(cli_engine) == 1
+
+
+def test_python_dash_m_academy_from_another_folder(tmp_path: Path) -> None:
+    """The real entry point, run from another working directory, uses the configured database."""
+    target = tmp_path / "elsewhere.db"
+    root = Path(__file__).resolve().parents[1]
+    env = {"ACADEMY_DATABASE_URL": f"sqlite:///{target}", "PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "academy", "db", "upgrade"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert target.is_file()
