@@ -337,6 +337,28 @@ def add_user(
     )
 
 
+def insert_account(
+    engine: Engine,
+    *,
+    email: str,
+    name: str,
+    password_hash: str,
+    roles: Iterable[str],
+    profession: str = "",
+    actor_id: int | None = None,
+) -> Account:
+    """Create an account whose password hash is already computed (simulated learners of the demo and the
+    benchmarks share one unusable hash instead of paying argon2 for each); raises :class:`AccountError`."""
+    wanted, errors = _check_roles(roles)
+    new = _NewAccount(normalize_email(email), " ".join(name.split()), profession, None, "fr")
+    if not _EMAIL_RE.match(new.email) or not new.name:
+        errors["email" if new.name else "name"] = MSG_EMAIL_INVALID if new.name else MSG_NAME_REQUIRED
+    if errors:
+        raise AccountError(errors)
+    return _insert_account(engine, new, password_hash, wanted, action="user_add", actor_id=actor_id,
+                           error=AccountError)
+
+
 def get_account(engine: Engine, account_id: int) -> Account | None:
     """The account with this id (None when unknown or erased)."""
     with db.read(engine) as session:
