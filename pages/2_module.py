@@ -7,8 +7,9 @@ from academy.roles import SIGNED_IN
 from academy.ui.guard import page
 from academy.ui.render import render_blocks
 from academy.ui.resources import catalog, engine
+from academy.ui.survey_form import module_survey
 from academy.ui.timing import track_lesson_time
-from academy.ui.widgets import hours, module_link, quiz_link
+from academy.ui.widgets import hours, lesson_button, quiz_link
 
 viewer = page("nav.catalogue", roles=SIGNED_IN)
 account = viewer.account
@@ -27,19 +28,23 @@ lesson = lessons[lesson_ids.index(lesson_id)] if lesson_id in lesson_ids else No
 track_lesson_time(account.id, module.id, lesson.id if lesson else None)
 states = progress.lesson_states(engine(), account.id, module.id)
 
-st.title(module.title)
-st.caption(viewer.t("module.meta", level=viewer.t(f"level.{module.level}"), minutes=module.duration_minutes,
-                    hours=hours(module.credits_hours)))
+meta = viewer.t("module.meta", level=viewer.t(f"level.{module.level}"), minutes=module.duration_minutes,
+                hours=hours(module.credits_hours))
+if lesson is None:
+    st.title(module.title)
+    st.caption(meta)
+else:
+    st.caption(f"{module.title} · {viewer.t('module.lesson_of', i=lesson_ids.index(lesson.id) + 1, n=len(lessons))}")
+    st.title(lesson.title)
 
-nav_col, main_col = st.columns([1, 3], gap="large")
+nav_col, main_col = st.columns([1.3, 3], gap="large")
 with nav_col:
     st.markdown(f"**{viewer.t('module.lessons')}**")
-    module_link(module, viewer.t("module.overview"))
+    lesson_button(viewer.t("module.overview"), None, icon=":material/home:", place="nav", current=lesson is None)
     for item in lessons:
         done = states.get(item.id) is not None and states[item.id].completed_at is not None
         mark = ":material/check_circle:" if done else ":material/radio_button_unchecked:"
-        st.page_link("pages/2_module.py", label=f"{item.order}. {item.title}", icon=mark,
-                     query_params={"module": module.id, "lesson": item.id})
+        lesson_button(f"{item.order}. {item.title}", item.id, icon=mark, place="nav", current=item is lesson)
     read = sum(1 for s in states.values() if s.completed_at is not None)
     st.progress(read / len(lessons) if lessons else 0.0,
                 text=viewer.t("module.progress", done=read, total=len(lessons)))
@@ -60,14 +65,15 @@ with main_col:
         if module.quiz is not None and module.quiz.settings.pretest:
             quiz_link(module, viewer.t("module.take_pretest"), kind="pre")
         if lessons:
-            module_link(module, f"{lessons[0].order}. {lessons[0].title}", lesson_id=lessons[0].id)
+            lesson_button(f"{lessons[0].order}. {lessons[0].title}", lessons[0].id, icon=":material/arrow_forward:",
+                          place="start")
         if module.references:
             with st.expander(viewer.t("module.references")):
                 st.markdown("\n".join(f"- {reference}" for reference in module.references))
+        if module.id in done and done[module.id].passed:
+            module_survey(account.id, module.id, viewer.locale)
     else:
         index = lesson_ids.index(lesson.id)
-        st.caption(viewer.t("module.lesson_of", i=index + 1, n=len(lessons)))
-        st.header(lesson.title)
         render_blocks(lesson.blocks)
         st.divider()
         state = states.get(lesson.id)
@@ -79,11 +85,11 @@ with main_col:
         prev_col, next_col = st.columns(2)
         if index > 0:
             with prev_col:
-                module_link(module, f"{viewer.t('module.previous')} : {lessons[index - 1].title}",
-                            lesson_id=lessons[index - 1].id)
+                lesson_button(f"{viewer.t('module.previous')} : {lessons[index - 1].title}", lessons[index - 1].id,
+                              icon=":material/arrow_back:", place="previous")
         with next_col:
             if index + 1 < len(lessons):
-                module_link(module, f"{viewer.t('module.next')} : {lessons[index + 1].title}",
-                            lesson_id=lessons[index + 1].id)
+                lesson_button(f"{viewer.t('module.next')} : {lessons[index + 1].title}", lessons[index + 1].id,
+                              icon=":material/arrow_forward:", place="next")
             elif module.quiz is not None:
                 quiz_link(module, viewer.t("module.take_quiz"))

@@ -23,6 +23,23 @@ def module_link(module: Module, label: str, *, lesson_id: str | None = None) -> 
     st.page_link(MODULE_PAGE, label=label, icon=":material/arrow_forward:", query_params=params)
 
 
+def _open_lesson(lesson_id: str | None) -> None:
+    if lesson_id is None:
+        st.query_params.pop("lesson", None)
+    else:
+        st.query_params["lesson"] = lesson_id
+
+
+def lesson_button(label: str, lesson_id: str | None, *, icon: str, place: str, current: bool = False) -> None:
+    """A link-like button that opens a lesson of the module shown (`None`: the overview).
+
+    Navigation inside the Module page sets the query parameter server-side: a `page_link` to the page
+    already shown does not keep its parameters on the following reruns in the browser.
+    """
+    st.button(label, key=f"open_lesson:{place}:{lesson_id}", icon=icon, type="secondary" if current else "tertiary",
+              on_click=_open_lesson, args=(lesson_id,), width="stretch")
+
+
 def quiz_link(module: Module, label: str, *, kind: str = "post") -> None:
     """A link to a module's quiz (`kind="pre"` for the pre-test)."""
     params = {"module": module.id} | ({"kind": "pre"} if kind == "pre" else {})
