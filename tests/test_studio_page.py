@@ -1,0 +1,161 @@
+"""Trainer studio page in AppTest, on a copy of the fixture curriculum (never the real content/)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from apptest_support import make_account, open_page, texts, token_for
+from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
+
+from academy import auth, studio
+from academy.audit import audit_entries
+from academy.catalog import cached_catalog, load_catalog
+from academy.i18n import t
+from academy.ui.quiz_view import widget_key
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "content" / "valid" / "01-bases-ia"
+PAGE = "pages/6_studio.py"
+FLAGGED = "02-a-corriger"
+
+
+@pytest.fixture
+def content(app_env: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A valid module (01-bases-ia) and a flagged one (02-a-corriger: a question names objective 9)."""
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE, root / "01-bases-ia")
+    shutil.copytree(FIXTURE, root / FLAGGED)
+    module_md = root / FLAGGED / "module.md"
+    module_md.write_text(module_md.read_text(encoding="utf-8").replace(
+        "title: Les bases de l'IA en santé", "title: Module à corriger"), encoding="utf-8")
+    quiz_md = root / FLAGGED / "quiz.md"
+    quiz_md.write_text(quiz_md.read_text(encoding="utf-8").replace(".qroc objective=2", ".qroc objective=9"),
+                       encoding="utf-8")
+    monkeypatch.setenv("ACADEMY_CONTENT_DIR", str(root))
+    monkeypatch.setenv(studio.VERSIONS_ENV, str(tmp_path / "versions"))
+    return root
+
+
+def trainer_page(engine: Engine) -> tuple[AppTest, int]:
+    account = make_account(engine, "trainer")
+    at = open_page(PAGE, auth.create_session(engine, account.id))
+    assert not at.exception
+    return at, account.id
+
+
+def test_content_health_shows_every_problem_as_the_check_command(app_env: Engine, content: Path) -> None:
+    at, _ = trainer_page(app_env)
+    lines = studio.problem_lines(load_catalog(content))
+    assert len(lines) == 1 and "objective=9" in lines[0]
+    assert "\n".join(lines) in texts(at, "code")
+    assert t("studio.problems_found", n=1) in texts(at, "error")
+    health = at.dataframe[0].value
+    assert health[t("studio.col_folder")].tolist() == ["01-bases-ia", FLAGGED]
+    assert health[t("studio.col_status")].tolist() == [t("studio.valid"), t("studio.invalid")]
+
+
+def test_preview_shows_lessons_learner_quiz_trainer_key_and_coverage(app_env: Engine, content: Path) -> None:
+    at, _ = trainer_page(app_env)
+    at.selectbox(key="preview_module").set_value("01-bases-ia")
+    at.radio(key="preview_view").set_value("lessons").run()
+    assert "Les bases de l'IA en santé" in texts(at, "title")
+
+    at.radio(key="preview_view").set_value("learner_quiz").run()
+    assert not at.exception
+    learner_radio = at.radio(key=widget_key(-1, "definition"))
+    assert learner_radio.options == ["Un programme dont toutes les règles sont écrites à la main.",
+                                     "Un programme qui ajuste ses paramètres à partir d'exemples.",
+                                     "Un programme qui comprend le sens des textes comme un humain."]
+
+    at.radio(key="preview_view").set_value("trainer_quiz").run()
+    markdown = texts(at, "markdown")
+    assert ":green[:material/check_circle:] Un programme qui ajuste ses paramètres à partir d'exemples." in markdown
+    assert ":red[:material/cancel:] Un programme dont toutes les règles sont écrites à la main." in markdown
+    assert t("studio.tests_objective", n=1, text="Définir l'apprentissage automatique.") in markdown
+    assert any("indispensable" in text for text in markdown)
+    assert t("studio.option_feedback", text="Non : c'est un système expert à base de règles.") in texts(at, "caption")
+    assert "L'apprentissage automatique ajuste les paramètres d'un modèle à partir de données." in markdown
+
+    at.radio(key="preview_view").set_value("coverage").run()
+    coverage = at.dataframe[1].value
+    assert list(coverage.columns) == ["definition", "pratiques", "sigle", t("studio.col_questions"),
+                                      t("studio.col_points")]
+    assert t("studio.all_covered") in texts(at, "success")
+
+
+def test_an_invalid_module_is_previewed_with_its_problems(app_env: Engine, content: Path) -> None:
+    at, _ = trainer_page(app_env)
+    at.selectbox(key="preview_module").set_value(FLAGGED).run()
+    assert t("studio.module_invalid", n=1) in texts(at, "warning")
+    at.radio(key="preview_view").set_value("trainer_quiz").run()
+    assert not at.exception
+    assert t("studio.objective_out_of_range", n=9, count=2) in texts(at, "error")
+    at.radio(key="preview_view").set_value("learner_quiz").run()
+    assert at.text_input(key=widget_key(-2, "sigle")).label == t("quiz.short_answer")
+
+
+def test_a_trainer_fixes_a_flagged_question_in_the_browser_and_it_is_live(app_env: Engine, content: Path) -> None:
+    at, trainer_id = trainer_page(app_env)
+    assert cached_catalog(content).module("a-corriger") is None
+    at.selectbox(key="edit_module").set_value(FLAGGED).run()
+    at.selectbox(key=f"edit_file:{FLAGGED}").set_value("quiz.md").run()
+    assert t("studio.module_invalid", n=1) in texts(at, "warning")  # the flagged problem, shown while editing
+    editor = at.text_area(key=f"editor:{FLAGGED}:quiz.md")
+    assert ".qroc objective=9" in editor.value
+    editor.input(editor.value.replace(".qroc objective=9", ".qroc objective=2")).run()
+
+    at.button(key="edit_check").click().run()
+    assert t("studio.check_ok") in texts(at, "success")
+    assert t("studio.preview_of", file="quiz.md") in texts(at, "caption")
+
+    at.button(key="edit_save").click().run()
+    assert not at.exception
+    assert t("studio.saved", file="quiz.md") in texts(at, "success")
+    assert t("studio.no_problem") in texts(at, "success")
+    assert cached_catalog(content).module("a-corriger").title == "Module à corriger"
+    [entry] = audit_entries(app_env, action="studio.save")
+    assert (entry.actor_id, entry.target, entry.details["files"]) == (trainer_id, "a-corriger", ["quiz.md"])
+
+    # the kept version is the flagged one: restoring it would break the module again, so it is refused
+    at.button(key="restore_version").click().run()
+    assert t("studio.restore_refused", n=1) in texts(at, "error")
+    assert ".qroc objective=2" in (content / FLAGGED / "quiz.md").read_text(encoding="utf-8")
+
+    learner = open_page("pages/1_catalogue.py", token_for(app_env, "learner"))
+    assert "#### 02. Module à corriger" in texts(learner, "markdown")
+
+
+def test_an_edit_that_breaks_a_module_is_refused_in_the_browser(app_env: Engine, content: Path) -> None:
+    at, _ = trainer_page(app_env)
+    before = (content / "01-bases-ia" / "quiz.md").read_bytes()
+    at.selectbox(key="edit_module").set_value("01-bases-ia").run()
+    at.selectbox(key="edit_file:01-bases-ia").set_value("quiz.md").run()
+    editor = at.text_area(key="editor:01-bases-ia:quiz.md")
+    editor.input(editor.value.replace("{#definition .qru", "{#definition .qrx")).run()
+
+    at.button(key="edit_save").click().run()
+
+    assert not at.exception
+    assert t("studio.save_refused", n=1) in texts(at, "error")
+    assert any("quiz.md:" in code and "qrx" in code for code in texts(at, "code"))
+    assert (content / "01-bases-ia" / "quiz.md").read_bytes() == before
+    assert audit_entries(app_env, action="studio.save") == []
+
+
+def test_upload_and_export_tabs(app_env: Engine, content: Path) -> None:
+    at, _ = trainer_page(app_env)
+    at.selectbox(key="export_module").set_value("01-bases-ia").run()
+    assert not at.exception
+    assert any(text.startswith(t("studio.upload_help", size=5, total=20, files=200, types="")[:40])
+               for text in texts(at, "markdown"))
+    labels = [button.label for button in at.get("download_button")]
+    assert labels == [t("studio.download_gift"), t("studio.download_items"), t("studio.download_zip")]
+    assert t("studio.gift_skipped", n=1) in texts(at, "warning")  # the question with an image
+
+
+def test_learners_cannot_open_the_studio(app_env: Engine, content: Path) -> None:
+    at = open_page(PAGE, token_for(app_env, "learner"))
+    assert t("guard.forbidden") in texts(at, "error")
+    assert t("studio.title") not in texts(at, "title")
