@@ -7,6 +7,7 @@ from academy import charts, progress
 from academy.overview import module_overviews
 from academy.roles import SIGNED_IN
 from academy.ui.guard import page
+from academy.ui.my_data import attestations_and_data
 from academy.ui.resources import catalog, engine
 
 viewer = page("nav.progress", roles=SIGNED_IN)
@@ -35,3 +36,5 @@ else:
 
 st.subheader(viewer.t("progress.time_per_module"))
 st.altair_chart(charts.time_per_module(overviews, viewer.locale), width="stretch")
+
+attestations_and_data(viewer)

@@ -5,6 +5,7 @@ import streamlit as st
 from academy import auth
 from academy.roles import ADMINS, ROLES
 from academy.ui.guard import page
+from academy.ui.my_data import erase_account_form
 from academy.ui.resources import engine
 
 viewer = page("nav.admin", roles=ADMINS)
@@ -36,3 +37,5 @@ for other in accounts:
                     st.error(str(err), icon=":material/error:")
                 else:
                     st.success(viewer.t("admin.roles_saved"), icon=":material/check:")
+
+erase_account_form(viewer)
