@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from academy import progress
+from academy import cohorts, progress, review
 from academy.overview import IN_PROGRESS, PASSED, module_overviews
 from academy.ui.account_forms import sign_in_form, sign_up_form
 from academy.ui.guard import page
@@ -34,6 +34,9 @@ col1, col2, col3 = st.columns(3)
 col1.metric(viewer.t("home.metric_completed"), len(passed))
 col2.metric(viewer.t("home.metric_started"), len(started))
 col3.metric(viewer.t("home.metric_hours"), f"{sum(o.credited_hours for o in overviews):.2f}".replace(".", ","))
+review.sync_cards(engine(), account.id)
+st.page_link("pages/5_review.py", icon=":material/replay:",
+             label=viewer.t("review.home_due", n=review.due_count(engine(), account.id, catalog_modules=modules)))
 
 st.subheader(viewer.t("home.continue"))
 last = progress.last_activity(engine(), account.id)
@@ -54,3 +57,15 @@ for overview in mine:
     with st.container(border=True):
         module_link(overview.module, overview.module.title)
         st.progress(overview.completion, text=viewer.t(f"status.{overview.status}"))
+
+assigned = [a for a in cohorts.assignments_for(engine(), account.id) if catalog().module(a.module_id)]
+if assigned:
+    st.subheader(viewer.t("cohorts.home_title"))
+for item in assigned:
+    with st.container(border=True):
+        module_link(catalog().module(item.module_id), catalog().module(item.module_id).title)
+        st.badge(viewer.t(f"cohorts.status.{item.status}"), icon=":material/event:",
+                 color={"overdue": "red", "due_soon": "orange", "done": "green"}.get(item.status, "blue"))
+        due = item.due_date.strftime(viewer.t("cohorts.date_format")) if item.due_date else ""
+        st.caption(viewer.t("cohorts.home_due", date=due, cohort=item.cohort_name) if due
+                   else viewer.t("cohorts.home_no_due", cohort=item.cohort_name))
