@@ -233,9 +233,19 @@ def install(target: str) -> None:
 
 st.title(t("studio.title"))
 show_flash()
+# A link such as ?module=ID&file=quiz.md (from Item analysis) opens that file in the editor, once.
+linked = (st.query_params.get("module"), st.query_params.get("file"))
+linked_folder = next((m.folder.name for m in cat.all_modules if m.id == linked[0]), None)
+opened_from_link = linked_folder in editable and st.session_state.get("studio_link") != linked
+if opened_from_link:
+    st.session_state["studio_link"] = linked
+    st.session_state["edit_module"] = linked_folder
+    if linked[1] in studio.module_files(root, linked_folder):
+        st.session_state[f"edit_file:{linked_folder}"] = linked[1]
+tab_labels = [t("studio.tab_health"), t("studio.tab_preview"), t("studio.tab_edit"), t("studio.tab_upload"),
+              t("studio.tab_exports")]
 health_tab, preview_tab, edit_tab, upload_tab, export_tab = st.tabs(
-    [t("studio.tab_health"), t("studio.tab_preview"), t("studio.tab_edit"), t("studio.tab_upload"),
-     t("studio.tab_exports")])
+    tab_labels, default=tab_labels[2] if opened_from_link else None)
 
 with health_tab:
     health = studio.module_health(cat)

@@ -159,3 +159,13 @@ def test_learners_cannot_open_the_studio(app_env: Engine, content: Path) -> None
     at = open_page(PAGE, token_for(app_env, "learner"))
     assert t("guard.forbidden") in texts(at, "error")
     assert t("studio.title") not in texts(at, "title")
+
+
+def test_a_link_with_module_and_file_opens_that_file_in_the_editor(app_env: Engine, content: Path) -> None:
+    token = auth.create_session(app_env, make_account(app_env, "trainer").id)
+    module_id = load_catalog(content).all_modules[1].id
+    at = open_page(PAGE, token, {"module": module_id, "file": "quiz.md"})
+    assert not at.exception
+    assert at.selectbox(key="edit_module").value == FLAGGED
+    assert at.selectbox(key=f"edit_file:{FLAGGED}").value == "quiz.md"
+    assert "objective=9" in at.text_area[0].value
