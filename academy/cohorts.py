@@ -1,0 +1,498 @@
+"""Cohorts: groups of learners, their members, and the modules assigned to them with due dates.
+
+Plain functions over an engine; they return frozen dataclasses, never ORM objects. Every change is
+audited (``cohort_create``, ``cohort_member_add``, ``cohort_member_remove``, ``module_assign``,
+``module_unassign``; the CSV import in :mod:`academy.roster_import` writes ``cohort_import``).
+
+Errors are :class:`CohortError`, whose ``errors`` map a field to an interface-string key
+(``academy/locales/cohorts.toml``), so pages show each message next to its field, in any locale.
+
+Accounts created for unknown emails
+-----------------------------------
+:func:`add_member` (and the CSV import) create a *learner* account when no account has the email. Its
+stored password hash is ``"!"`` followed by random characters: that is not an argon2 hash, so no
+password ever matches it and :func:`academy.auth.authenticate` refuses it like a wrong password. The
+learner gets a password later through the administrator's or the "forgotten password" flow
+(:func:`academy.auth.set_password` replaces the hash). No hashing happens, so importing thousands of
+learners stays fast. Existing accounts are never modified: only their membership is added.
+
+Learner statuses on Home (:func:`assignments_for`): ``done`` once a certifying attempt passed (at any
+time), else ``overdue`` when the due date is past, ``due_soon`` within ``DUE_SOON_DAYS`` days, and
+``open`` otherwise (no due date or a later one). Dates are UTC calendar days.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, Select, delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from academy import db
+from academy.audit import audit
+from academy.auth import normalize_email
+from academy.i18n import STRINGS
+from academy.models import EMAIL_LENGTH, Assignment, Attempt, Cohort, CohortMember, User, UserRole
+
+NAME_LENGTH = 200
+PROFESSION_LENGTH = 100
+DUE_SOON_DAYS = 7
+DONE, OVERDUE, DUE_SOON, OPEN = "done", "overdue", "due_soon", "open"
+UNUSABLE_PASSWORD_PREFIX = "!"
+
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # the same rule as sign-up
+_RPPS_RE = re.compile(r"^[0-9]{11}$")
+_STATUS_ORDER = {OVERDUE: 0, DUE_SOON: 1, OPEN: 2, DONE: 3}
+
+
+class CohortError(ValueError):
+    """Refused cohort operation; ``errors`` maps a field (or ``"form"``) to an interface-string key."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__(", ".join(f"{field}: {key}" for field, key in self.errors.items()))
+
+
+# --- values returned to callers --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CohortInfo:
+    """A cohort with its number of (non-erased) members and of assigned modules."""
+
+    id: int
+    name: str
+    description: str
+    created_at: datetime
+    members: int
+    modules: int
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member of a cohort."""
+
+    user_id: int
+    email: str
+    name: str
+    profession: str
+    rpps: str | None
+    added_at: datetime
+
+
+@dataclass(frozen=True)
+class AddedMember:
+    """Outcome of :func:`add_member`: ``created`` when a new learner account was made for the email."""
+
+    user_id: int
+    email: str
+    created: bool
+    already_member: bool
+
+
+@dataclass(frozen=True)
+class AssignmentInfo:
+    """A module assigned to a cohort."""
+
+    cohort_id: int
+    module_id: str
+    due_date: date | None
+
+
+@dataclass(frozen=True)
+class LearnerAssignment:
+    """A module assigned to a learner through a cohort, with its status for Home."""
+
+    module_id: str
+    cohort_id: int
+    cohort_name: str
+    due_date: date | None
+    status: str  # DONE, OVERDUE, DUE_SOON or OPEN
+
+
+@dataclass(frozen=True)
+class LearnerFields:
+    """A learner's identity fields, normalised (email lowercased, spaces collapsed)."""
+
+    email: str
+    name: str
+    profession: str
+    rpps: str | None
+
+
+@dataclass(frozen=True)
+class MembershipChange:
+    """What :func:`insert_members` did, as user ids."""
+
+    created: tuple[int, ...]
+    added: tuple[int, ...]  # new memberships, created accounts included
+    already_members: tuple[int, ...]
+
+
+# --- learner fields --------------------------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    """Lowercase without accents, spaces collapsed (to compare labels)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def _profession_codes() -> dict[str, str]:
+    """Known profession codes by their folded code and folded labels (from the interface strings)."""
+    codes: dict[str, str] = {}
+    for key, entry in STRINGS.items():
+        if key.startswith("profession."):
+            code = key.split(".", 1)[1]
+            for text in (code, *entry.values()):
+                codes[_fold(text)] = code
+    return codes
+
+
+def normalize_profession(text: str) -> str:
+    """A known profession (code or label, any case or accents) as its code; other text as given."""
+    text = " ".join(text.split())
+    return _profession_codes().get(_fold(text), text)
+
+
+def _has_control_characters(text: str) -> bool:
+    return any(unicodedata.category(c) == "Cc" for c in text)
+
+
+def check_learner(
+    email: str, name: str, profession: str = "", rpps: str | None = None
+) -> tuple[LearnerFields, dict[str, str]]:
+    """Normalised fields and their problems: field → reason code.
+
+    Reasons: ``bad_email``, ``missing_name``, ``name_too_long``, ``profession_too_long``, ``bad_rpps``
+    (11 digits; spaces are ignored), ``control_characters`` (line breaks, tabs… inside a value).
+    Text that looks like a spreadsheet formula is kept as plain text: it is never evaluated here, and
+    exports neutralise it.
+    """
+    problems: dict[str, str] = {}
+    email = normalize_email(email)
+    if len(email) > EMAIL_LENGTH or not _EMAIL_RE.match(email):
+        problems["email"] = "bad_email"
+    if _has_control_characters(name):
+        problems["name"] = "control_characters"
+    name = " ".join(name.split())
+    if not name:
+        problems["name"] = "missing_name"
+    elif len(name) > NAME_LENGTH:
+        problems["name"] = "name_too_long"
+    if _has_control_characters(profession):
+        problems["profession"] = "control_characters"
+    profession = normalize_profession(profession)
+    if len(profession) > PROFESSION_LENGTH:
+        problems["profession"] = "profession_too_long"
+    rpps = (rpps or "").replace(" ", "") or None
+    if rpps is not None and not _RPPS_RE.match(rpps):
+        problems["rpps"] = "bad_rpps"
+    return LearnerFields(email, name, profession, rpps), problems
+
+
+# --- cohorts ---------------------------------------------------------------------------------------
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise CohortError({"name": "cohorts.error.name_required"})
+    if len(name) > NAME_LENGTH:
+        raise CohortError({"name": "cohorts.error.name_too_long"})
+    return name
+
+
+def create_cohort(engine: Engine, name: str, *, description: str = "", actor_id: int | None) -> CohortInfo:
+    """Create a cohort; its name must be unique (ignoring case and accents). Audited."""
+    name = _clean_name(name)
+    description = description.strip()
+    try:
+        with db.write(engine) as session:
+            taken = {_fold(other) for other in session.scalars(select(Cohort.name))}
+            if _fold(name) in taken:
+                raise CohortError({"name": "cohorts.error.name_taken"})
+            cohort = Cohort(name=name, description=description, created_at=db.utcnow(), created_by=actor_id)
+            session.add(cohort)
+            session.flush()
+            audit(session, actor_id=actor_id, action="cohort_create", target=f"cohort:{cohort.id}",
+                  details={"name": name})
+            return CohortInfo(cohort.id, cohort.name, cohort.description, cohort.created_at, 0, 0)
+    except IntegrityError as exc:  # created concurrently under the same name
+        raise CohortError({"name": "cohorts.error.name_taken"}) from exc
+
+
+def _live_members() -> Select[Any]:
+    """Membership rows of accounts that are not erased."""
+    return (
+        select(CohortMember.cohort_id, CohortMember.user_id)
+        .join(User, User.id == CohortMember.user_id)
+        .where(User.erased_at.is_(None))
+    )
+
+
+def member_ids_query(cohort_id: int) -> Select[Any]:
+    """A SELECT of the ids of the cohort's non-erased members, for ``IN`` filters in grouped queries."""
+    return (
+        select(CohortMember.user_id)
+        .join(User, User.id == CohortMember.user_id)
+        .where(CohortMember.cohort_id == cohort_id, User.erased_at.is_(None))
+    )
+
+
+def list_cohorts(engine: Engine) -> list[CohortInfo]:
+    """Every cohort, by name, with its counts of members and assigned modules."""
+    live = _live_members().subquery()
+    member_counts = (
+        select(live.c.cohort_id, func.count().label("n")).group_by(live.c.cohort_id).subquery()
+    )
+    module_counts = (
+        select(Assignment.cohort_id, func.count().label("n")).group_by(Assignment.cohort_id).subquery()
+    )
+    query = (
+        select(
+            Cohort.id,
+            Cohort.name,
+            Cohort.description,
+            Cohort.created_at,
+            func.coalesce(member_counts.c.n, 0),
+            func.coalesce(module_counts.c.n, 0),
+        )
+        .outerjoin(member_counts, member_counts.c.cohort_id == Cohort.id)
+        .outerjoin(module_counts, module_counts.c.cohort_id == Cohort.id)
+        .order_by(Cohort.name)
+    )
+    with db.read(engine) as session:
+        return [CohortInfo(*row) for row in session.execute(query)]
+
+
+def get_cohort(engine: Engine, cohort_id: int) -> CohortInfo | None:
+    """The cohort with this id (None when unknown)."""
+    return next((c for c in list_cohorts(engine) if c.id == cohort_id), None)
+
+
+def _require_cohort(session: Session, cohort_id: int) -> None:
+    if session.get(Cohort, cohort_id) is None:
+        raise CohortError({"cohort": "cohorts.error.unknown_cohort"})
+
+
+def members(engine: Engine, cohort_id: int) -> list[Member]:
+    """The cohort's members (erased accounts left out), by name then email."""
+    query = (
+        select(User.id, User.email, User.name, User.profession, User.rpps, CohortMember.added_at)
+        .join(CohortMember, CohortMember.user_id == User.id)
+        .where(CohortMember.cohort_id == cohort_id, User.erased_at.is_(None))
+        .order_by(User.name, User.email)
+    )
+    with db.read(engine) as session:
+        return [Member(*row) for row in session.execute(query)]
+
+
+def insert_members(
+    session: Session, cohort_id: int, learners: Sequence[LearnerFields], *, now: datetime | None = None
+) -> MembershipChange:
+    """Add learners to a cohort inside the caller's write transaction (bulk statements).
+
+    Emails with an account join as they are (the account is not modified); unknown emails get a new
+    learner account with an unusable password (module docstring). Members already in the cohort are
+    left alone. An email of an erased account raises :class:`CohortError` (the caller's transaction
+    then rolls back).
+    """
+    now = now or db.utcnow()
+    emails = list(dict.fromkeys(learner.email for learner in learners))
+    found = session.execute(select(User.id, User.email, User.erased_at).where(User.email.in_(emails))).all()
+    if any(row.erased_at is not None for row in found):
+        raise CohortError({"email": "cohorts.reason.erased_account"})
+    ids = {row.email: row.id for row in found}
+    unknown = {learner.email: learner for learner in learners if learner.email not in ids}
+    created: list[int] = []
+    if unknown:
+        rows = [
+            {
+                "email": learner.email,
+                "name": learner.name,
+                "profession": learner.profession,
+                "rpps": learner.rpps,
+                "password_hash": UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(24),
+                "locale": "fr",
+                "created_at": now,
+            }
+            for learner in unknown.values()
+        ]
+        for user_id, email in session.execute(insert(User).returning(User.id, User.email), rows):
+            ids[email] = user_id
+            created.append(user_id)
+        session.execute(insert(UserRole), [{"user_id": user_id, "role": "learner"} for user_id in created])
+    wanted = [ids[email] for email in emails]
+    present = set(
+        session.scalars(
+            select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id, CohortMember.user_id.in_(wanted))
+        )
+    )
+    added = [user_id for user_id in wanted if user_id not in present]
+    if added:
+        session.execute(
+            insert(CohortMember), [{"cohort_id": cohort_id, "user_id": user_id, "added_at": now} for user_id in added]
+        )
+    return MembershipChange(tuple(created), tuple(added), tuple(u for u in wanted if u in present))
+
+
+def add_member(
+    engine: Engine,
+    cohort_id: int,
+    *,
+    email: str,
+    name: str = "",
+    profession: str = "",
+    rpps: str | None = None,
+    actor_id: int | None,
+) -> AddedMember:
+    """Add one learner by email: an existing account as is, or a new learner account (see module docstring).
+
+    ``name``, ``profession`` and ``rpps`` only matter for a new account (``name`` is then required).
+    Raises :class:`CohortError` with field errors. Audited as ``cohort_member_add``.
+    """
+    learner, problems = check_learner(email, name, profession, rpps)
+    if "email" in problems:
+        raise CohortError({"email": f"cohorts.reason.{problems['email']}"})
+    try:
+        with db.write(engine) as session:
+            _require_cohort(session, cohort_id)
+            existing = session.scalar(select(User.id).where(User.email == learner.email))
+            if existing is None and problems:
+                raise CohortError({field: f"cohorts.reason.{reason}" for field, reason in problems.items()})
+            change = insert_members(session, cohort_id, [learner])
+            user_id = (change.added or change.already_members)[0]
+            audit(session, actor_id=actor_id, action="cohort_member_add", target=f"cohort:{cohort_id}",
+                  details={"user_id": user_id, "created_account": bool(change.created)})
+    except IntegrityError as exc:  # the same email or membership was added concurrently
+        raise CohortError({"form": "cohorts.error.conflict"}) from exc
+    return AddedMember(user_id, learner.email, bool(change.created), bool(change.already_members))
+
+
+def remove_member(engine: Engine, cohort_id: int, user_id: int, *, actor_id: int | None) -> bool:
+    """Remove a learner from a cohort (the account stays); False when they were not a member. Audited."""
+    with db.write(engine) as session:
+        removed = session.execute(
+            delete(CohortMember).where(CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id)
+        ).rowcount
+        if removed:
+            audit(session, actor_id=actor_id, action="cohort_member_remove", target=f"cohort:{cohort_id}",
+                  details={"user_id": user_id})
+    return bool(removed)
+
+
+# --- assignments -----------------------------------------------------------------------------------
+
+
+def assign_module(
+    engine: Engine,
+    cohort_id: int,
+    module_id: str,
+    *,
+    due_date: date | None = None,
+    known_modules: Collection[str],
+    actor_id: int | None,
+) -> AssignmentInfo:
+    """Assign a catalogue module to a cohort, or change the due date of an existing assignment.
+
+    ``known_modules``: the ids of the catalogue's modules (the module must be one of them). One
+    assignment per cohort and module. Audited as ``module_assign`` with the due date before and after.
+    """
+    if module_id not in known_modules:
+        raise CohortError({"module": "cohorts.error.unknown_module"})
+    try:
+        with db.write(engine) as session:
+            _require_cohort(session, cohort_id)
+            assignment = session.scalar(
+                select(Assignment)
+                .where(Assignment.cohort_id == cohort_id, Assignment.module_id == module_id)
+                .with_for_update()
+            )
+            before = None
+            if assignment is None:
+                session.add(Assignment(cohort_id=cohort_id, module_id=module_id, due_date=due_date,
+                                       created_at=db.utcnow(), created_by=actor_id))
+            else:
+                before = assignment.due_date.isoformat() if assignment.due_date else None
+                assignment.due_date = due_date
+            audit(session, actor_id=actor_id, action="module_assign", target=f"cohort:{cohort_id}",
+                  details={"module_id": module_id, "new": assignment is None, "due_before": before,
+                           "due_after": due_date.isoformat() if due_date else None})
+    except IntegrityError as exc:  # assigned concurrently
+        raise CohortError({"form": "cohorts.error.conflict"}) from exc
+    return AssignmentInfo(cohort_id, module_id, due_date)
+
+
+def unassign(engine: Engine, cohort_id: int, module_id: str, *, actor_id: int | None) -> bool:
+    """Remove a module's assignment from a cohort (progress is kept); False when it was not assigned."""
+    with db.write(engine) as session:
+        removed = session.execute(
+            delete(Assignment).where(Assignment.cohort_id == cohort_id, Assignment.module_id == module_id)
+        ).rowcount
+        if removed:
+            audit(session, actor_id=actor_id, action="module_unassign", target=f"cohort:{cohort_id}",
+                  details={"module_id": module_id})
+    return bool(removed)
+
+
+def cohort_assignments(engine: Engine, cohort_id: int) -> list[AssignmentInfo]:
+    """The cohort's assigned modules, by due date (no date last) then module id."""
+    query = select(Assignment.cohort_id, Assignment.module_id, Assignment.due_date).where(
+        Assignment.cohort_id == cohort_id
+    )
+    with db.read(engine) as session:
+        rows = [AssignmentInfo(*row) for row in session.execute(query)]
+    return sorted(rows, key=lambda a: (a.due_date is None, a.due_date or date.min, a.module_id))
+
+
+def assignment_status(due_date: date | None, passed: bool, today: date) -> str:
+    """DONE, OVERDUE, DUE_SOON or OPEN (see the module docstring)."""
+    if passed:
+        return DONE
+    if due_date is None:
+        return OPEN
+    if due_date < today:
+        return OVERDUE
+    if due_date <= today + timedelta(days=DUE_SOON_DAYS):
+        return DUE_SOON
+    return OPEN
+
+
+def assignments_for(engine: Engine, user_id: int, *, today: date | None = None) -> list[LearnerAssignment]:
+    """The modules assigned to a learner through their cohorts, most urgent first.
+
+    A module assigned by several cohorts appears once, with the earliest due date (and its cohort).
+    """
+    today = today or db.utcnow().date()
+    assigned = (
+        select(Assignment.module_id, Assignment.cohort_id, Cohort.name, Assignment.due_date)
+        .join(CohortMember, CohortMember.cohort_id == Assignment.cohort_id)
+        .join(Cohort, Cohort.id == Assignment.cohort_id)
+        .where(CohortMember.user_id == user_id)
+    )
+    passed_query = (
+        select(Attempt.module_id)
+        .where(Attempt.user_id == user_id, Attempt.kind == "post", Attempt.passed.is_(True))
+        .distinct()
+    )
+    with db.read(engine) as session:
+        rows = session.execute(assigned).all()
+        passed = set(session.scalars(passed_query))
+    earliest: dict[str, Any] = {}
+    for row in sorted(rows, key=lambda r: (r.due_date is None, r.due_date or date.min, r.name)):
+        earliest.setdefault(row.module_id, row)
+    result = [
+        LearnerAssignment(row.module_id, row.cohort_id, row.name, row.due_date,
+                          assignment_status(row.due_date, row.module_id in passed, today))
+        for row in earliest.values()
+    ]
+    return sorted(result, key=lambda a: (_STATUS_ORDER[a.status], a.due_date is None, a.due_date or date.min))
+
