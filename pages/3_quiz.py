@@ -1,18 +1,28 @@
-"""Quiz: start or resume an attempt, answer every question (autosaved), submit, read the results."""
+"""Quiz: a pre-test or a certifying attempt (autosaved, resumable, progressive cases one question at a time,
+attempt and time limits enforced by the store), then its results (review options, certainty, gain)."""
 
 import secrets
 import uuid
 
 import streamlit as st
 
-from academy import progress
-from academy.attempts import build_layout, is_answered, layout_questions
+from academy import db, progress
+from academy.attempts import attempts_left, build_layout, layout_questions, missing
 from academy.roles import SIGNED_IN
 from academy.ui.guard import page
-from academy.ui.quiz_view import question_input, question_stem, show_result
-from academy.ui.render import render_markdown
+from academy.ui.quiz_view import (
+    AttemptSaver,
+    attempt_links,
+    attempt_questions,
+    countdown,
+    flash,
+    percent,
+    policy_lines,
+    show_attempt_result,
+    show_flashes,
+)
 from academy.ui.resources import catalog, engine
-from academy.ui.widgets import module_link
+from academy.ui.widgets import module_link, quiz_link
 
 viewer = page("nav.catalogue", roles=SIGNED_IN)
 account = viewer.account
@@ -23,77 +33,97 @@ if module is None or module.quiz is None:
     st.stop()
 
 qz = module.quiz
-kind = "pre" if st.query_params.get("kind") == "pre" and qz.settings.pretest else "post"
-pass_mark = qz.settings.pass_mark if qz.settings.pass_mark is not None else module.pass_mark
-title_key = "quiz.pretest_title" if kind == "pre" else "quiz.title"
-st.title(viewer.t(title_key, title=module.title))
-module_link(module, viewer.t("quiz.back_to_module"))
+settings = qz.settings
 eng = engine()
+kind = "pre" if st.query_params.get("kind") == "pre" and settings.pretest else "post"
+pass_mark = settings.pass_mark if settings.pass_mark is not None else module.pass_mark
+default_certainty = 1 if settings.certainty else None  # an answer left without certainty counts as "unsure"
+token_key = f"start_token:{module.id}:{kind}"
+first_lesson = module.lessons[0].id if module.lessons else None
 
-# Results of a submitted attempt (the URL keeps them on refresh).
+# --- results of a submitted attempt (the URL keeps them on refresh) --------------------------------
 shown_attempt = st.query_params.get("attempt")
-if shown_attempt and shown_attempt.isdigit():
-    result = progress.attempt_result(eng, int(shown_attempt))
-    if result is None or result.user_id != account.id or result.module_id != module.id:
-        st.warning(viewer.t("module.unknown"), icon=":material/help:")
+if shown_attempt is not None:
+    result = progress.attempt_result(eng, int(shown_attempt)) if shown_attempt.isdigit() else None
+    if result is None or result.user_id != account.id or result.module_id != module.id or result.kind not in (
+            "pre", "post"):
+        st.warning(viewer.t("assessment.unknown_attempt"), icon=":material/help:")
+        module_link(module, viewer.t("quiz.back_to_module"))
         st.stop()
-    st.metric(viewer.t("quiz.score"), f"{round(result.score * 100)} %")
-    if kind == "post":
-        if result.passed:
-            st.success(viewer.t("quiz.passed", pass_mark=round(pass_mark * 100)), icon=":material/verified:")
-        else:
-            st.error(viewer.t("quiz.failed", pass_mark=round(pass_mark * 100)), icon=":material/replay:")
-    answers = {r.question_id: r for r in result.responses}
-    for number, question in enumerate(layout_questions(qz, {"questions": list(answers)}), 1):
-        response = answers[question.id]
-        with st.container(border=True):
-            question_stem(question, number, module.folder, viewer.locale)
-            show_result(question, response.response, response.fraction, base_dir=module.folder,
-                        locale=viewer.locale)
-    if st.button(viewer.t("quiz.again"), icon=":material/replay:"):
-        del st.query_params["attempt"]
-        st.rerun()
+    st.title(viewer.t("quiz.pretest_title" if result.kind == "pre" else "quiz.title", title=module.title))
+    module_link(module, viewer.t("quiz.back_to_module"))
+    show_flashes(viewer.locale)
+    show_attempt_result(eng, result, module, pass_mark=pass_mark, locale=viewer.locale)
     st.stop()
 
+st.title(viewer.t("quiz.pretest_title" if kind == "pre" else "quiz.title", title=module.title))
+module_link(module, viewer.t("quiz.back_to_module"))
+show_flashes(viewer.locale)
 attempt = progress.in_progress_attempt(eng, account.id, module.id, kind)
-if attempt is None:
-    st.markdown(viewer.t("quiz.intro", n=len(qz.questions), pass_mark=round(pass_mark * 100)))
-    token_key = f"start_token:{module.id}:{kind}"
-    st.session_state.setdefault(token_key, uuid.uuid4().hex)
-    if st.button(viewer.t("quiz.start"), type="primary", icon=":material/play_arrow:"):
-        layout = build_layout(qz, seed=secrets.randbits(32))
-        progress.start_attempt(eng, user_id=account.id, module_id=module.id, kind=kind, quiz=qz,
-                               start_token=st.session_state[token_key], layout=layout)
-        st.rerun()
-    st.stop()
 
 
-def save(question_id: str, response: object) -> None:
-    """Autosave one answer of the attempt in progress."""
-    progress.save_answer(eng, attempt.id, question_id, response)
-
-
-questions = layout_questions(qz, attempt.layout)
-cases = {case.id: case for case in qz.cases}
-shown_case = None
-for number, question in enumerate(questions, 1):
-    if question.case and question.case != shown_case:
-        shown_case = question.case
-        case = cases[question.case]
-        st.subheader(f"{viewer.t('quiz.case')} : {case.title}")
-        render_markdown(case.vignette, module.folder)
-    with st.container(border=True):
-        question_stem(question, number, module.folder, viewer.locale)
-        question_input(question, attempt_id=attempt.id, order=attempt.layout["options"].get(question.id, []),
-                       rights=attempt.layout.get("rights", {}).get(question.id, []),
-                       saved=attempt.answers.get(question.id), locale=viewer.locale, save=save)
-
-st.caption(viewer.t("quiz.attempt_saved"))
-unanswered = sum(1 for q in questions if not is_answered(q, attempt.answers.get(q.id)))
-if unanswered:
-    st.warning(viewer.t("quiz.unanswered", n=unanswered), icon=":material/warning:")
-if st.button(viewer.t("quiz.submit"), type="primary", icon=":material/send:"):
-    result = progress.submit_attempt(eng, attempt.id, qz, pass_mark=pass_mark)
-    st.session_state.pop(f"start_token:{module.id}:{kind}", None)
+def finish(result: progress.AttemptResult) -> None:
+    """Show the results of the attempt just submitted."""
+    st.session_state.pop(token_key, None)
     st.query_params["attempt"] = str(result.attempt_id)
     st.rerun()
+
+
+# --- no attempt in progress: what the quiz asks, and the start button ------------------------------
+if attempt is None:
+    started = progress.attempts_count(eng, account.id, module.id, kind)
+    if kind == "pre":
+        taken = progress.submitted_attempts(eng, account.id, module.id, "pre")
+        if taken or progress.attempts_count(eng, account.id, module.id, "post"):
+            st.info(viewer.t("assessment.pretest.done" if taken else "assessment.pretest.too_late"),
+                    icon=":material/info:")
+            attempt_links(taken, module, show_score=True, locale=viewer.locale)
+            quiz_link(module, viewer.t("module.take_quiz"))
+            st.stop()
+    st.markdown("\n".join(f"- {line}" for line in policy_lines(qz, kind, pass_mark=pass_mark, started=started,
+                                                                   locale=viewer.locale)))
+    left = attempts_left(settings, started) if kind == "post" else 1
+    if left == 0:
+        recorded = progress.recorded_score(eng, account.id, module.id, settings.grading)
+        st.info(viewer.t("assessment.limit_reached", max=settings.max_attempts), icon=":material/block:")
+        if recorded is not None:
+            st.metric(viewer.t(f"assessment.recorded.{settings.grading}"), percent(recorded, viewer.locale))
+    else:
+        st.session_state.setdefault(token_key, uuid.uuid4().hex)
+        if st.button(viewer.t("quiz.start"), type="primary", icon=":material/play_arrow:"):
+            try:
+                progress.start_attempt(
+                    eng, user_id=account.id, module_id=module.id, kind=kind, quiz=qz,
+                    start_token=st.session_state[token_key],
+                    layout=build_layout(qz, seed=secrets.randbits(32), draw=kind == "post"),
+                    max_attempts=1 if kind == "pre" else None,
+                )
+            except progress.AttemptLimitError:
+                st.session_state.pop(token_key, None)
+                st.error(viewer.t("assessment.limit_reached", max=settings.max_attempts or 1), icon=":material/block:")
+            else:
+                st.rerun()
+    if kind == "pre" and first_lesson:
+        module_link(module, viewer.t("assessment.pretest.skip"), lesson_id=first_lesson)
+    history = progress.submitted_attempts(eng, account.id, module.id, "post") if kind == "post" else []
+    if history:
+        st.subheader(viewer.t("quiz.history"))
+        attempt_links(history, module, show_score="score" in settings.review, locale=viewer.locale)
+    st.stop()
+
+# --- the attempt in progress ------------------------------------------------------------------------
+if attempt.deadline is not None and db.utcnow() > attempt.deadline:
+    flash("assessment.flash.time_up")
+    finish(progress.submit_attempt(eng, attempt.id, qz, pass_mark=pass_mark, default_certainty=default_certainty))
+if attempt.deadline is not None:
+    countdown(attempt.deadline, viewer.locale)
+attempt_questions(attempt, module, AttemptSaver(eng, attempt.id, qz), viewer.locale)
+
+st.caption(viewer.t("quiz.attempt_saved"))
+unanswered, without_certainty = missing(layout_questions(qz, attempt.layout), attempt.answers, attempt.certainties)
+if unanswered:
+    st.warning(viewer.t("quiz.unanswered", n=unanswered), icon=":material/warning:")
+if settings.certainty and without_certainty:
+    st.warning(viewer.t("assessment.missing_certainty", n=without_certainty), icon=":material/help:")
+if st.button(viewer.t("quiz.submit"), type="primary", icon=":material/send:"):
+    finish(progress.submit_attempt(eng, attempt.id, qz, pass_mark=pass_mark, default_certainty=default_certainty))

@@ -13,6 +13,11 @@ QUESTION_TYPES: tuple[str, ...] = ("qru", "qrm", "qroc", "numerique", "ordre", "
 GRADING_POLICIES: tuple[str, ...] = ("highest", "last", "first", "average")
 """Which attempt counts when a learner takes a quiz several times."""
 
+REVIEW_ITEMS: tuple[str, ...] = ("score", "answers", "correct", "feedback", "explanation")
+"""What the results screen may show after an attempt (front matter `review`), in display order:
+the score and per-question points, the learner's answers, the correct answers, the option feedback,
+the explanations."""
+
 
 @dataclass(frozen=True)
 class Option:
@@ -101,7 +106,10 @@ class Case:
 
 @dataclass(frozen=True)
 class QuizSettings:
-    """The quiz front matter, typed. `pass_mark` None means "use the module's pass mark"."""
+    """The quiz front matter, typed. `pass_mark` None means "use the module's pass mark".
+
+    `review` lists what learners see after an attempt (items of REVIEW_ITEMS, in that order).
+    """
 
     pass_mark: float | None = None
     max_attempts: int = 0
@@ -111,6 +119,7 @@ class QuizSettings:
     time_limit_minutes: float = 0.0
     certainty: bool = False
     pretest: bool = False
+    review: tuple[str, ...] = REVIEW_ITEMS
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from quiz.grading import compile_answer_regex, is_regex_answer, normalize_text, parse_number
-from quiz.model import GRADING_POLICIES, QUESTION_TYPES, Case, Option, Question, Quiz, QuizSettings
+from quiz.model import GRADING_POLICIES, QUESTION_TYPES, REVIEW_ITEMS, Case, Option, Question, Quiz, QuizSettings
 
 MAX_QROC_WORDS = 5
 MAX_YAML_DEPTH = 20
@@ -406,6 +406,8 @@ class _Parser:
             if isinstance(value, str) and value in GRADING_POLICIES:
                 return value
             self.error(at, f"grading must be one of {', '.join(GRADING_POLICIES)}, not {_describe(value)}")
+        elif key == "review":
+            return self.check_review(value, at)
         elif key == "pass_mark":
             number = _finite_float(value) if is_number else None
             if number is not None and 0.0 <= number <= 1.0:
@@ -417,6 +419,26 @@ class _Parser:
                 return number
             self.error(at, f"time_limit_minutes must be a number of minutes ≥ 0 (0 = none), not {_describe(value)}")
         return None
+
+    def check_review(self, value: Any, at: int) -> tuple[str, ...] | None:
+        """The `review` setting: distinct items of REVIEW_ITEMS, returned in display order (None on error)."""
+        allowed = ", ".join(REVIEW_ITEMS)
+        if not isinstance(value, list):
+            self.error(
+                at,
+                f"review must be a list of what learners see after an attempt, among {allowed} "
+                f"(e.g. `review: [score, explanation]`, or `review: []` for nothing), not {_describe(value)}",
+            )
+            return None
+        unknown = [item for item in value if not isinstance(item, str) or item not in REVIEW_ITEMS]
+        if unknown:
+            self.error(at, f"review: unknown item {_describe(unknown[0])}: allowed items are {allowed}")
+            return None
+        repeated = next((item for item in value if value.count(item) > 1), None)
+        if repeated is not None:
+            self.error(at, f"review: `{repeated}` is listed twice: list each item once")
+            return None
+        return tuple(item for item in REVIEW_ITEMS if item in value)
 
     # overall structure
 

@@ -111,14 +111,17 @@ def test_sign_up_read_quiz_progress_and_refresh(server: str, page) -> None:
 
     page.get_by_role("link", name="Catalogue").first.click()
     wait_idle(page)
-    card = page.get_by_test_id("stVerticalBlockBorderWrapper").filter(has_text="IA et imagerie médicale").last
+    heading = page.get_by_role("heading", name="IA et imagerie médicale")
+    card = page.get_by_test_id("stVerticalBlock").filter(has=heading).last
     card.get_by_role("link", name="Ouvrir le module").click()
     wait_idle(page)
     snap(page, "03-module")
-    page.get_by_role("link", name="1.").first.click()
+    page.get_by_role("button", name="1. Comment une IA").first.click()
     wait_idle(page)
+    snap(page, "03b-lesson")
     page.get_by_role("button", name="Marquer comme lu").click()
     wait_idle(page)
+    snap(page, "03c-marked")
     expect(page.get_by_text("Leçon lue")).to_be_visible()
     snap(page, "04-lesson")
 
@@ -129,10 +132,19 @@ def test_sign_up_read_quiz_progress_and_refresh(server: str, page) -> None:
     first_choice = page.get_by_test_id("stRadio").first.locator("label").first
     first_choice.click()
     wait_idle(page)
+    # Resume: pick an answer, reload the page, and the same attempt comes back with the answer selected.
+    option = page.get_by_test_id("stRadio").first.get_by_role("radio").first
+    option.locator("xpath=ancestor::label[1]").click()
+    wait_idle(page)
+    expect(option).to_be_checked()
+    page.reload()
+    wait_idle(page)
+    expect(page.get_by_test_id("stRadio").first.get_by_role("radio").first).to_be_checked(timeout=30_000)
+    expect(page.get_by_role("button", name="Commencer")).to_have_count(0)
     snap(page, "05-quiz")
     page.get_by_role("button", name="Valider mes réponses").click()
     wait_idle(page)
-    expect(page.get_by_text("Score")).to_be_visible()
+    expect(page.get_by_test_id("stMetric").first).to_be_visible()
     snap(page, "06-results")
 
     page.get_by_role("link", name="Mes progrès").first.click()

@@ -1,21 +1,44 @@
-"""Quiz widgets: one input per question type (autosaved on change), and the per-question results."""
+"""Quiz widgets: one input per question type (autosaved on change), certainty, countdown, results screens."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import pandas as pd
 import streamlit as st
+from sqlalchemy import Engine
 
 import quiz
-from academy.attempts import is_answered
+from academy import db, progress
+from academy.attempts import (
+    CERTAINTY_THRESHOLDS,
+    CertaintyReport,
+    attempt_steps,
+    attempts_left,
+    certainty_report,
+    clock,
+    is_answered,
+    layout_questions,
+    review_items,
+    seconds_left,
+)
+from academy.catalog import Module
+from academy.gain import GainReport, attempt_gain, gain_chart, gain_frame
 from academy.i18n import t
 from quiz import Question
+from quiz.model import REVIEW_ITEMS
 
 from .render import render_markdown
+from .widgets import MODULE_PAGE, QUIZ_PAGE
 
 SaveFn = Callable[[str, Any], None]
+CERTAINTIES = (1, 2, 3)
+FLASH = "assessment_flash"  # interface-string keys to show at the top of the next run
 
 
 def widget_key(attempt_id: int, question_id: str, part: str = "") -> str:
@@ -87,6 +110,25 @@ def question_input(
                  disabled=disabled)
 
 
+def certainty_input(
+    question_id: str,
+    *,
+    attempt_id: int,
+    saved: int | None,
+    locale: str,
+    save: Callable[[str, int | None], None],
+    disabled: bool = False,
+) -> None:
+    """The certainty of an answer (1, 2, 3) as a segmented control; every change calls `save`."""
+    key = widget_key(attempt_id, question_id, "certainty")
+    _seed(key, saved if saved in CERTAINTIES else None)
+    st.segmented_control(
+        t("assessment.certainty.label", locale), CERTAINTIES, key=key, disabled=disabled,
+        format_func=lambda level: t(f"assessment.certainty.{level}", locale),
+        on_change=lambda: save(question_id, st.session_state.get(key)),
+    )
+
+
 def current_response(question: Question, attempt_id: int, order: list[str]) -> Any:
     """The response the question's widgets hold now, in the engine's response shape."""
     key = widget_key(attempt_id, question.id)
@@ -113,22 +155,141 @@ def _tcs_value(option: quiz.Option) -> int:
     return int(option.value)
 
 
-def show_result(question: Question, response: Any, fraction: float, *, base_dir: Path, locale: str) -> None:
-    """One question's review: the learner's answer, the expected answer, feedback and explanation."""
-    earned = round(fraction * question.points, 2)
-    icon = ":material/check_circle:" if fraction >= 1 else (
-        ":material/radio_button_partial:" if fraction > 0 else ":material/cancel:")
-    st.markdown(f"{icon} {t('quiz.points', locale, earned=earned, points=question.points)}")
-    answer = answer_text(question, response) if is_answered(question, response) else t("quiz.no_answer", locale)
-    st.markdown(f"**{t('quiz.your_answer', locale)}** : {answer}")
-    if fraction < 1:
-        st.markdown(f"**{t('quiz.correct_answer', locale)}** : {quiz.correct_answer_text(question)}")
-    for feedback in quiz.feedback_for(question, response):
-        st.info(feedback, icon=":material/chat:")
-    if question.explanation.strip():
+# --- an attempt in progress ------------------------------------------------------------------------
+
+
+@dataclass
+class AttemptSaver:
+    """Widget callbacks that autosave one attempt; a refused save becomes a message, never a traceback."""
+
+    engine: Engine
+    attempt_id: int
+    quiz: quiz.Quiz
+    questions: dict[str, Question] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.questions = {question.id: question for question in self.quiz.questions}
+
+    def save(self, question_id: str, response: Any) -> None:
+        """Save an answer (a cleared answer is saved as no answer).
+
+        A question already locked with this very answer is no error: "next question" saves and locks the
+        answer an input was still committing, and the callbacks of one rerun run in no guaranteed order.
+        """
+        question = self.questions.get(question_id)
+        response = _answer_or_none(question, response) if question else response
+        try:
+            progress.save_answer(self.engine, self.attempt_id, question_id, response)
+        except progress.QuestionLockedError:
+            state = progress.attempt_state(self.engine, self.attempt_id)
+            if state is None or state.answers.get(question_id) != response:
+                flash("assessment.flash.locked")
+        except (progress.AttemptError, ValueError, TypeError) as exc:
+            _report(exc)
+
+    def save_certainty(self, question_id: str, certainty: int | None) -> None:
+        """Save the certainty of an answer (None clears it)."""
+        try:
+            progress.save_certainty(self.engine, self.attempt_id, question_id, certainty)
+        except (progress.AttemptError, ValueError) as exc:
+            _report(exc)
+
+    def advance(self, question_id: str, order: list[str]) -> None:
+        """Save the case question's answer as its inputs hold it, then lock it: the next question opens."""
+        question = self.questions[question_id]
+        response = _answer_or_none(question, current_response(question, self.attempt_id, order))
+        try:
+            progress.save_answer(self.engine, self.attempt_id, question_id, response)
+            progress.lock_questions(self.engine, self.attempt_id, [question_id])
+        except progress.QuestionLockedError:
+            pass  # a double click: the first one locked it already
+        except (progress.AttemptError, ValueError, TypeError) as exc:
+            _report(exc)
+
+
+def _report(exc: Exception) -> None:
+    """The message for a save the store refused."""
+    if isinstance(exc, progress.AttemptClosedError):
+        flash("assessment.flash.closed")
+    elif isinstance(exc, progress.QuestionLockedError | progress.QuestionNotOpenError):
+        flash("assessment.flash.locked")
+    else:
+        flash("assessment.flash.invalid")
+
+
+def _answer_or_none(question: Question, response: Any) -> Any:
+    return response if is_answered(question, response) else None
+
+
+def flash(key: str) -> None:
+    """Queue an interface message for the top of the next run."""
+    st.session_state.setdefault(FLASH, []).append(key)
+
+
+def show_flashes(locale: str) -> None:
+    """Show (once) the messages queued by callbacks."""
+    for key in dict.fromkeys(st.session_state.pop(FLASH, [])):
+        st.warning(t(key, locale), icon=":material/info:")
+
+
+def countdown(deadline: datetime, locale: str) -> None:
+    """The time left, refreshed every second; when it runs out the whole page reruns (and submits)."""
+
+    @st.fragment(run_every=1)
+    def tick() -> None:
+        left = seconds_left(deadline, db.utcnow()) or 0.0
+        if left <= 0:
+            st.rerun(scope="app")
+        alert = st.warning if left < 60 else st.info
+        alert(t("assessment.time_left", locale, time=clock(left)), icon=":material/timer:")
+
+    tick()
+
+
+# --- results ---------------------------------------------------------------------------------------
+
+
+def show_result(
+    question: Question,
+    response: Any,
+    fraction: float,
+    *,
+    base_dir: Path,
+    locale: str,
+    shows: Collection[str] = REVIEW_ITEMS,
+    certainty: int | None = None,
+) -> None:
+    """One question's review: points, the learner's answer, the expected answer, feedback and explanation.
+
+    `shows` picks what appears (items of `quiz.model.REVIEW_ITEMS`); `certainty` adds the certainty mark.
+    """
+    if "score" in shows:
+        earned = round(fraction * question.points, 2)
+        icon = ":material/check_circle:" if fraction >= 1 else (
+            ":material/radio_button_partial:" if fraction > 0 else ":material/cancel:")
+        line = f"{icon} {t('quiz.points', locale, earned=number(earned), points=number(question.points))}"
+        if certainty in CERTAINTIES and is_answered(question, response):
+            mark = quiz.certainty_mark(fraction, certainty)
+            line += " · " + t("assessment.certainty.question", locale, certainty=certainty, mark=signed(mark))
+        st.markdown(line)
+    if "answers" in shows:
+        answer = answer_text(question, response) if is_answered(question, response) else t("quiz.no_answer", locale)
+        _labelled(t("quiz.your_answer", locale), answer)
+    if "correct" in shows and fraction < 1:
+        _labelled(t("quiz.correct_answer", locale), quiz.correct_answer_text(question))
+    if "feedback" in shows:
+        for feedback in quiz.feedback_for(question, response):
+            st.info(feedback, icon=":material/chat:")
+    if "explanation" in shows and question.explanation.strip():
         with st.container(border=True):
             st.caption(t("quiz.explanation", locale))
             render_markdown(question.explanation, base_dir)
+
+
+def _labelled(label: str, text: str) -> None:
+    """`label : text`, the text on its own lines when it is a list."""
+    separator = "\u00a0:\n\n" if "\n" in text else "\u00a0: "
+    st.markdown(f"**{label}**{separator}{text}")
 
 
 def answer_text(question: Question, response: Any) -> str:
@@ -146,3 +307,226 @@ def answer_text(question: Question, response: Any) -> str:
     if question.type == "numerique" and question.unit:
         return f"{response} {question.unit}"
     return str(response)
+
+
+def review_questions(result: progress.AttemptResult, module: Module, *, shows: Collection[str], locale: str) -> None:
+    """Each question of a submitted attempt, in the order asked, case vignettes before their questions."""
+    qz = module.quiz
+    responses = {r.question_id: r for r in result.responses}
+    certainty = qz.settings.certainty
+    shown_case = None
+    for position, question in enumerate(layout_questions(qz, {"questions": list(responses)}), 1):
+        if question.case and question.case != shown_case:
+            shown_case = question.case
+            case = qz.case(question.case)
+            st.subheader(f"{t('quiz.case', locale)}\u00a0: {case.title}")
+            render_markdown(case.vignette, module.folder)
+        response = responses[question.id]
+        with st.container(border=True):
+            question_stem(question, position, module.folder, locale)
+            show_result(question, response.response, response.fraction, base_dir=module.folder, locale=locale,
+                        shows=shows, certainty=response.certainty if certainty else None)
+
+
+def certainty_summary(report: CertaintyReport, locale: str) -> None:
+    """What over- and under-confidence cost, and the calibration per certainty level."""
+    st.subheader(t("assessment.certainty.title", locale))
+    lines = []
+    for level in (3, 2):
+        count, cost = report.overconfidence(level)
+        if count:
+            lines.append(t("assessment.certainty.over", locale, points=number(cost), certainty=level, n=count))
+    count, cost = report.underconfidence()
+    if lines:
+        for line in lines:
+            st.warning(line, icon=":material/trending_down:")
+    if count:
+        st.info(t("assessment.certainty.under", locale, points=number(cost), n=count), icon=":material/trending_up:")
+    if not lines and not count and report.outcomes:
+        st.success(t("assessment.certainty.calibrated", locale), icon=":material/balance:")
+    table = pd.DataFrame([
+        {
+            t("assessment.certainty.col_level", locale): t(f"assessment.certainty.{level.certainty}", locale),
+            t("assessment.certainty.col_answers", locale): level.answers,
+            t("assessment.certainty.col_right", locale): (
+                "—" if level.mean_fraction is None else percent(level.mean_fraction, locale)),
+            t("assessment.certainty.col_pays", locale): t(f"assessment.certainty.pays.{level.certainty}", locale,
+                                                          low=round(CERTAINTY_THRESHOLDS[2] * 100),
+                                                          high=round(CERTAINTY_THRESHOLDS[3] * 100)),
+        }
+        for level in report.levels
+    ])
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(t("assessment.certainty.rule", locale))
+
+
+def gain_section(report: GainReport, locale: str) -> None:
+    """The learner's gain per objective since the pre-test: overall metric, bars and table."""
+    if report.overall is None:
+        return
+    st.subheader(t("assessment.gain.title", locale))
+    overall = report.overall
+    st.metric(t("assessment.gain.overall", locale), percent(overall.post, locale),
+              delta=t("assessment.gain.delta", locale, points=f"{round(overall.gain * 100):+d}"),
+              help=t("assessment.gain.help", locale, questions=overall.questions))
+    st.altair_chart(gain_chart(report, locale), width="stretch")
+    st.dataframe(gain_frame(report, locale), hide_index=True, width="stretch")
+
+
+def attempt_links(summaries: Sequence[progress.AttemptSummary], module: Module, *, show_score: bool,
+                  locale: str) -> None:
+    """Links to the results of the learner's submitted attempts, newest first."""
+    for n, summary in reversed(list(enumerate(summaries, 1))):
+        when = local_time(summary.submitted_at).strftime("%d/%m/%Y %H:%M")
+        label = (t("assessment.history.item", locale, n=n, date=when, score=round(summary.score * 100))
+                 if show_score else t("assessment.history.item_hidden", locale, n=n, date=when))
+        params = {"module": module.id, "attempt": str(summary.attempt_id)}
+        if summary.kind == "pre":
+            params["kind"] = "pre"
+        st.page_link(QUIZ_PAGE, label=label, icon=":material/history:", query_params=params)
+
+
+def local_time(moment: datetime) -> datetime:
+    """`moment` in the browser's time zone (UTC when unknown)."""
+    try:
+        zone = ZoneInfo(st.context.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return moment.astimezone(zone)
+
+
+def number(value: float) -> str:
+    """A short number with a French decimal comma (2 ; 0,5 ; 1,25)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def percent(fraction: float, locale: str) -> str:
+    """A fraction 0..1 as a whole percentage (`75 %` in French, `75%` in English)."""
+    sign = "%" if locale == "en" else "\u00a0%"
+    return f"{round(fraction * 100)}{sign}"
+
+
+def signed(value: float) -> str:
+    """A number with its sign (+3 ; −6 ; 0)."""
+    text = number(abs(value))
+    return text if abs(value) < 1e-9 else ("+" if value > 0 else "\u2212") + text
+
+
+# --- the attempt form ------------------------------------------------------------------------------
+
+
+def attempt_questions(attempt: progress.AttemptState, module: Module, saver: AttemptSaver, locale: str) -> None:
+    """Every question the attempt shows now, autosaved; progressive cases one question at a time.
+
+    A case shows its vignette, its locked questions (read-only, folded) and its current question with a
+    "next question" button that locks it; its later questions stay hidden until then.
+    """
+    qz = module.quiz
+    numbers = {question.id: n for n, question in enumerate(layout_questions(qz, attempt.layout), 1)}
+
+    def draw(question: Question, *, disabled: bool = False) -> None:
+        with st.container(border=True):
+            question_stem(question, numbers[question.id], module.folder, locale)
+            question_input(question, attempt_id=attempt.id, order=attempt.layout["options"].get(question.id, []),
+                           rights=attempt.layout.get("rights", {}).get(question.id, []),
+                           saved=attempt.answers.get(question.id), locale=locale, save=saver.save,
+                           disabled=disabled)
+            if qz.settings.certainty:
+                certainty_input(question.id, attempt_id=attempt.id, saved=attempt.certainties.get(question.id),
+                                locale=locale, save=saver.save_certainty, disabled=disabled)
+            if disabled:
+                st.caption(t("assessment.locked", locale))
+
+    for step in attempt_steps(qz, attempt.layout, attempt.locked):
+        if isinstance(step, Question):
+            draw(step, disabled=step.id in attempt.locked)
+            continue
+        st.subheader(f"{t('quiz.case', locale)}\u00a0: {step.case.title}")
+        render_markdown(step.case.vignette, module.folder)
+        if step.done:
+            with st.expander(t("assessment.case_done", locale, n=len(step.done))):
+                for question in step.done:
+                    draw(question, disabled=True)
+        if step.current is None:
+            continue
+        draw(step.current)
+        if step.last:
+            st.caption(t("assessment.last_case_question", locale))
+        else:
+            st.button(t("assessment.next_question", locale), key=widget_key(attempt.id, step.current.id, "next"),
+                      icon=":material/arrow_downward:", help=t("assessment.next_help", locale), on_click=saver.advance,
+                      args=(step.current.id, attempt.layout["options"].get(step.current.id, [])))
+
+
+def policy_lines(qz: quiz.Quiz, kind: str, *, pass_mark: float, started: int, locale: str) -> list[str]:
+    """What the learner should know before starting an attempt of `kind`, one sentence each."""
+    settings = qz.settings
+    units = len(qz.draw_units())
+    if kind == "pre":
+        lines = [t("assessment.pretest.intro", locale, n=len(qz.questions))]
+    else:
+        percent = round(pass_mark * 100)
+        if settings.draw and settings.draw < units:
+            lines = [t("assessment.draw_info", locale, draw=settings.draw, units=units, pass_mark=percent)]
+        else:
+            lines = [t("quiz.intro", locale, n=len(qz.questions), pass_mark=percent)]
+        if settings.max_attempts:
+            lines.append(t("assessment.attempts_used", locale, used=started, max=settings.max_attempts))
+        lines.append(t(f"assessment.policy_info.{settings.grading}", locale))
+    if settings.time_limit_minutes:
+        lines.append(t("assessment.time_info", locale, minutes=number(settings.time_limit_minutes)))
+    if qz.cases:
+        lines.append(t("assessment.case_info", locale))
+    if settings.certainty:
+        lines.append(t("assessment.certainty_info", locale))
+    return lines
+
+
+def show_attempt_result(engine: Engine, result: progress.AttemptResult, module: Module, *, pass_mark: float,
+                        locale: str) -> None:
+    """The results screen of a submitted attempt, showing what the quiz's review options allow.
+
+    A pre-test shows its score and points to the lessons. A certifying attempt shows its score, the
+    certainty mark, the score kept under the grading policy, pass or fail, the gain since the pre-test,
+    the certainty feedback, the per-question review, then a new attempt while any is left, and the history.
+    """
+    settings = module.quiz.settings
+    shows = review_items(settings, result.kind)
+    post = result.kind == "post"
+    if "score" in shows:
+        metrics = [(t("quiz.score", locale), percent(result.score, locale), None)]
+        if post and settings.certainty and result.certainty_score is not None:
+            metrics.append((t("assessment.certainty.mark", locale), number(result.certainty_score),
+                            t("assessment.certainty.mark_help", locale)))
+        if post:
+            recorded = progress.recorded_score(engine, result.user_id, module.id, settings.grading) or 0.0
+            metrics.append((t(f"assessment.recorded.{settings.grading}", locale), percent(recorded, locale), None))
+        for column, (label, value, help_text) in zip(st.columns(3), metrics, strict=False):
+            column.metric(label, value, help=help_text)
+        if post and result.passed:
+            st.success(t("quiz.passed", locale, pass_mark=round(pass_mark * 100)), icon=":material/verified:")
+        elif post:
+            st.error(t("quiz.failed", locale, pass_mark=round(pass_mark * 100)), icon=":material/replay:")
+    else:
+        st.info(t("assessment.review_hidden", locale), icon=":material/inventory:")
+    if not post:
+        st.info(t("assessment.pretest.recorded", locale), icon=":material/flag:")
+        if module.lessons:
+            st.page_link(MODULE_PAGE, label=t("assessment.pretest.to_lessons", locale), icon=":material/arrow_forward:",
+                         query_params={"module": module.id, "lesson": module.lessons[0].id})
+        return
+    if "score" in shows:
+        gain_section(attempt_gain(engine, module, result.attempt_id), locale)
+        if settings.certainty:
+            certainty_summary(certainty_report(result.responses), locale)
+    if shows:
+        st.subheader(t("assessment.review_title", locale))
+        review_questions(result, module, shows=shows, locale=locale)
+    if attempts_left(settings, progress.attempts_count(engine, result.user_id, module.id, "post")) == 0:
+        st.info(t("assessment.limit_reached", locale, max=settings.max_attempts), icon=":material/block:")
+    elif st.button(t("quiz.again", locale), icon=":material/replay:"):
+        del st.query_params["attempt"]
+        st.rerun()
+    with st.expander(t("quiz.history", locale)):
+        attempt_links(progress.submitted_attempts(engine, result.user_id, module.id, "post"), module,
+                      show_score="score" in shows, locale=locale)
