@@ -2,9 +2,266 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
 
 
 @click.group()
 def cli() -> None:
     """Académie IA Santé: curriculum, database and exports from the command line."""
+
+
+# --- check: lint the curriculum (academy.catalog) --------------------------------------------------
+
+
+@cli.command()
+@click.argument("path", required=False, default="content", type=click.Path(path_type=Path))
+def check(path: Path) -> None:
+    """Lint the curriculum in PATH (default: content/), or a single module folder.
+
+    Prints every problem as `file:line: message` and exits 1 if there is any; otherwise prints a
+    one-line summary and exits 0. A PATH that is not a folder exits 2.
+    """
+    from academy.catalog import load_content
+
+    if not path.exists():
+        click.echo(f"Error: {path}: no such folder.", err=True)
+        sys.exit(2)
+    if not path.is_dir():
+        click.echo(f"Error: {path} is not a folder: give the content folder or a module folder.", err=True)
+        sys.exit(2)
+    catalog = load_content(path)
+    if catalog.problems:
+        for problem in catalog.problems:
+            click.echo(str(problem))
+        invalid = sum(1 for module in catalog.all_modules if not module.valid)
+        click.echo(f"{_plural(len(catalog.problems), 'problem')} in {_plural(invalid, 'module')}.", err=True)
+        sys.exit(1)
+    modules = catalog.all_modules
+    lessons = sum(len(module.lessons) for module in modules)
+    questions = sum(len(module.quiz.questions) for module in modules if module.quiz is not None)
+    click.echo(
+        f"OK: {_plural(len(modules), 'module')}, {_plural(lessons, 'lesson')}, "
+        f"{_plural(questions, 'question')}"
+    )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+# --- db and users: the progress store (academy.db, academy.auth) -----------------------------------
+
+
+@cli.group("db")
+def db_group() -> None:
+    """The progress database (ACADEMY_DATABASE_URL, default data/academy.db)."""
+
+
+@db_group.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending migrations and print the revision reached."""
+    from academy import db
+
+    engine = db.make_engine(db.database_url())
+    try:
+        revision = db.upgrade(engine)
+    except Exception as exc:  # an unreachable server, a bad URL…: one clear line, exit 1
+        click.echo(f"Error: cannot upgrade the database: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    click.echo(f"Database at revision {revision} (head).")
+
+
+@cli.group("users")
+def users_group() -> None:
+    """Accounts."""
+
+
+@users_group.command("add")
+@click.argument("email")
+@click.option(
+    "--role", "roles", multiple=True, required=True, help="learner, trainer, coordinator, admin (repeatable)."
+)
+@click.option("--name", default=None, help="Full name (default: the part of EMAIL before @).")
+@click.option("--profession", default="", help="Profession, e.g. médecin, infirmier.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+def users_add(
+    email: str, roles: tuple[str, ...], name: str | None, profession: str, password_stdin: bool
+) -> None:
+    """Create an account with the given role(s); the password is asked twice unless --password-stdin."""
+    from academy import auth, db
+
+    unknown = sorted(set(roles) - set(auth.ROLES))
+    if unknown:
+        click.echo(f"Error: unknown role {', '.join(unknown)}; roles: {', '.join(auth.ROLES)}.", err=True)
+        sys.exit(1)
+    name = name if name is not None else email.split("@", 1)[0]
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    problems = auth.password_problems(password, email, name)
+    if problems:
+        click.echo(f"Error: password: {' '.join(problems)}", err=True)
+        sys.exit(1)
+    engine = db.make_engine(db.database_url())
+    try:
+        db.upgrade(engine)
+        account = auth.add_user(
+            engine, email=email, name=name, password=password, roles=roles, profession=profession
+        )
+    except auth.AccountError as exc:
+        for field, message in exc.errors.items():
+            click.echo(f"Error: {field}: {message}", err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    roles_text = ", ".join(sorted(account.roles))
+    click.echo(f"Created account {account.id} <{account.email}> with role(s) {roles_text}.")
+
+
+# --- stats: item statistics of a module's quiz (academy.item_analysis) ----------------------------
+
+
+@cli.command("stats")
+@click.argument("module_id", metavar="MODULE")
+@click.option(
+    "--attempts",
+    type=click.Choice(["first", "all"]),
+    default="first",
+    show_default=True,
+    help="first: each learner's first submitted attempt; all: every submitted attempt.",
+)
+@click.option(
+    "--format", "output_format", type=click.Choice(["table", "csv"]), default="table", show_default=True
+)
+def stats(module_id: str, attempts: str, output_format: str) -> None:
+    """Item statistics of MODULE's quiz (Moodle's definitions; see docs/item-analysis.md).
+
+    The curriculum is read from content/ (ACADEMY_CONTENT_DIR overrides), the responses from the
+    database (ACADEMY_DATABASE_URL). An unknown module, or one without a valid quiz, exits 1.
+    """
+    import os
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from academy import db, item_analysis
+    from academy.catalog import load_catalog
+
+    content = Path(os.environ.get("ACADEMY_CONTENT_DIR") or db.PROJECT_ROOT / "content")
+    catalog = load_catalog(content)
+    module = catalog.module(module_id)
+    if module is None:
+        if any(m.id == module_id for m in catalog.all_modules):
+            click.echo(f"Error: module {module_id} has content errors; run `python -m academy check`.", err=True)
+        else:
+            click.echo(f"Error: unknown module {module_id} in {content}.", err=True)
+        sys.exit(1)
+    if module.quiz is None:
+        click.echo(f"Error: module {module_id} has no quiz.", err=True)
+        sys.exit(1)
+    engine = db.make_engine(db.database_url())
+    try:
+        db.upgrade(engine)
+        analysis = item_analysis.analyse_module(engine, module, attempts=attempts)
+    except SQLAlchemyError as exc:
+        click.echo(f"Error: cannot read the database: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    if output_format == "csv":
+        click.echo(item_analysis.to_csv(analysis), nl=False)
+    else:
+        click.echo(item_analysis.to_table(analysis))
+
+
+
+# --- export: coordinator exports (academy.exports) ---------------------------------------------------
+
+
+@cli.command("export")
+@click.argument("kind", type=click.Choice(["progress", "responses", "xapi", "dpc"]))
+@click.option("--format", "fmt", required=True, type=click.Choice(["csv", "xlsx", "jsonl"]),
+              help="csv or xlsx (progress, responses), jsonl (xapi), csv (dpc).")
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write (replaced only once the export is complete).")
+@click.option("--cohort", default=None, help="Only the members of this cohort (its name).")
+@click.option("--module", "module_id", default=None, help="Only this module (its id).")
+@click.option("--pseudonymize", is_flag=True, help="Stable pseudonyms instead of ids, names, emails and RPPS.")
+def export(kind: str, fmt: str, output: Path, cohort: str | None, module_id: str | None, pseudonymize: bool) -> None:
+    """Export progress, responses, xAPI statements or the DPC/CME traceability file to OUTPUT.
+
+    The export is written to a temporary file beside OUTPUT, then renamed over it: a failed export
+    leaves OUTPUT as it was. Each export is recorded in the audit log (via "cli").
+    """
+    import os
+    import tempfile
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from academy import db, exports
+    from academy.catalog import load_catalog
+
+    folder = output.absolute().parent
+    if not folder.is_dir():
+        click.echo(f"Error: {folder}: no such folder.", err=True)
+        sys.exit(2)
+    request = exports.ExportRequest(kind, fmt, cohort, module_id, pseudonymize)
+    catalog = load_catalog(Path(os.environ.get("ACADEMY_CONTENT_DIR") or db.PROJECT_ROOT / "content"))
+    engine = db.make_engine(db.database_url())
+    temporary: str | None = None
+    try:
+        db.upgrade(engine)
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=folder)
+        with os.fdopen(descriptor, "wb") as handle:
+            count = exports.export_to(engine, catalog, request, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        exports.record_export(engine, request, actor_id=None, via="cli", rows=count)
+        os.replace(temporary, output)
+        temporary = None
+    except exports.ExportError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    except (OSError, SQLAlchemyError) as exc:
+        click.echo(f"Error: cannot export: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        engine.dispose()
+    unit = "statement" if kind == "xapi" else "row"
+    click.echo(f"Wrote {count} {unit}{'' if count == 1 else 's'} to {output}.")
+
+
+# --- demo: demo accounts and simulated learners (academy.demo) ---------------------------------------
+
+
+@cli.command("demo")
+@click.option("--learners", default=300, show_default=True, help="How many simulated learners.")
+@click.option("--seed", default=2025, show_default=True, help="Random seed (same seed, same data).")
+def demo_command(learners: int, seed: int) -> None:
+    """Load demo accounts (one per role) and the simulated progress of LEARNERS learners."""
+    from academy import db
+    from academy.catalog import load_catalog
+    from academy.demo import DemoAlreadyLoaded, load_demo
+
+    catalog = load_catalog(Path(__file__).resolve().parents[1] / "content")
+    engine = db.make_engine(db.database_url())
+    try:
+        db.upgrade(engine)
+        click.echo(f"Simulating {learners} learners on {len(catalog.modules)} modules…")
+        summary = load_demo(engine, list(catalog.modules), learners=learners, seed=seed)
+    except DemoAlreadyLoaded as exc:
+        click.echo(f"Error: {exc}. Use a fresh database (ACADEMY_DATABASE_URL) to load it again.", err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    click.echo(f"Loaded {summary.learners} learners, {summary.attempts} quiz attempts, {summary.lessons} lessons read.")
+    click.echo("Sign in at http://localhost:8501 with (passwords are shown only now):")
+    for role, (email, password) in summary.credentials.items():
+        click.echo(f"  {role:<12} {email:<40} {password}")

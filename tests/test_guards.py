@@ -8,7 +8,7 @@ import pytest
 from apptest_support import ROOT, open_page, token_for
 
 from academy.i18n import t
-from academy.roles import ADMINS, ROLES, SIGNED_IN
+from academy.roles import ADMINS, COORDINATORS, ROLES, SIGNED_IN, TRAINERS
 
 # The roles each page admits (None: public). A new page must be added here with its roles.
 PAGE_ROLES: dict[str, frozenset[str] | None] = {
@@ -17,6 +17,14 @@ PAGE_ROLES: dict[str, frozenset[str] | None] = {
     "pages/2_module.py": SIGNED_IN,
     "pages/3_quiz.py": SIGNED_IN,
     "pages/4_progress.py": SIGNED_IN,
+    "pages/5_review.py": SIGNED_IN,
+    "pages/6_studio.py": TRAINERS,
+    "pages/7_cohorts.py": COORDINATORS,
+    "pages/8_dashboard.py": COORDINATORS,
+    "pages/10_exports.py": COORDINATORS,
+    "pages/11_attestations.py": COORDINATORS,
+    "pages/12_verify.py": None,
+    "pages/13_item_analysis.py": TRAINERS,
     "pages/9_admin.py": ADMINS,
 }
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from academy.auth import Account
 from academy.i18n import DEFAULT_LOCALE, LOCALES, t
-from academy.roles import ADMINS, SIGNED_IN, allowed
+from academy.roles import ADMINS, COORDINATORS, SIGNED_IN, TRAINERS, allowed
 
 from .session import current_account, end_session, write_pending_cookie
 
@@ -27,6 +27,14 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(HOME, "nav.home", ":material/home:", None),
     NavItem("pages/1_catalogue.py", "nav.catalogue", ":material/menu_book:", SIGNED_IN),
     NavItem("pages/4_progress.py", "nav.progress", ":material/insights:", SIGNED_IN),
+    NavItem("pages/5_review.py", "nav.review", ":material/replay:", SIGNED_IN),
+    NavItem("pages/6_studio.py", "nav.studio", ":material/edit_note:", TRAINERS),
+    NavItem("pages/13_item_analysis.py", "nav.item_analysis", ":material/analytics:", TRAINERS),
+    NavItem("pages/7_cohorts.py", "nav.cohorts", ":material/groups:", COORDINATORS),
+    NavItem("pages/8_dashboard.py", "nav.dashboard", ":material/monitoring:", COORDINATORS),
+    NavItem("pages/10_exports.py", "nav.exports", ":material/download:", COORDINATORS),
+    NavItem("pages/11_attestations.py", "nav.attestations", ":material/workspace_premium:", COORDINATORS),
+    NavItem("pages/12_verify.py", "nav.verify", ":material/verified:", None),
     NavItem("pages/9_admin.py", "nav.admin", ":material/admin_panel_settings:", ADMINS),
 )
 

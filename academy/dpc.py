@@ -1,0 +1,106 @@
+"""DPC/CME traceability: one learner's actions in chronological order, with proof, credited hours and yearly totals.
+
+Pure functions: :func:`academy.exports.dpc_rows` reads the store (one learner at a time, in time order) and
+turns each learner's :class:`Action` stream into rows with :func:`trace_rows`.
+
+Rules:
+
+- every completed lesson and every submitted quiz attempt (pre-test, certifying quiz, review) is an action;
+- the first passing certifying attempt of a module adds a ``module_passed`` row: the proof (attempt id,
+  score, time, attestation code when one was issued) and the module's ``credits_hours`` from the catalog;
+  passing the same module again credits nothing more;
+- after the last action of each calendar year (UTC), a ``year_total`` row gives the hours credited and
+  the modules passed that year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from academy.catalog import Module
+
+LESSON_COMPLETED = "lesson_completed"
+QUIZ_SUBMITTED = "quiz_submitted"
+MODULE_PASSED = "module_passed"
+YEAR_TOTAL = "year_total"
+
+COLUMNS = (
+    "date", "year", "action", "module_id", "module_title", "lesson_id", "lesson_title", "attempt_id", "attempt_kind",
+    "score_pct", "passed", "hours_credited", "certificate_code", "modules_passed",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Action:
+    """One traced action of a learner: a completed lesson or a submitted quiz attempt."""
+
+    at: datetime
+    action: str  # LESSON_COMPLETED or QUIZ_SUBMITTED
+    module_id: str
+    lesson_id: str | None = None
+    attempt_id: int | None = None
+    attempt_kind: str | None = None  # "pre", "post" or "review"
+    score: float | None = None  # 0..1
+    passed: bool | None = None
+
+
+def trace_rows(
+    actions: Iterable[Action], modules: Mapping[str, Module], certificates: Mapping[str, str]
+) -> Iterator[tuple[Any, ...]]:
+    """The rows (:data:`COLUMNS`) of one learner's trace; ``actions`` must be in chronological order.
+
+    ``modules`` maps module ids to catalog modules (titles, credits); ``certificates`` maps module ids to
+    the learner's valid attestation code.
+    """
+    passed: set[str] = set()
+    year: int | None = None
+    hours = 0.0
+    count = 0
+    for action in actions:
+        if year is not None and action.at.year != year:
+            yield _total(year, hours, count)
+            hours, count = 0.0, 0
+        year = action.at.year
+        module = modules.get(action.module_id)
+        yield _action_row(action, module)
+        if (
+            action.action == QUIZ_SUBMITTED
+            and action.attempt_kind == "post"
+            and action.passed
+            and action.module_id not in passed
+        ):
+            passed.add(action.module_id)
+            credit = module.credits_hours if module is not None else 0.0
+            hours += credit
+            count += 1
+            yield (
+                action.at, year, MODULE_PASSED, action.module_id, _title(module), None, None, action.attempt_id,
+                action.attempt_kind, _pct(action.score), True, round(credit, 2),
+                certificates.get(action.module_id), None,
+            )
+    if year is not None:
+        yield _total(year, hours, count)
+
+
+def _action_row(action: Action, module: Module | None) -> tuple[Any, ...]:
+    lesson = module.lesson(action.lesson_id) if module is not None and action.lesson_id else None
+    return (
+        action.at, action.at.year, action.action, action.module_id, _title(module), action.lesson_id,
+        lesson.title if lesson is not None else None, action.attempt_id, action.attempt_kind, _pct(action.score),
+        action.passed, None, None, None,
+    )
+
+
+def _total(year: int, hours: float, count: int) -> tuple[Any, ...]:
+    return (None, year, YEAR_TOTAL, None, None, None, None, None, None, None, None, round(hours, 2), None, count)
+
+
+def _title(module: Module | None) -> str | None:
+    return module.title if module is not None else None
+
+
+def _pct(score: float | None) -> float | None:
+    return None if score is None else round(score * 100, 1)

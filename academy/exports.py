@@ -1,0 +1,847 @@
+"""Coordinator exports: progress, per-question responses, xAPI statements and the DPC/CME traceability file.
+
+Each kind has one function returning an iterator: the tables (progress, responses, dpc) yield the header
+row first, then one tuple per row; ``xapi`` yields statements (dicts). Arguments are checked when the
+function is called (:class:`ExportError`), rows are produced while iterating, so a caller can write a
+large export without holding it in memory: progress and dpc read learners in chunks of ``CHUNK``,
+responses and statements come from a streamed query (``yield_per``: a server-side cursor on PostgreSQL).
+
+Who is exported: accounts that are not erased and hold the learner role, or, with ``cohort``, the
+members of that cohort (by name). ``module`` keeps one module (an id of the catalog).
+
+Writers take the rows and a binary file:
+
+- ``write_csv``: UTF-8 with a byte-order mark (so Excel reads the accents), comma-separated, CRLF lines
+  (RFC 4180). A French Excel splits on semicolons when it opens a CSV by double-click: the XLSX format
+  is the one for spreadsheets, the CSV is for tools (R, pandas, a DPC body's import…);
+- ``write_xlsx``: openpyxl in write-only mode (rows are streamed to the file);
+- ``write_jsonl``: one JSON document per line (xAPI).
+
+Every text cell of CSV and XLSX is neutralised against formula injection: a leading ``'`` when it starts
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return. Times are UTC, written as ISO 8601 text
+(``2025-01-10T08:50:00Z``) in every format; the progress and responses queries format them in the database.
+
+Pseudonymisation replaces user id, name, email and RPPS by a stable pseudonym ``P-`` + the first 12 hex
+digits of HMAC-SHA256(secret, user id); the secret is created on first use in the ``settings`` table, so a
+learner keeps the same pseudonym across exports, and a pseudonym cannot be linked back to a person
+without that secret. The profession is kept (research needs it).
+Each download or CLI export is written to the audit log by :func:`record_export`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import hmac
+import io
+import itertools
+import json
+import re
+import secrets
+import shlex
+import unicodedata
+from collections.abc import Generator, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from typing import IO, Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Integer,
+    Select,
+    String,
+    case,
+    cast,
+    extract,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
+from sqlalchemy.exc import IntegrityError
+
+from academy import db, dpc, i18n, xapi
+from academy.audit import audit
+from academy.catalog import Catalog, Module
+from academy.models import (
+    Attempt,
+    Certificate,
+    Cohort,
+    CohortMember,
+    LessonProgress,
+    Response,
+    Setting,
+    User,
+    UserRole,
+)
+from academy.roles import LEARNER
+
+KINDS = ("progress", "responses", "xapi", "dpc")
+FORMATS: dict[str, tuple[str, ...]] = {
+    "progress": ("csv", "xlsx"),
+    "responses": ("csv", "xlsx"),
+    "xapi": ("jsonl",),
+    "dpc": ("csv",),
+}
+MIME_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jsonl": "application/x-ndjson",
+}
+CHUNK = 1000  # learners per progress query; rows per fetch of a streamed query
+SECRET_SETTING = "export_pseudonym_secret"
+NOT_STARTED, IN_PROGRESS, PASSED = "not_started", "in_progress", "passed"
+
+IDENTITY_COLUMNS = ("user_id", "name", "email", "profession", "rpps")
+PSEUDONYMOUS_COLUMNS = ("pseudonym", "profession")
+PROGRESS_COLUMNS = (
+    "module_id", "module_title", "status", "started_at", "last_activity_at", "completed_at", "lessons_completed",
+    "lessons_total", "attempts", "best_score_pct", "recorded_score_pct", "reading_minutes", "quiz_minutes",
+    "credits_earned_hours",
+)  # fmt: skip
+RESPONSE_COLUMNS = (
+    "module_id", "attempt_id", "attempt_kind", "attempt_started_at", "attempt_submitted_at", "question_id",
+    "question_hash", "answer", "fraction", "certainty", "answered_at",
+)  # fmt: skip
+
+_FORMULA_PREFIXES = frozenset("=+-@\t\r")  # a text cell starting with one of these is neutralised
+
+Rows = Generator[tuple[Any, ...], None, None]
+Statements = Generator[dict[str, Any], None, None]
+
+
+class ExportError(ValueError):
+    """An export that cannot be made: ``field`` is the faulty option, ``key`` its interface string."""
+
+    def __init__(self, field: str, key: str, **values: object) -> None:
+        self.field = field
+        self.key = key
+        self.values = values
+        super().__init__(i18n.t(key, "en", **values))
+
+    def message(self, locale: str) -> str:
+        """The message in ``locale``."""
+        return i18n.t(self.key, locale, **self.values)
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What to export: kind, format and filters."""
+
+    kind: str
+    fmt: str
+    cohort: str | None = None
+    module: str | None = None
+    pseudonymize: bool = False
+
+    @property
+    def mime_type(self) -> str:
+        return MIME_TYPES.get(self.fmt, "application/octet-stream")
+
+    def file_name(self, today: date) -> str:
+        """A descriptive file name, e.g. ``progress-internes-2025-ia-imagerie-20250301.csv``."""
+        parts = [self.kind, _slug(self.cohort or ""), self.module or "", "pseudonymized" if self.pseudonymize else ""]
+        return "-".join(part for part in parts if part) + f"-{today:%Y%m%d}.{self.fmt}"
+
+    def command(self, output: str) -> str:
+        """The same export as a ``python -m academy export …`` command line."""
+        words = ["python", "-m", "academy", "export", self.kind, "--format", self.fmt, "--output", output]
+        words += ["--cohort", self.cohort] if self.cohort else []
+        words += ["--module", self.module] if self.module else []
+        words += ["--pseudonymize"] if self.pseudonymize else []
+        return shlex.join(words)
+
+
+# --- formula injection and cell values ------------------------------------------------------------
+
+
+def neutralize(text: str) -> str:
+    """``text`` made inert in a spreadsheet: a leading ``'`` when it starts with = + - @ tab or CR."""
+    return "'" + text if text[:1] in _FORMULA_PREFIXES else text
+
+
+def _iso(moment: datetime) -> str:
+    """``2025-01-10T08:50:00Z`` (UTC, to the second)."""
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="seconds")[:19] + "Z"
+
+
+_CSV_AS_IS = frozenset({int, float, type(None)})  # the csv module writes None as an empty cell
+
+
+def _csv_cell(value: Any) -> Any:
+    """A cell that is not a plain str, int, float or None, as the CSV writer takes it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return _iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return neutralize(value)
+    return value
+
+
+def _csv_row(row: Sequence[Any]) -> list[Any]:
+    """A row for the CSV writer: text neutralised; the common types are handled inline (this runs per cell)."""
+    return [
+        ("'" + value if value[:1] in _FORMULA_PREFIXES else value) if value.__class__ is str
+        else value if value.__class__ in _CSV_AS_IS
+        else _iso(value) if value.__class__ is datetime
+        else _csv_cell(value)
+        for value in row
+    ]
+
+
+def _xlsx_cell(value: Any) -> Any:
+    if isinstance(value, str):
+        # Characters XML cannot hold are removed first, so that they cannot hide a leading "=".
+        return neutralize(ILLEGAL_CHARACTERS_RE.sub("", value))
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None)  # Excel has no time zones: UTC, as the CSV
+    return value
+
+
+# --- writers --------------------------------------------------------------------------------------
+
+
+def write_csv(rows: Iterable[Sequence[Any]], fileobj: IO[bytes]) -> int:
+    """Write ``rows`` (header first) as CSV to a binary file; returns the number of data rows."""
+    fileobj.write(codecs.BOM_UTF8)  # once: the "utf-8-sig" codec would run in Python for every row
+    text = io.TextIOWrapper(fileobj, encoding="utf-8", newline="")
+    count = -1
+    try:
+        writer = csv.writer(text)
+        for row in rows:
+            writer.writerow(_csv_row(row))
+            count += 1
+        text.flush()
+    finally:
+        text.detach()
+    return max(count, 0)
+
+
+def write_xlsx(rows: Iterable[Sequence[Any]], fileobj: IO[bytes], *, sheet: str = "export") -> int:
+    """Write ``rows`` (header first, in bold) as an XLSX workbook; returns the number of data rows."""
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet[:31])
+    count = -1
+    bold = Font(bold=True)
+    for row in rows:
+        if count < 0:
+            cells = [WriteOnlyCell(worksheet, value=_xlsx_cell(value)) for value in row]
+            for cell in cells:
+                cell.font = bold
+            worksheet.append(cells)
+        else:
+            worksheet.append([_xlsx_cell(value) for value in row])
+        count += 1
+    workbook.save(fileobj)
+    return max(count, 0)
+
+
+def write_jsonl(items: Iterable[dict[str, Any]], fileobj: IO[bytes]) -> int:
+    """Write one compact JSON document per line (UTF-8); returns the number of lines."""
+    count = 0
+    for item in items:
+        fileobj.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
+        count += 1
+    return count
+
+
+# --- pseudonyms -----------------------------------------------------------------------------------
+
+
+def pseudonym(secret: bytes, user_id: int) -> str:
+    """The learner's stable pseudonym: ``P-`` + 12 hex digits of HMAC-SHA256(secret, user id)."""
+    return "P-" + hmac.new(secret, str(user_id).encode("ascii"), hashlib.sha256).hexdigest()[:12]
+
+
+def pseudonym_secret(engine: Engine) -> bytes:
+    """The platform's pseudonymisation secret, created (256 random bits) on first use."""
+    with db.read(engine) as session:
+        row = session.get(Setting, SECRET_SETTING)
+        if row is not None:
+            return bytes.fromhex(row.value)
+    try:
+        with db.write(engine) as session:
+            row = session.get(Setting, SECRET_SETTING)
+            if row is not None:
+                return bytes.fromhex(row.value)
+            secret = secrets.token_hex(32)
+            session.add(Setting(key=SECRET_SETTING, value=secret, updated_at=db.utcnow()))
+            return bytes.fromhex(secret)
+    except IntegrityError:  # created concurrently (PostgreSQL): use that one
+        with db.read(engine) as session:
+            return bytes.fromhex(session.get(Setting, SECRET_SETTING).value)
+
+
+# --- scope: who and which module ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Scope:
+    population: Select[Any]  # ids of the exported users
+    module_id: str | None
+    modules: dict[str, Module]  # every catalog module by id (valid or not)
+    secret: bytes | None  # set when pseudonymised
+
+    @property
+    def identity_columns(self) -> tuple[str, ...]:
+        return PSEUDONYMOUS_COLUMNS if self.secret is not None else IDENTITY_COLUMNS
+
+    def identity(self, row: Any) -> tuple[Any, ...]:
+        """The identity cells of a row holding ``user_id``, ``name``, ``email``, ``profession``, ``rpps``."""
+        if self.secret is not None:
+            return (pseudonym(self.secret, row.user_id), row.profession)
+        return (row.user_id, row.name, row.email, row.profession, row.rpps)
+
+    def learner(self, row: Any) -> xapi.Learner:
+        if self.secret is not None:
+            return xapi.Learner(pseudonym(self.secret, row.user_id))
+        return xapi.Learner(str(row.user_id), row.name)
+
+    def title(self, module_id: str) -> str | None:
+        module = self.modules.get(module_id)
+        return module.title if module is not None else None
+
+
+def _scope(engine: Engine, catalog: Catalog, cohort: str | None, module: str | None, pseudonymize: bool) -> _Scope:
+    """Check the filters and resolve them; raises :class:`ExportError`."""
+    modules: dict[str, Module] = {}
+    for item in catalog.all_modules:
+        modules.setdefault(item.id, item)
+    if module is not None and module not in modules:
+        raise ExportError("module", "exports.error.unknown_module", module=module)
+    population = select(User.id).where(User.erased_at.is_(None))
+    if cohort is None:
+        population = population.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == LEARNER)))
+    else:
+        with db.read(engine) as session:
+            cohort_id = session.scalar(select(Cohort.id).where(Cohort.name == cohort.strip()))
+        if cohort_id is None:
+            raise ExportError("cohort", "exports.error.unknown_cohort", cohort=cohort)
+        members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
+        population = population.where(User.id.in_(members))
+    secret = pseudonym_secret(engine) if pseudonymize else None
+    return _Scope(population, module, modules, secret)
+
+
+_USER_COLUMNS = (User.id.label("user_id"), User.name, User.email, User.profession, User.rpps)
+
+
+def _iso_text(engine: Engine, moment: Any) -> ColumnElement[Any]:
+    """SQL for a UTC timestamp as ISO 8601 text, ``2025-01-10T08:50:00Z``.
+
+    The table exports format their timestamps in the database: the text sorts like the time, reads the
+    same in CSV, XLSX and the preview, and costs nothing per row in Python.
+    """
+    if engine.dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", moment), 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+    return func.strftime("%Y-%m-%dT%H:%M:%SZ", moment)
+
+
+def _seconds_between(engine: Engine, start: Any, end: Any) -> ColumnElement[Any]:
+    """SQL for ``end - start`` in seconds (the two backends spell it differently)."""
+    if engine.dialect.name == "postgresql":
+        return extract("epoch", end - start)
+    return (func.julianday(end) - func.julianday(start)) * 86400.0
+
+
+def _answer_text(answer: Any) -> str | None:
+    if answer is None or isinstance(answer, str):
+        return answer
+    return json.dumps(answer, ensure_ascii=False, sort_keys=True)
+
+
+# --- progress -------------------------------------------------------------------------------------
+
+
+def progress_rows(
+    engine: Engine, catalog: Catalog, *, cohort: str | None = None, module: str | None = None,
+    pseudonymize: bool = False,
+) -> Rows:
+    """One row per learner × module: status, dates, best and recorded score, attempts, time, credits.
+
+    Modules are the catalog's valid modules (or the one named by ``module``), in catalogue order;
+    learners are in id order. ``attempts``, scores and ``completed_at`` (first pass) count submitted
+    certifying attempts; the recorded score follows the quiz's grading policy; ``reading_minutes`` is
+    the time measured on lessons, ``quiz_minutes`` the time between start and submission of every
+    submitted attempt; ``credits_earned_hours`` is the module's ``credits_hours`` once passed.
+    """
+    scope = _scope(engine, catalog, cohort, module, pseudonymize)
+    modules = [scope.modules[module]] if module is not None else list(catalog.modules)
+    return _progress(engine, scope, modules)
+
+
+def _progress(engine: Engine, scope: _Scope, modules: list[Module]) -> Rows:
+    yield scope.identity_columns + PROGRESS_COLUMNS
+    # Per module: id, title, lessons, the position of the recorded score in the attempt totals, credits.
+    static = [(m.id, m.title, len(m.lessons), _RECORDED[m.quiz.settings.grading if m.quiz else "highest"],
+               m.credits_hours) for m in modules]
+    ordered = any(recorded in (_RECORDED["first"], _RECORDED["last"]) for *_, recorded, _ in static)
+    last_id = 0
+    while True:
+        users, lessons, attempts = _progress_chunk(engine, scope, last_id, ordered)
+        if not users:
+            return
+        for user in users:
+            identity = scope.identity(user)
+            for module_id, title, total, recorded, credits in static:
+                key = (user.user_id, module_id)
+                les, att = lessons.get(key), attempts.get(key)
+                if les is None and att is None:
+                    yield (*identity, module_id, title, NOT_STARTED, None, None, None, 0, total, 0, None, None, 0.0,
+                           0.0, 0.0)
+                else:
+                    yield (*identity, module_id, title, *_progress_cells(les, att, total, recorded, credits))
+        last_id = users[-1].user_id
+
+
+def _progress_chunk(
+    engine: Engine, scope: _Scope, last_id: int, ordered: bool
+) -> tuple[list[Any], dict[tuple[int, str], tuple[Any, ...]], dict[tuple[int, str], tuple[Any, ...]]]:
+    """The next ``CHUNK`` learners after ``last_id`` and their lesson and attempt totals by (user, module)."""
+    users_query = select(*_USER_COLUMNS).where(User.id.in_(scope.population), User.id > last_id)
+    with db.read_connection(engine) as connection:
+        users = connection.execute(users_query.order_by(User.id).limit(CHUNK)).all()
+        if not users:
+            return [], {}, {}
+        # The chunk's id range: rows of users outside the population are read but never looked up.
+        span = (last_id, users[-1].user_id)
+        lesson_rows = connection.execute(_lesson_totals(engine, span, scope.module_id)).all()
+        attempt_rows = connection.execute(_attempt_totals(engine, span, scope.module_id, ordered=ordered)).all()
+    # Plain tuples (the figures after user and module id): the caller's loop runs for every row.
+    return users, {(r[0], r[1]): r[2:] for r in lesson_rows}, {(r[0], r[1]): r[2:] for r in attempt_rows}
+
+
+def _lesson_totals(engine: Engine, span: tuple[int, int], module_id: str | None) -> Select[Any]:
+    """Per user and module of users ``span[0] < id <= span[1]``: first and last view, completed, seconds."""
+    lp = LessonProgress
+    query = (
+        select(
+            lp.user_id,
+            lp.module_id,
+            _iso_text(engine, func.min(lp.first_viewed_at)).label("first"),
+            _iso_text(engine, func.max(lp.last_viewed_at)).label("last"),
+            func.count(lp.completed_at).label("completed"),
+            func.coalesce(func.sum(lp.seconds_spent), 0).label("seconds"),
+        )
+        .where(lp.user_id > span[0], lp.user_id <= span[1])
+        .group_by(lp.user_id, lp.module_id)
+    )
+    return query.where(lp.module_id == module_id) if module_id is not None else query
+
+
+def _attempt_totals(engine: Engine, span: tuple[int, int], module_id: str | None, *, ordered: bool) -> Select[Any]:
+    """Per user and module of users ``span[0] < id <= span[1]``: attempts, scores, first pass, time.
+
+    The first and last scores need window functions (two sorts): they are computed only when ``ordered``
+    (a module graded on the first or last attempt), and are NULL otherwise.
+    """
+    a = Attempt
+    counted = (a.kind == "post") & a.submitted_at.is_not(None)
+    columns = [
+        a.user_id, a.module_id, a.score, a.passed, a.started_at, a.updated_at, a.submitted_at, counted.label("counted"),
+        case((a.submitted_at.is_not(None), _seconds_between(engine, a.started_at, a.submitted_at))).label("seconds"),
+    ]
+    if ordered:
+        window = {"partition_by": (a.user_id, a.module_id, counted)}
+        columns += [
+            func.row_number().over(**window, order_by=(a.submitted_at, a.id)).label("first_rank"),
+            func.row_number().over(**window, order_by=(a.submitted_at.desc(), a.id.desc())).label("last_rank"),
+        ]
+    source = select(*columns).where(a.user_id > span[0], a.user_id <= span[1])
+    if module_id is not None:
+        source = source.where(a.module_id == module_id)
+    attempts = source.subquery()
+    is_counted = attempts.c.counted.is_(True)
+    if ordered:
+        first_score = func.max(case((is_counted & (attempts.c.first_rank == 1), attempts.c.score)))
+        last_score = func.max(case((is_counted & (attempts.c.last_rank == 1), attempts.c.score)))
+    else:
+        first_score = last_score = null()
+    return select(
+        attempts.c.user_id,
+        attempts.c.module_id,
+        _iso_text(engine, func.min(attempts.c.started_at)).label("first"),
+        _iso_text(engine, func.max(attempts.c.updated_at)).label("last"),
+        func.sum(case((is_counted, 1), else_=0)).label("attempts"),
+        func.max(case((is_counted, attempts.c.score))).label("highest"),
+        func.avg(case((is_counted, attempts.c.score))).label("average"),
+        first_score.label("first_score"),
+        last_score.label("last_score"),
+        _iso_text(engine, func.min(case((is_counted & attempts.c.passed.is_(True), attempts.c.submitted_at))))
+        .label("completed_at"),
+        func.sum(attempts.c.seconds).label("seconds"),
+    ).group_by(attempts.c.user_id, attempts.c.module_id)
+
+
+# Position of each grading policy's score in the attempt totals (after user and module id).
+_RECORDED = {"highest": 3, "average": 4, "first": 5, "last": 6}
+
+
+def _progress_cells(
+    lessons: tuple[Any, ...] | None, attempts: tuple[Any, ...] | None, total: int, recorded: int, credits: float
+) -> tuple[Any, ...]:
+    """The cells after module id and title, for a learner who started the module.
+
+    ``lessons``: first view, last view, completed, seconds; ``attempts``: first start, last update, count,
+    highest, average, first and last score, first pass, seconds (see the two totals queries).
+    """
+    if attempts is None:
+        first, last, completed, seconds = lessons
+        return (IN_PROGRESS, first, last, None, min(completed, total), total, 0, None, None, round(seconds / 60, 1),
+                0.0, 0.0)
+    first, last, count, highest, _, _, _, completed_at, quiz_seconds = attempts
+    score = attempts[recorded]
+    completed, reading = 0, 0.0
+    if lessons is not None:
+        first, last = min(first, lessons[0]), max(last, lessons[1])
+        completed, reading = min(lessons[2], total), round(lessons[3] / 60, 1)
+    return (
+        IN_PROGRESS if completed_at is None else PASSED,
+        first,
+        last,
+        completed_at,
+        completed,
+        total,
+        count,
+        None if highest is None else round(highest * 100, 1),
+        None if score is None or not count else round(float(score) * 100, 1),
+        reading,
+        round(float(quiz_seconds or 0) / 60, 1),
+        0.0 if completed_at is None else credits,
+    )
+
+
+# --- responses ------------------------------------------------------------------------------------
+
+
+def response_rows(
+    engine: Engine, catalog: Catalog, *, cohort: str | None = None, module: str | None = None,
+    pseudonymize: bool = False,
+) -> Rows:
+    """One row per question of every submitted attempt: answered ones, and unanswered ones (answer empty).
+
+    Streamed from the database in answer order; ``answer`` is the stored response (text as is, other
+    shapes as JSON), ``fraction`` the share of the question's points earned (0..1).
+    """
+    scope = _scope(engine, catalog, cohort, module, pseudonymize)
+    query = (
+        select(
+            *_USER_COLUMNS,
+            Attempt.module_id,
+            Attempt.id.label("attempt_id"),
+            Attempt.kind,
+            _iso_text(engine, Attempt.started_at).label("started_at"),
+            _iso_text(engine, Attempt.submitted_at).label("submitted_at"),
+            Response.question_id,
+            Response.question_hash,
+            Response.answer,
+            Response.fraction,
+            Response.certainty,
+            _iso_text(engine, Response.answered_at).label("answered_at"),
+        )
+        .join(Attempt, Attempt.id == Response.attempt_id)
+        .join(User, User.id == Attempt.user_id)
+        .where(Attempt.user_id.in_(scope.population))
+        .order_by(Response.id)
+    )
+    if module is not None:
+        query = query.where(Attempt.module_id == module)
+    return _responses(engine, scope, query)
+
+
+def _responses(engine: Engine, scope: _Scope, query: Select[Any]) -> Rows:
+    yield scope.identity_columns + RESPONSE_COLUMNS
+    with db.read_connection(engine) as connection:
+        for row in connection.execution_options(yield_per=CHUNK).execute(query):
+            yield (
+                *scope.identity(row), row.module_id, row.attempt_id, row.kind, row.started_at, row.submitted_at,
+                row.question_id, row.question_hash, _answer_text(row.answer), row.fraction, row.certainty,
+                row.answered_at,
+            )
+
+
+# --- xAPI -----------------------------------------------------------------------------------------
+
+
+def xapi_statements(
+    engine: Engine, catalog: Catalog, *, cohort: str | None = None, module: str | None = None,
+    pseudonymize: bool = False, home: str | None = None,
+) -> Statements:
+    """xAPI statements of the learners' activity (see :mod:`academy.xapi`), streamed.
+
+    Lessons: ``experienced`` at the first view, ``completed`` when marked as read. Each submitted
+    attempt: ``attempted``, one ``answered`` per answered question, then ``passed``/``failed`` (certifying quiz)
+    or ``completed`` (pre-test, review); the first pass of a module adds ``completed`` on the module.
+    ``home`` defaults to :func:`academy.xapi.base_url`.
+    """
+    scope = _scope(engine, catalog, cohort, module, pseudonymize)
+    factory = xapi.StatementFactory(home or xapi.base_url(), pseudonymized=pseudonymize)
+    return _statements(engine, scope, factory)
+
+
+def _statements(engine: Engine, scope: _Scope, factory: xapi.StatementFactory) -> Statements:
+    lp = LessonProgress
+    lessons = (
+        select(*_USER_COLUMNS, lp.id, lp.module_id, lp.lesson_id, lp.first_viewed_at, lp.completed_at)
+        .join(User, User.id == lp.user_id)
+        .where(lp.user_id.in_(scope.population))
+        .order_by(lp.id)
+    )
+    a = Attempt
+    ranked_query = select(
+        a.id, a.user_id, a.module_id, a.kind, a.started_at, a.submitted_at, a.score, a.points, a.max_points, a.passed,
+        func.row_number()
+        .over(partition_by=(a.user_id, a.module_id, a.kind, a.passed), order_by=(a.submitted_at, a.id))
+        .label("rank"),
+    ).where(a.submitted_at.is_not(None), a.user_id.in_(scope.population))
+    if scope.module_id is not None:
+        lessons = lessons.where(lp.module_id == scope.module_id)
+        ranked_query = ranked_query.where(a.module_id == scope.module_id)
+    ranked = ranked_query.subquery()
+    r = Response
+    attempts = (
+        select(
+            ranked, User.name, User.email, User.profession, User.rpps, r.id.label("response_id"), r.question_id,
+            r.question_hash, r.answer, r.fraction, r.certainty, r.answered_at,
+        )
+        .join(User, User.id == ranked.c.user_id)
+        .outerjoin(r, r.attempt_id == ranked.c.id)
+        .order_by(ranked.c.id, r.id)
+    )
+    with db.read_connection(engine) as connection:
+        for row in connection.execution_options(yield_per=CHUNK).execute(lessons):
+            module = scope.modules.get(row.module_id)
+            lesson = module.lesson(row.lesson_id) if module is not None else None
+            args = (scope.learner(row), row.id, row.module_id, scope.title(row.module_id), row.lesson_id,
+                    lesson.title if lesson is not None else None)
+            yield factory.lesson_experienced(*args, row.first_viewed_at)
+            if row.completed_at is not None:
+                yield factory.lesson_completed(*args, row.completed_at)
+        rows = connection.execution_options(yield_per=CHUNK).execute(attempts)
+        for _, group in itertools.groupby(rows, key=lambda row: row.id):
+            yield from _attempt_statements(scope, factory, list(group))
+
+
+def _attempt_statements(scope: _Scope, factory: xapi.StatementFactory, rows: list[Any]) -> Statements:
+    first = rows[0]
+    learner = scope.learner(first)
+    title = scope.title(first.module_id)
+    module = scope.modules.get(first.module_id)
+    questions = {q.id: q for q in module.quiz.questions} if module is not None and module.quiz is not None else {}
+    yield factory.attempt_started(learner, first.id, first.module_id, title, first.kind, first.started_at)
+    for row in rows:
+        if row.response_id is None or row.answer is None:  # no response rows, or an unanswered question
+            continue
+        question = questions.get(row.question_id)
+        yield factory.question_answered(
+            learner,
+            response_id=row.response_id,
+            attempt_id=row.id,
+            module_id=row.module_id,
+            module_title=title,
+            kind=row.kind,
+            question_id=row.question_id,
+            question_hash=row.question_hash,
+            question=question if question is not None and question.hash == row.question_hash else None,
+            answer=row.answer,
+            fraction=row.fraction,
+            certainty=row.certainty,
+            at=row.answered_at or row.submitted_at,
+        )
+    yield factory.attempt_finished(
+        learner,
+        attempt_id=first.id,
+        module_id=first.module_id,
+        module_title=title,
+        kind=first.kind,
+        score=first.score or 0.0,
+        points=first.points or 0.0,
+        max_points=first.max_points or 0.0,
+        passed=bool(first.passed),
+        started_at=first.started_at,
+        submitted_at=first.submitted_at,
+    )
+    if first.kind == "post" and first.passed and first.rank == 1:
+        yield factory.module_completed(learner, attempt_id=first.id, module_id=first.module_id, module_title=title,
+                                       score=first.score or 0.0, at=first.submitted_at)
+
+
+# --- DPC/CME traceability -------------------------------------------------------------------------
+
+
+def dpc_rows(
+    engine: Engine, catalog: Catalog, *, cohort: str | None = None, module: str | None = None,
+    pseudonymize: bool = False,
+) -> Rows:
+    """Per learner, the actions in chronological order with proof, hours credited and yearly totals.
+
+    See :mod:`academy.dpc` for the rules. Learners come in id order, read in chunks of ``CHUNK`` learners
+    (their actions sorted by the database, one chunk in memory at a time).
+    """
+    scope = _scope(engine, catalog, cohort, module, pseudonymize)
+    return _dpc(engine, scope)
+
+
+def _dpc(engine: Engine, scope: _Scope) -> Rows:
+    yield scope.identity_columns + dpc.COLUMNS
+    ids_query = select(User.id).where(User.id.in_(scope.population)).order_by(User.id).limit(CHUNK)
+    last_id = 0
+    while True:
+        with db.read_connection(engine) as connection:
+            ids = connection.execute(ids_query.where(User.id > last_id)).scalars().all()
+            if not ids:
+                return
+            span = (last_id, ids[-1])
+            certificates: dict[int, dict[str, str]] = {}
+            for row in connection.execute(_certificates(scope, span)):
+                certificates.setdefault(row.user_id, {})[row.module_id] = row.code  # the latest issued wins
+            rows = connection.execute(_dpc_actions(scope, span)).all()
+        for user_id, group in itertools.groupby(rows, key=lambda row: row.user_id):
+            first = next(group)
+            identity = scope.identity(first)
+            actions = (_action(row) for row in itertools.chain([first], group))
+            for cells in dpc.trace_rows(actions, scope.modules, certificates.get(user_id, {})):
+                yield identity + cells
+        last_id = span[1]
+
+
+def _dpc_actions(scope: _Scope, span: tuple[int, int]) -> Select[Any]:
+    """Submitted attempts and completed lessons of the learners ``span[0] < id <= span[1]``, in time order."""
+    a, lp = Attempt, LessonProgress
+    submitted = select(
+        a.user_id, a.submitted_at.label("at"), literal(dpc.QUIZ_SUBMITTED).label("action"), a.module_id,
+        cast(null(), String).label("lesson_id"), a.id.label("attempt_id"), a.kind, a.score, a.passed,
+    ).where(a.user_id > span[0], a.user_id <= span[1], a.submitted_at.is_not(None))
+    completed = select(
+        lp.user_id, lp.completed_at, literal(dpc.LESSON_COMPLETED), lp.module_id, lp.lesson_id,
+        cast(null(), Integer), cast(null(), String), null(), null(),
+    ).where(lp.user_id > span[0], lp.user_id <= span[1], lp.completed_at.is_not(None))
+    if scope.module_id is not None:
+        submitted = submitted.where(a.module_id == scope.module_id)
+        completed = completed.where(lp.module_id == scope.module_id)
+    actions = union_all(submitted, completed).subquery()
+    return (
+        select(actions, User.name, User.email, User.profession, User.rpps)
+        .join(User, User.id == actions.c.user_id)
+        .where(User.id.in_(scope.population))
+        .order_by(actions.c.user_id, actions.c.at, actions.c.action, actions.c.attempt_id)
+    )
+
+
+def _certificates(scope: _Scope, span: tuple[int, int]) -> Select[Any]:
+    """Valid attestations of the learners ``span[0] < id <= span[1]``, oldest first."""
+    c = Certificate
+    query = (
+        select(c.user_id, c.module_id, c.code)
+        .where(c.user_id > span[0], c.user_id <= span[1], c.revoked_at.is_(None))
+        .order_by(c.issued_at, c.id)
+    )
+    return query.where(c.module_id == scope.module_id) if scope.module_id is not None else query
+
+
+def _action(row: Any) -> dpc.Action:
+    return dpc.Action(
+        at=row.at,
+        action=row.action,
+        module_id=row.module_id,
+        lesson_id=row.lesson_id,
+        attempt_id=row.attempt_id,
+        attempt_kind=row.kind,
+        score=row.score,
+        passed=None if row.passed is None else bool(row.passed),
+    )
+
+
+# --- one entry point for the page and the CLI ------------------------------------------------------
+
+
+def export_rows(engine: Engine, catalog: Catalog, request: ExportRequest) -> Generator[Any, None, None]:
+    """The rows (or statements) of ``request``, after checking kind, format and filters."""
+    if request.kind not in KINDS:
+        raise ExportError("kind", "exports.error.unknown_kind", kind=request.kind)
+    if request.fmt not in FORMATS[request.kind]:
+        raise ExportError("fmt", "exports.error.bad_format", fmt=request.fmt, kind=request.kind,
+                          formats=", ".join(FORMATS[request.kind]))
+    options = {"cohort": request.cohort, "module": request.module, "pseudonymize": request.pseudonymize}
+    if request.kind == "progress":
+        return progress_rows(engine, catalog, **options)
+    if request.kind == "responses":
+        return response_rows(engine, catalog, **options)
+    if request.kind == "xapi":
+        return xapi_statements(engine, catalog, **options)
+    return dpc_rows(engine, catalog, **options)
+
+
+def export_to(engine: Engine, catalog: Catalog, request: ExportRequest, fileobj: IO[bytes]) -> int:
+    """Write the export to a binary file; returns the number of rows (statements for xAPI)."""
+    rows = export_rows(engine, catalog, request)
+    try:
+        if request.fmt == "csv":
+            return write_csv(rows, fileobj)
+        if request.fmt == "xlsx":
+            return write_xlsx(rows, fileobj, sheet=request.kind)
+        return write_jsonl(rows, fileobj)
+    finally:
+        rows.close()
+
+
+def export_bytes(engine: Engine, catalog: Catalog, request: ExportRequest) -> bytes:
+    """The whole export file in memory (for a download)."""
+    buffer = io.BytesIO()
+    export_to(engine, catalog, request, buffer)
+    return buffer.getvalue()
+
+
+def record_export(
+    engine: Engine, request: ExportRequest, *, actor_id: int | None, via: str, rows: int | None = None
+) -> None:
+    """Write an ``export`` entry to the audit log (kind, format, filters, pseudonymisation, channel)."""
+    details: dict[str, Any] = asdict(request) | {"via": via}
+    if rows is not None:
+        details["rows"] = rows
+    with db.write(engine) as session:
+        audit(session, actor_id=actor_id, action="export", target=f"export:{request.kind}", details=details)
+
+
+def preview(engine: Engine, catalog: Catalog, request: ExportRequest, limit: int = 20) -> pd.DataFrame:
+    """The first ``limit`` rows of the export as a table (xAPI: time, actor, verb and object per statement)."""
+    rows = export_rows(engine, catalog, request)
+    try:
+        if request.kind == "xapi":
+            statements = list(itertools.islice(rows, limit))
+            return pd.DataFrame(
+                {
+                    "timestamp": [s["timestamp"] for s in statements],
+                    "actor": [s["actor"]["account"]["name"] for s in statements],
+                    "verb": [s["verb"]["display"]["en-US"] for s in statements],
+                    "object": [s["object"]["id"] for s in statements],
+                }
+            )
+        header = next(rows)
+        return pd.DataFrame(list(itertools.islice(rows, limit)), columns=list(header))
+    finally:
+        rows.close()
+
+
+def cohort_names(engine: Engine) -> list[str]:
+    """Every cohort's name, alphabetically (the cohort filter's choices)."""
+    with db.read(engine) as session:
+        return list(session.scalars(select(Cohort.name).order_by(Cohort.name)))
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40]

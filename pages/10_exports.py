@@ -1,0 +1,67 @@
+"""Exports: progress, responses, xAPI statements and DPC traceability; preview, then download (audited)."""
+
+import functools
+
+import streamlit as st
+
+from academy import db, exports
+from academy.roles import COORDINATORS
+from academy.ui.guard import page
+from academy.ui.resources import catalog, engine
+
+viewer = page("nav.exports", roles=COORDINATORS)
+account = viewer.account
+st.title(viewer.t("exports.title"))
+st.caption(viewer.t("exports.intro"))
+eng, cat = engine(), catalog()
+
+kind = st.segmented_control(viewer.t("exports.kind"), exports.KINDS, default="progress", required=True,
+                            format_func=lambda k: viewer.t(f"exports.kind.{k}"), key="export_kind")
+st.markdown(viewer.t(f"exports.about.{kind}"))
+titles = {module.id: module.title for module in cat.modules}
+col_format, col_cohort, col_module = st.columns([1, 2, 2])
+fmt = col_format.selectbox(viewer.t("exports.format"), exports.FORMATS[kind], format_func=str.upper,
+                           key=f"export_format_{kind}")
+cohort = col_cohort.selectbox(viewer.t("exports.cohort"), [None, *exports.cohort_names(eng)], key="export_cohort",
+                              format_func=lambda name: viewer.t("exports.all_learners") if name is None else name)
+module = col_module.selectbox(viewer.t("exports.module"), [None, *titles], key="export_module",
+                              format_func=lambda mid: viewer.t("exports.all_modules") if mid is None else titles[mid])
+pseudonymize = st.toggle(viewer.t("exports.pseudonymize"), help=viewer.t("exports.pseudonymize_help"),
+                         key="export_pseudonymize")
+if fmt == "csv":
+    st.caption(viewer.t("exports.csv_note"))
+
+request = exports.ExportRequest(kind, fmt, cohort, module, pseudonymize)
+try:
+    table = exports.preview(eng, cat, request)
+except exports.ExportError as err:  # e.g. a cohort deleted since the page was drawn
+    st.error(err.message(viewer.locale), icon=":material/error:")
+    st.stop()
+
+st.subheader(viewer.t("exports.preview"))
+if table.empty:
+    st.info(viewer.t("exports.empty"), icon=":material/info:")
+else:
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def record_download(downloaded: exports.ExportRequest) -> None:
+    """Audit a download (the button's click callback) and confirm it."""
+    exports.record_export(eng, downloaded, actor_id=account.id, via="page")
+    st.toast(viewer.t("exports.downloaded"), icon=":material/history:")
+
+
+file_name = request.file_name(db.utcnow().date())
+st.download_button(
+    viewer.t("exports.download", file=file_name),
+    data=functools.partial(exports.export_bytes, eng, cat, request),  # built when clicked
+    file_name=file_name,
+    mime=request.mime_type,
+    on_click=record_download,
+    args=(request,),
+    icon=":material/download:",
+    type="primary",
+    key="export_download",
+)
+with st.expander(viewer.t("exports.cli")):
+    st.code(request.command(file_name), language="bash")
