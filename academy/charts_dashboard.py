@@ -144,7 +144,8 @@ def gain_bars(gain: pd.DataFrame, titles: Mapping[str, str], locale: str) -> alt
     extra = [
         alt.Tooltip("pre:Q", title=t("dashboard.pre_mean", locale)),
         alt.Tooltip("post:Q", title=t("dashboard.post_mean", locale)),
-        alt.Tooltip("questions:Q", title=t("dashboard.questions", locale)),
+        alt.Tooltip("learners:Q", title=t("dashboard.gain_learners", locale)),
+        alt.Tooltip("pairs:Q", title=t("dashboard.pairs", locale)),
     ]
     return _bars(frame, "points", t("dashboard.gain_points", locale), extra, locale).encode(
         color=alt.condition(alt.datum.points >= 0, alt.value("#2e8b57"), alt.value("#c0392b"))

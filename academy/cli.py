@@ -76,6 +76,27 @@ def db_upgrade() -> None:
     click.echo(f"Database at revision {revision} (head).")
 
 
+@db_group.command("rebuild-stats")
+def db_rebuild_stats() -> None:
+    """Recompute the learner × module rollup (learner_module_stats) from the raw progress tables.
+
+    Needed only after progress rows were written outside the application (bulk SQL loads).
+    """
+    from academy import db, rollup
+
+    engine = db.make_engine(db.database_url())
+    try:
+        db.upgrade(engine)
+        with db.write_connection(engine) as connection:
+            rows = rollup.rebuild_rollup(connection)
+    except Exception as exc:  # an unreachable server, a bad URL…: one clear line, exit 1
+        click.echo(f"Error: cannot rebuild the statistics: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    click.echo(f"Rebuilt {rows} learner × module row{'' if rows == 1 else 's'}.")
+
+
 @cli.group("users")
 def users_group() -> None:
     """Accounts."""

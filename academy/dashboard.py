@@ -13,35 +13,38 @@ What the date range means:
   not passed by then;
 - **completion over time**: learners who passed each module, cumulated per day (passes before the
   range count in its first day), up to the reference day;
-- **scores, time, knowledge gain, satisfaction**: activity inside the range only. Mean score = mean of
-  each learner's best certifying score; time = minutes on the module's lessons per learner who opened
-  one (lesson rows whose viewing period overlaps the range); knowledge gain = mean fraction of the
-  certifying attempts' responses minus that of the pre-tests', both restricted to the question ids
-  present in both; satisfaction = mean of each numeric answer of the ``evaluations`` surveys, per item
-  key (booleans and text are ignored).
+- **scores, time, satisfaction**: activity inside the range only. Mean score = mean of each learner's
+  best certifying score; time = minutes on the module's lessons per learner who opened one (lesson rows
+  whose viewing period overlaps the range); satisfaction = mean of each numeric answer of the
+  ``evaluations`` surveys, per item key (booleans and text are ignored);
+- **knowledge gain**: per learner, the pairing of :func:`academy.progress.pre_post_pairs` (first
+  pre-test against latest certifying attempt, on the questions answered in both in the same version),
+  summed over the cohort: mean fraction after minus mean fraction before on all paired questions. With a
+  range, the learners whose latest certifying attempt was submitted in it.
 
 Erased accounts are left out everywhere.
 
-Cost: :func:`load_dashboard` reads every lesson row and attempt of the cohort's members once (two
-grouped queries) plus the survey answers; :func:`knowledge_gain` reads every pre-test and certifying
-response, by far the most rows (about 2.5 million for 10,000 learners × 12 modules), so it is a separate
-call that the page places last and caches longer. ``bench/dashboard_bench.py`` measures both.
+Cost: statuses, completion, overdue learners, and without a date range the scores, time and gain, are
+read from the learner × module rollup (:mod:`academy.rollup`, one row per pair, kept up to date by every
+write); a date range adds two grouped queries over the raw lesson and attempt rows of the cohort
+(:func:`ranged_activity`). ``bench/dashboard_bench.py`` measures both on 10,000 learners.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from time import perf_counter
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, Float, and_, case, cast, func, select, true
+from sqlalchemy import Engine, Float, case, cast, func, select
 
 from academy import db, survey
 from academy.cohorts import cohort_assignments, member_ids_query
-from academy.models import Attempt, CohortMember, Evaluation, LessonProgress, Response, User
+from academy.models import Attempt, CohortMember, Evaluation, LearnerModuleStats, LessonProgress, User
 
 NOT_STARTED, IN_PROGRESS, PASSED = 0, 1, 2
 STATUSES = ("not_started", "in_progress", "passed")  # by code; also the interface's status keys
@@ -75,6 +78,7 @@ class Dashboard:
     overdue: pd.DataFrame  # user_id, name, email, module_id, due_date, days_late
     module_stats: pd.DataFrame  # module_id, learners_scored, mean_score, attempts, learners_timed, mean_minutes
     satisfaction: pd.DataFrame  # module_id, item, mean, answers
+    gain: pd.DataFrame  # module_id, learners, pairs, pre_mean, post_mean, gain
     timings: dict[str, float] = field(default_factory=dict)  # seconds per part, for the benchmark
 
 
@@ -127,81 +131,133 @@ def learners(engine: Engine, cohort_id: int) -> pd.DataFrame:
     return frame.set_index("user_id").sort_values(["name", "email"])
 
 
-CELL_COLUMNS = ["user_id", "module_id", "started", "passed", "first_pass_day", "best_score", "attempts",
-                "seconds", "timed"]
+def status_matrix(engine: Engine, flt: DashboardFilter, reference_day: date, member_ids: pd.Index) -> pd.DataFrame:
+    """Status code (0/1/2) of every member (rows, ``member_ids``) in every module (columns) on the reference day.
 
-
-def progress_cells(engine: Engine, flt: DashboardFilter, reference_day: date) -> pd.DataFrame:
-    """One row per member and module with any activity, from one grouped query on lessons and one on attempts.
-
-    Columns: ``started`` (a lesson opened or an attempt started by the reference day), ``passed`` (a
-    certifying attempt passed by then), ``first_pass_day`` (date or None), and over the date range:
-    ``best_score`` (best certifying score, None without one), ``attempts`` (certifying attempts
-    submitted), ``seconds`` (on lessons whose viewing period overlaps the range), ``timed`` (such a
-    lesson exists).
+    One query over the rollup pivots in SQL: one row per learner with one column per module.
     """
     modules = list(flt.module_ids)
-    if not modules:
-        return pd.DataFrame(columns=CELL_COLUMNS)
+    matrix = pd.DataFrame(NOT_STARTED, index=member_ids, columns=modules, dtype="int8")
+    if not modules or member_ids.empty:
+        return matrix
     until = _day_end(reference_day)
-    start, end = _bounds(flt)
-    members = member_ids_query(flt.cohort_id)
-
-    lp = LessonProgress
-    window = [*([lp.last_viewed_at >= start] if start else []), *([lp.first_viewed_at < end] if end else [])]
-    overlap = and_(true(), *window)
-    lessons = (
-        select(
-            lp.user_id,
-            lp.module_id,
-            func.max(case((lp.first_viewed_at < until, 1), else_=0)),
-            func.sum(case((overlap, lp.seconds_spent), else_=0)),
-            func.max(case((overlap, 1), else_=0)),
-        )
-        .where(lp.module_id.in_(modules), lp.user_id.in_(members))
-        .group_by(lp.user_id, lp.module_id)
-    )
-    post = Attempt.kind == "post"
-    passed = and_(post, Attempt.passed.is_(True), Attempt.submitted_at < until)
-    scored = and_(post, Attempt.submitted_at.is_not(None), *_in_range(Attempt.submitted_at, start, end))
-    attempts = (
-        select(
-            Attempt.user_id,
-            Attempt.module_id,
-            func.max(case((Attempt.started_at < until, 1), else_=0)),
-            func.max(case((passed, 1), else_=0)),
-            _day(engine, func.min(case((passed, Attempt.submitted_at)))),
-            func.max(case((scored, Attempt.score))),
-            func.sum(case((scored, 1), else_=0)),
-        )
-        .where(Attempt.module_id.in_(modules), Attempt.user_id.in_(members))
-        .group_by(Attempt.user_id, Attempt.module_id)
+    stats = LearnerModuleStats
+    code = case((stats.first_passed_at < until, PASSED), (stats.first_activity_at < until, IN_PROGRESS),
+                else_=NOT_STARTED)
+    query = (
+        select(stats.user_id, *(func.max(case((stats.module_id == module, code), else_=NOT_STARTED))
+                                for module in modules))
+        .where(stats.module_id.in_(modules), stats.user_id.in_(member_ids_query(flt.cohort_id)))
+        .group_by(stats.user_id)
     )
     with db.read_connection(engine) as connection:
-        lesson_rows = _frame(connection.execute(lessons).all(),
-                             ["user_id", "module_id", "lesson_started", "seconds", "timed"])
-        attempt_rows = _frame(connection.execute(attempts).all(),
-                              ["user_id", "module_id", "attempt_started", "passed", "first_pass_day", "best_score",
-                               "attempts"])
-    cells = lesson_rows.merge(attempt_rows, on=["user_id", "module_id"], how="outer")
-    cells["started"] = (cells["lesson_started"].fillna(0) + cells["attempt_started"].fillna(0)) > 0
-    cells["passed"] = cells["passed"].fillna(0) > 0
-    cells["first_pass_day"] = pd.to_datetime(cells["first_pass_day"]).dt.date
-    cells["best_score"] = pd.to_numeric(cells["best_score"]).astype(float)
-    cells["attempts"] = cells["attempts"].fillna(0).astype(int)
-    cells["seconds"] = cells["seconds"].fillna(0).astype(int)
-    cells["timed"] = cells["timed"].fillna(0) > 0
-    return cells[CELL_COLUMNS]
+        found = _frame(connection.execute(query).all(), ["user_id", *modules]).set_index("user_id")
+    return found.reindex(member_ids).fillna(NOT_STARTED).astype("int8")
 
 
-def completion_matrix(cells: pd.DataFrame, member_ids: pd.Index, modules: Sequence[str]) -> pd.DataFrame:
-    """Status code (0/1/2) of every member (rows, ``member_ids``) in every module (columns)."""
-    matrix = pd.DataFrame(NOT_STARTED, index=member_ids, columns=list(modules), dtype="int8")
-    if cells.empty or member_ids.empty or not modules:
-        return matrix
-    codes = cells["passed"].astype("int8") * PASSED + (~cells["passed"] & cells["started"]).astype("int8") * IN_PROGRESS
-    found = cells.assign(code=codes).pivot(index="user_id", columns="module_id", values="code")
-    return found.reindex(index=member_ids, columns=list(modules)).fillna(NOT_STARTED).astype("int8")
+SUMMARY_COLUMNS = ["module_id", "day", "learners", "scored", "score_sum", "attempts", "timed", "seconds",
+                   "gain_learners", "pairs", "pre_sum", "post_sum"]
+
+
+def module_summary(engine: Engine, flt: DashboardFilter, reference_day: date) -> pd.DataFrame:
+    """One scan of the cohort's rollup rows, grouped by module and first-pass day (None: not passed by the
+    reference day), with the counts and sums that completion, all-time scores, time and gain derive from.
+
+    Columns :data:`SUMMARY_COLUMNS`: ``learners`` (rows), ``scored``/``score_sum`` (best certifying
+    scores), ``attempts``, ``timed``/``seconds`` (learners who opened a lesson, their seconds),
+    ``gain_learners``/``pairs``/``pre_sum``/``post_sum`` (pre/post pairs).
+    """
+    if not flt.module_ids:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+    stats = LearnerModuleStats
+    day = case((stats.first_passed_at < _day_end(reference_day), _day(engine, stats.first_passed_at)))
+    timed = stats.lessons_viewed > 0
+    paired = stats.gain_items > 0
+    query = (
+        select(stats.module_id, day, func.count(), func.count(stats.best_score), func.sum(stats.best_score),
+               func.sum(stats.attempts), func.sum(case((timed, 1), else_=0)),
+               func.sum(case((timed, stats.seconds_spent), else_=0)), func.sum(case((paired, 1), else_=0)),
+               func.sum(stats.gain_items), func.sum(stats.gain_pre_sum), func.sum(stats.gain_post_sum))
+        .where(stats.module_id.in_(flt.module_ids), stats.user_id.in_(member_ids_query(flt.cohort_id)))
+        .group_by(stats.module_id, day)
+    )
+    with db.read_connection(engine) as connection:
+        frame = _frame(connection.execute(query).all(), SUMMARY_COLUMNS)
+    frame["day"] = pd.to_datetime(frame["day"]).dt.date
+    return frame
+
+
+def pass_days(summary: pd.DataFrame) -> pd.DataFrame:
+    """How many members first passed each module on each day (from :func:`module_summary`).
+
+    Columns ``module_id``, ``day`` (date), ``passed``.
+    """
+    passes = summary.dropna(subset=["day"])
+    return pd.DataFrame({"module_id": passes["module_id"], "day": passes["day"],
+                         "passed": passes["learners"].astype(int)})
+
+
+def _per_module(summary: pd.DataFrame, modules: Sequence[str]) -> pd.DataFrame:
+    """The summary's counts and sums added up per module, one row per module of ``modules``."""
+    numbers = SUMMARY_COLUMNS[2:]
+    sums = summary[numbers].astype(float).groupby(summary["module_id"]).sum()
+    return sums.reindex(index=list(modules), columns=numbers).fillna(0)
+
+
+def module_stats(engine: Engine, flt: DashboardFilter, summary: pd.DataFrame) -> pd.DataFrame:
+    """Per module, over the range: learners with a certifying score and their mean best score (0..1),
+    certifying attempts, learners who spent time on lessons and their mean minutes.
+
+    Without a range, from the rollup's ``summary`` (:func:`module_summary`); with one, from the raw
+    attempts submitted in it and the lesson rows whose viewing period overlaps it (best score and time
+    per learner first, then per module).
+    """
+    columns = ["module_id", "learners_scored", "mean_score", "attempts", "learners_timed", "mean_minutes"]
+    modules = list(flt.module_ids)
+    if not modules:
+        return pd.DataFrame(columns=columns)
+    if flt.start is None and flt.end is None:
+        sums = _per_module(summary, modules)
+        frame = pd.DataFrame({
+            "module_id": modules,
+            "learners_scored": sums["scored"].astype(int).to_numpy(),
+            "mean_score": (sums["score_sum"] / sums["scored"].where(sums["scored"] > 0)).to_numpy(dtype=float),
+            "attempts": sums["attempts"].astype(int).to_numpy(),
+            "learners_timed": sums["timed"].astype(int).to_numpy(),
+            "mean_minutes": (sums["seconds"] / sums["timed"].where(sums["timed"] > 0) / 60).to_numpy(dtype=float),
+        })
+        return frame[columns]
+    members = member_ids_query(flt.cohort_id)
+    start, end = _bounds(flt)
+    best = (
+        select(Attempt.module_id, func.max(Attempt.score).label("best"), func.count().label("tries"))
+        .where(Attempt.module_id.in_(modules), Attempt.user_id.in_(members), Attempt.kind == "post",
+               Attempt.submitted_at.is_not(None), *_in_range(Attempt.submitted_at, start, end))
+        .group_by(Attempt.user_id, Attempt.module_id)
+        .subquery()
+    )
+    scores = select(best.c.module_id, func.count(), func.avg(best.c.best), func.sum(best.c.tries))
+    lp = LessonProgress
+    overlap = [*([lp.last_viewed_at >= start] if start else []), *([lp.first_viewed_at < end] if end else [])]
+    spent = (
+        select(lp.module_id, func.sum(lp.seconds_spent).label("seconds"))
+        .where(lp.module_id.in_(modules), lp.user_id.in_(members), *overlap)
+        .group_by(lp.user_id, lp.module_id)
+        .subquery()
+    )
+    times = select(spent.c.module_id, func.count(), func.avg(spent.c.seconds) / 60)
+    with db.read_connection(engine) as connection:
+        score_rows = {row[0]: row[1:] for row in connection.execute(scores.group_by(scores.selected_columns[0]))}
+        time_rows = {row[0]: row[1:] for row in connection.execute(times.group_by(times.selected_columns[0]))}
+    rows = []
+    for module in modules:
+        scored, mean_score, attempts = score_rows.get(module, (0, None, 0))
+        timed_count, mean_minutes = time_rows.get(module, (0, None))
+        rows.append({"module_id": module, "learners_scored": int(scored), "mean_score": mean_score,
+                     "attempts": int(attempts or 0), "learners_timed": int(timed_count), "mean_minutes": mean_minutes})
+    frame = pd.DataFrame(rows, columns=columns)
+    frame[["mean_score", "mean_minutes"]] = frame[["mean_score", "mean_minutes"]].astype(float)
+    return frame
 
 
 def status_counts(matrix: pd.DataFrame) -> pd.DataFrame:
@@ -214,24 +270,24 @@ def status_counts(matrix: pd.DataFrame) -> pd.DataFrame:
 
 
 def completion_over_time(
-    cells: pd.DataFrame, flt: DashboardFilter, members_count: int, reference_day: date
+    passes: pd.DataFrame, flt: DashboardFilter, members_count: int, reference_day: date
 ) -> pd.DataFrame:
     """Cumulative number (and share of members) of learners who passed each module, per day.
 
-    Columns ``day`` (date), ``module_id``, ``passed``, ``share``; one row per module and day from the
-    range's start (or the first pass) to the reference day; passes before the start count on its first day.
+    From :func:`pass_days`. Columns ``day`` (date), ``module_id``, ``passed``, ``share``; one row per
+    module and day from the range's start (or the first pass) to the reference day; passes before the
+    start count on its first day.
     """
     columns = ["day", "module_id", "passed", "share"]
-    first = cells.dropna(subset=["first_pass_day"])
-    if first.empty or not flt.module_ids:
+    if passes.empty or not flt.module_ids:
         return pd.DataFrame(columns=columns)
-    start = flt.start or first["first_pass_day"].min()
+    start = flt.start or passes["day"].min()
     if start > reference_day:
         return pd.DataFrame(columns=columns)
     modules = list(flt.module_ids)
     days = pd.Index([d.date() for d in pd.date_range(start, reference_day, freq="D")], name="day")
-    clipped = first.assign(day=first["first_pass_day"].clip(lower=start))
-    daily = clipped.groupby(["day", "module_id"]).size().unstack("module_id")
+    clipped = passes.assign(day=passes["day"].clip(lower=start))
+    daily = clipped.groupby(["day", "module_id"])["passed"].sum().unstack("module_id")
     cumulative = daily.reindex(index=days, columns=modules).fillna(0).cumsum()
     long = cumulative.reset_index().melt(id_vars="day", var_name="module_id", value_name="passed")
     long["passed"] = long["passed"].astype(int)
@@ -264,62 +320,51 @@ def overdue_learners(
     return frame.sort_values(["days_late", "name", "module_id"], ascending=[False, True, True], ignore_index=True)
 
 
-def module_stats(cells: pd.DataFrame, modules: Sequence[str]) -> pd.DataFrame:
-    """Per module, over the range: learners with a certifying score and their mean best score (0..1),
-    certifying attempts, learners who spent time on lessons and their mean minutes."""
-    columns = ["module_id", "learners_scored", "mean_score", "attempts", "learners_timed", "mean_minutes"]
-    timed_seconds = cells["seconds"].where(cells["timed"])
-    grouped = cells.assign(timed_seconds=timed_seconds).groupby("module_id").agg(
-        learners_scored=("best_score", "count"),
-        mean_score=("best_score", "mean"),
-        attempts=("attempts", "sum"),
-        learners_timed=("timed", "sum"),
-        mean_minutes=("timed_seconds", "mean"),
-    )
-    frame = grouped.reindex(list(modules))
-    frame["mean_minutes"] = frame["mean_minutes"] / 60
-    counts = ["learners_scored", "attempts", "learners_timed"]
-    frame[counts] = frame[counts].fillna(0).astype(int)
-    return frame.rename_axis("module_id").reset_index()[columns]
+def knowledge_gain(engine: Engine, flt: DashboardFilter, summary: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per module: the cohort's knowledge gain on paired questions, read from the rollup.
 
-
-def knowledge_gain(engine: Engine, flt: DashboardFilter) -> pd.DataFrame:
-    """Per module: mean response fraction of certifying attempts minus pre-tests', on common question ids.
-
-    Over attempts submitted in the range. Columns ``module_id``, ``questions`` (common question ids),
-    ``pre_mean``, ``post_mean``, ``gain`` (None without both kinds), ``pre_responses``, ``post_responses``.
+    The pairing is :func:`academy.progress.pre_post_pairs`'s, per learner: their first pre-test against
+    their latest certifying attempt (started after it), on the questions answered in both in the same
+    version; with a date range, only learners whose latest certifying attempt was submitted in it.
+    Columns ``module_id``, ``learners`` (with paired questions), ``pairs`` (paired questions in all),
+    ``pre_mean``, ``post_mean`` (mean fractions on those questions) and ``gain`` (post − pre; None
+    without pairs). Without a range, a :func:`module_summary` already read saves the query.
     """
-    columns = ["module_id", "questions", "pre_mean", "post_mean", "gain", "pre_responses", "post_responses"]
+    columns = ["module_id", "learners", "pairs", "pre_mean", "post_mean", "gain"]
     modules = list(flt.module_ids)
     if not modules:
         return pd.DataFrame(columns=columns)
+    if summary is not None and flt.start is None and flt.end is None:
+        totals = _per_module(summary, modules)[["gain_learners", "pairs", "pre_sum", "post_sum"]]
+        return _gain_frame(modules, {module: tuple(row) for module, row in totals.iterrows()}, columns)
     start, end = _bounds(flt)
+    stats = LearnerModuleStats
     query = (
-        select(Attempt.module_id, Attempt.kind, Response.question_id, func.sum(Response.fraction), func.count())
-        .join(Response, Response.attempt_id == Attempt.id)
+        select(stats.module_id, func.count(), func.sum(stats.gain_items), func.sum(stats.gain_pre_sum),
+               func.sum(stats.gain_post_sum))
         .where(
-            Attempt.module_id.in_(modules),
-            Attempt.user_id.in_(member_ids_query(flt.cohort_id)),
-            Attempt.kind.in_(("pre", "post")),
-            Attempt.submitted_at.is_not(None),
-            *_in_range(Attempt.submitted_at, start, end),
+            stats.module_id.in_(modules),
+            stats.user_id.in_(member_ids_query(flt.cohort_id)),
+            stats.gain_items > 0,
+            *_in_range(stats.last_submitted_at, start, end),
         )
-        .group_by(Attempt.module_id, Attempt.kind, Response.question_id)
+        .group_by(stats.module_id)
     )
     with db.read_connection(engine) as connection:
-        sums = _frame(connection.execute(query).all(), ["module_id", "kind", "question_id", "total", "n"])
+        sums = {row[0]: tuple(row[1:]) for row in connection.execute(query)}
+    return _gain_frame(modules, sums, columns)
+
+
+def _gain_frame(modules: Sequence[str], sums: dict[str, tuple[Any, ...]], columns: list[str]) -> pd.DataFrame:
+    """The gain table from each module's (learners, pairs, pre sum, post sum)."""
     rows = []
     for module in modules:
-        mine = sums[sums["module_id"] == module]
-        pre, post = mine[mine["kind"] == "pre"], mine[mine["kind"] == "post"]
-        common = set(pre["question_id"]) & set(post["question_id"])
-        pre, post = pre[pre["question_id"].isin(common)], post[post["question_id"].isin(common)]
-        pre_n, post_n = int(pre["n"].sum()), int(post["n"].sum())
-        pre_mean = float(pre["total"].sum()) / pre_n if pre_n else None
-        post_mean = float(post["total"].sum()) / post_n if post_n else None
+        learners_count, pairs, pre_sum, post_sum = sums.get(module, (0, 0, 0.0, 0.0))
+        pre_mean = float(pre_sum) / pairs if pairs else None
+        post_mean = float(post_sum) / pairs if pairs else None
         gain = post_mean - pre_mean if pre_mean is not None and post_mean is not None else None
-        rows.append({"module_id": module, "questions": len(common), "pre_mean": pre_mean, "post_mean": post_mean,
-                     "gain": gain, "pre_responses": pre_n, "post_responses": post_n})
+        rows.append({"module_id": module, "learners": int(learners_count), "pairs": int(pairs or 0),
+                     "pre_mean": pre_mean, "post_mean": post_mean, "gain": gain})
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -370,34 +415,41 @@ def satisfaction(engine: Engine, flt: DashboardFilter) -> pd.DataFrame:
 
 
 def load_dashboard(engine: Engine, flt: DashboardFilter, *, today: date | None = None) -> Dashboard:
-    """Every figure of the dashboard for ``flt`` but the knowledge gain (:func:`knowledge_gain`, slower).
+    """Every figure of the dashboard for ``flt``.
 
-    ``timings`` holds the seconds each part took.
+    The independent reads (statuses, the module summary, satisfaction, and with a date range the raw
+    scores, time and gain) run in parallel threads, each on its own pooled connection: the database
+    does the work and releases the GIL meanwhile. ``timings`` holds the seconds each part took.
     """
     timings: dict[str, float] = {}
-    tick = perf_counter()
 
-    def lap(name: str) -> None:
-        nonlocal tick
-        now = perf_counter()
-        timings[name] = now - tick
-        tick = now
+    def timed(name: str, function: Callable[..., Any], *args: Any) -> Any:
+        started = perf_counter()
+        try:
+            return function(*args)
+        finally:
+            timings[name] = perf_counter() - started
 
     reference_day = flt.reference_day(today or db.utcnow().date())
-    people = learners(engine, flt.cohort_id)
-    lap("learners")
-    cells = progress_cells(engine, flt, reference_day)
-    lap("progress")
-    matrix = completion_matrix(cells, people.index, flt.module_ids)
+    people = timed("learners", learners, engine, flt.cohort_id)
+    ranged = flt.start is not None or flt.end is not None
+    with ThreadPoolExecutor(max_workers=5, thread_name_prefix="dashboard") as pool:
+        matrix_job = pool.submit(timed, "statuses", status_matrix, engine, flt, reference_day, people.index)
+        summary_job = pool.submit(timed, "summary", module_summary, engine, flt, reference_day)
+        survey_job = pool.submit(timed, "satisfaction", satisfaction, engine, flt)
+        empty = pd.DataFrame(columns=SUMMARY_COLUMNS)  # a range reads the raw rows instead of the summary
+        stats_job = pool.submit(timed, "ranged scores and time", module_stats, engine, flt, empty) if ranged else None
+        gain_job = pool.submit(timed, "ranged gain", knowledge_gain, engine, flt) if ranged else None
+        matrix, summary, survey = matrix_job.result(), summary_job.result(), survey_job.result()
+        stats = stats_job.result() if stats_job else module_stats(engine, flt, summary)
+        gain = gain_job.result() if gain_job else knowledge_gain(engine, flt, summary)
+    started = perf_counter()
+    completion = completion_over_time(pass_days(summary), flt, len(people), reference_day)
     due_dates = {a.module_id: a.due_date for a in cohort_assignments(engine, flt.cohort_id)}
     overdue = overdue_learners(matrix, people, due_dates, reference_day)
-    completion = completion_over_time(cells, flt, len(people), reference_day)
-    stats = module_stats(cells, flt.module_ids)
-    lap("shaping")
-    survey = satisfaction(engine, flt)
-    lap("satisfaction")
+    timings["shaping"] = perf_counter() - started
     return Dashboard(flt, reference_day, people, matrix, status_counts(matrix), completion, overdue, stats, survey,
-                     timings)
+                     gain, timings)
 
 
 def heatmap_rows(

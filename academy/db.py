@@ -174,8 +174,9 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade(engine: Engine) -> str:
-    """Apply every pending migration (idempotent; safe at every app start); return the revision.
+def upgrade(engine: Engine, revision: str = "head") -> str:
+    """Apply every pending migration up to ``revision`` (idempotent; safe at every app start); return
+    the revision reached.
 
     All pending migrations run in one transaction: SQLite takes the write lock up front and
     PostgreSQL an advisory lock, so processes starting together migrate once, one after the other.
@@ -187,7 +188,7 @@ def upgrade(engine: Engine) -> str:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-    revision = current_revision(engine)
-    assert revision is not None
-    return revision
+        command.upgrade(config, revision)
+    reached = current_revision(engine)
+    assert reached is not None
+    return reached

@@ -30,9 +30,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 EMAIL_LENGTH = 254
@@ -224,7 +225,8 @@ class Attempt(Base):
     __tablename__ = "attempts"
     __table_args__ = (
         CheckConstraint("kind IN ('pre', 'post', 'review')", name="kind"),
-        Index("ix_attempts_user_id_module_id_kind", "user_id", "module_id", "kind"),
+        # Also serves the rollup's "first pre-test / latest certifying attempt" lookups (ordered by submission).
+        Index("ix_attempts_user_id_module_id_kind_submitted_at", "user_id", "module_id", "kind", "submitted_at"),
         Index("ix_attempts_module_id_submitted_at", "module_id", "submitted_at"),
     )
 
@@ -263,6 +265,33 @@ class Response(Base):
     fraction: Mapped[float] = mapped_column(Float)
     certainty: Mapped[int | None] = mapped_column(SmallInteger)
     answered_at: Mapped[datetime | None]
+
+
+class LearnerModuleStats(Base):
+    """A learner's progress on one module, rolled up from lessons, attempts and responses.
+
+    Maintained in the same transaction as every write of those tables and rebuilt on demand: column
+    definitions in :mod:`academy.rollup`. The dashboard and the progress pages read it instead of the
+    raw rows. It holds no personal data beyond the user id, so erasure keeps it.
+    """
+
+    __tablename__ = "learner_module_stats"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    module_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True, index=True)
+    lessons_viewed: Mapped[int] = mapped_column(Integer)
+    lessons_completed: Mapped[int] = mapped_column(Integer)
+    seconds_spent: Mapped[int] = mapped_column(Integer)
+    first_activity_at: Mapped[datetime]
+    last_activity_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer)  # submitted certifying attempts
+    best_score: Mapped[float | None] = mapped_column(Float)
+    last_score: Mapped[float | None] = mapped_column(Float)
+    first_passed_at: Mapped[datetime | None]
+    last_submitted_at: Mapped[datetime | None]  # latest certifying submission (the one last_score and the gain use)
+    gain_items: Mapped[int] = mapped_column(Integer)  # questions paired between pre-test and certifying attempt
+    gain_pre_sum: Mapped[float] = mapped_column(Float)
+    gain_post_sum: Mapped[float] = mapped_column(Float)
 
 
 class ReviewCard(Base):
@@ -327,3 +356,17 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(50), index=True)
     target: Mapped[str] = mapped_column(String(300), default="", server_default="")
     details: Mapped[dict[str, Any]]
+
+
+# --- the rollup follows ORM writes ------------------------------------------------------------------
+
+
+@event.listens_for(Session, "after_flush")
+def _refresh_rollup(session: Session, _flush_context: Any) -> None:
+    """Keep ``learner_module_stats`` in step with ORM writes of lessons, attempts and responses.
+
+    Core statements (academy.progress) refresh it themselves; see :mod:`academy.rollup`.
+    """
+    from academy import rollup  # imports this module
+
+    rollup.refresh_flushed(session)

@@ -36,14 +36,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Connection, Engine, Row, Table, bindparam, case, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 import quiz as quiz_engine
-from academy import db
-from academy.models import ATTEMPT_KINDS, Attempt, LessonProgress, Response, User
+from academy import db, rollup
+from academy.models import ATTEMPT_KINDS, Attempt, LearnerModuleStats, LessonProgress, Response, User
 
 _ATTEMPTS = cast(Table, Attempt.__table__)
 _RESPONSES = cast(Table, Response.__table__)
@@ -182,7 +182,11 @@ class PrePostPairs(NamedTuple):
 
 @dataclass(frozen=True)
 class ModuleProgress:
-    """A learner's progress on one module (quiz figures count submitted certifying attempts)."""
+    """A learner's progress on one module (quiz figures count submitted certifying attempts).
+
+    Read from the rollup (:mod:`academy.rollup`): ``last_activity`` is the latest lesson view, attempt
+    start or attempt submission (autosaves inside an unsubmitted attempt do not count).
+    """
 
     module_id: str
     lessons_viewed: int
@@ -246,6 +250,7 @@ def record_lesson_view(
                 set_={"last_viewed_at": now, "seconds_spent": _LESSONS.c.seconds_spent + seconds},
             )
         )
+        rollup.refresh(connection, user_id, module_id)
 
 
 def mark_lesson_complete(
@@ -269,6 +274,7 @@ def mark_lesson_complete(
                 set_={"last_viewed_at": now, "completed_at": func.coalesce(_LESSONS.c.completed_at, now)},
             )
         )
+        rollup.refresh(connection, user_id, module_id)
 
 
 def lesson_states(engine: Engine, user_id: int, module_id: str) -> dict[str, LessonState]:
@@ -412,6 +418,7 @@ def start_attempt(
                     "deadline": deadline,
                 },
             )
+            rollup.refresh(connection, user_id, module_id)
             return int(inserted.inserted_primary_key[0])
     except IntegrityError:
         # Another request inserted the same token concurrently: return that attempt.
@@ -675,6 +682,7 @@ def submit_attempt(
                 "updated_at": now,
             },
         )
+        rollup.refresh(connection, attempt.user_id, attempt.module_id)
     return AttemptResult(
         attempt_id=attempt_id,
         user_id=attempt.user_id,
@@ -835,71 +843,37 @@ def pre_post_pairs(
 
 
 def progress_by_user(engine: Engine, user_ids: Collection[int] | None = None) -> dict[int, dict[str, ModuleProgress]]:
-    """Module progress of many learners (all when ``user_ids`` is None) in two queries."""
-    lp = LessonProgress
-    lessons = select(
-        lp.user_id,
-        lp.module_id,
-        func.count(lp.id).label("viewed"),
-        func.count(lp.completed_at).label("completed"),
-        func.coalesce(func.sum(lp.seconds_spent), 0).label("seconds"),
-        func.max(lp.last_viewed_at).label("last_view"),
-    ).group_by(lp.user_id, lp.module_id)
-
-    post_submitted = (Attempt.kind == "post") & Attempt.submitted_at.is_not(None)
-    ranked_query = select(
-        Attempt.user_id,
-        Attempt.module_id,
-        Attempt.score,
-        Attempt.passed,
-        Attempt.submitted_at,
-        Attempt.updated_at,
-        post_submitted.label("counts"),
-        func.row_number()
-        .over(
-            partition_by=(Attempt.user_id, Attempt.module_id, post_submitted),
-            order_by=(Attempt.submitted_at.desc(), Attempt.id.desc()),
-        )
-        .label("rank"),
+    """Module progress of many learners (all when ``user_ids`` is None), from the rollup in one query."""
+    stats = LearnerModuleStats
+    query = select(
+        stats.user_id,
+        stats.module_id,
+        stats.lessons_viewed,
+        stats.lessons_completed,
+        stats.attempts,
+        stats.best_score,
+        stats.last_score,
+        stats.first_passed_at,
+        stats.seconds_spent,
+        stats.last_activity_at,
     )
     if user_ids is not None:
-        ids = list(user_ids)
-        lessons = lessons.where(lp.user_id.in_(ids))
-        ranked_query = ranked_query.where(Attempt.user_id.in_(ids))
-    ranked = ranked_query.subquery()
-    counted = ranked.c.counts.is_(True)
-    attempts = select(
-        ranked.c.user_id,
-        ranked.c.module_id,
-        func.sum(case((counted, 1), else_=0)).label("attempts"),
-        func.max(case((counted, ranked.c.score))).label("best"),
-        func.max(case((counted & (ranked.c.rank == 1), ranked.c.score))).label("last"),
-        func.max(case((counted & ranked.c.passed.is_(True), 1), else_=0)).label("passed"),
-        func.min(case((counted & ranked.c.passed.is_(True), ranked.c.submitted_at))).label("completed_at"),
-        func.max(ranked.c.updated_at).label("last_attempt"),
-    ).group_by(ranked.c.user_id, ranked.c.module_id)
-
-    with db.read_connection(engine) as connection:
-        lesson_rows = {(r.user_id, r.module_id): r for r in connection.execute(lessons)}
-        attempt_rows = {(r.user_id, r.module_id): r for r in connection.execute(attempts)}
-
+        query = query.where(stats.user_id.in_(list(user_ids)))
     result: dict[int, dict[str, ModuleProgress]] = {}
-    for key in lesson_rows.keys() | attempt_rows.keys():
-        user_id, module_id = key
-        les, att = lesson_rows.get(key), attempt_rows.get(key)
-        times = [t for t in (les and les.last_view, att and att.last_attempt) if t is not None]
-        result.setdefault(user_id, {})[module_id] = ModuleProgress(
-            module_id=module_id,
-            lessons_viewed=les.viewed if les else 0,
-            lessons_completed=les.completed if les else 0,
-            attempts=int(att.attempts or 0) if att else 0,
-            best_score=att.best if att else None,
-            last_score=att.last if att else None,
-            passed=bool(att.passed) if att else False,
-            completed_at=att.completed_at if att else None,
-            seconds_spent=int(les.seconds) if les else 0,
-            last_activity=max(times) if times else None,
-        )
+    with db.read_connection(engine) as connection:
+        for row in connection.execute(query):
+            result.setdefault(row.user_id, {})[row.module_id] = ModuleProgress(
+                module_id=row.module_id,
+                lessons_viewed=row.lessons_viewed,
+                lessons_completed=row.lessons_completed,
+                attempts=row.attempts,
+                best_score=row.best_score,
+                last_score=row.last_score,
+                passed=row.first_passed_at is not None,
+                completed_at=row.first_passed_at,
+                seconds_spent=row.seconds_spent,
+                last_activity=row.last_activity_at,
+            )
     return result
 
 

@@ -150,15 +150,16 @@ def test_scores_time_satisfaction(engine, cohort) -> None:
     ]
 
 
-def test_knowledge_gain_on_common_questions(engine, cohort) -> None:
+def test_knowledge_gain_pairs_each_learners_pre_test_with_their_latest_certifying_attempt(engine, cohort) -> None:
     gain = dashboard.knowledge_gain(engine, DashboardFilter(cohort["cohort"], (M1, M2))).set_index("module_id")
-    # Common questions q1, q2 (q3 was only in a pre-test). Pre: 0, .5 (Alice), 1, 0 (Bruno) → .375.
-    # Post: 0, 1 then 1, .8 (Alice's two attempts) → .7.
-    assert gain.loc[M1, ["questions", "pre_responses", "post_responses"]].tolist() == [2, 4, 4]
-    assert gain.loc[M1, "pre_mean"] == pytest.approx(0.375)
-    assert gain.loc[M1, "post_mean"] == pytest.approx(0.7)
-    assert gain.loc[M1, "gain"] == pytest.approx(0.325)
-    assert gain.loc[M2, "questions"] == 0 and pd.isna(gain.loc[M2, "gain"])
+    # Alice: pre-test q1 0, q2 .5 (q3 never asked after) against her latest attempt q1 1, q2 .8: 2 pairs.
+    # Bruno took A's pre-test but no certifying attempt; in B he took no pre-test: no pair.
+    assert gain.loc[M1, ["learners", "pairs"]].tolist() == [1, 2]
+    assert gain.loc[M1, "pre_mean"] == pytest.approx(0.25)
+    assert gain.loc[M1, "post_mean"] == pytest.approx(0.9)
+    assert gain.loc[M1, "gain"] == pytest.approx(0.65)
+    assert gain.loc[M2, ["learners", "pairs"]].tolist() == [0, 0] and pd.isna(gain.loc[M2, "gain"])
+    assert load(engine, cohort).gain.equals(gain.reset_index())
 
 
 def test_a_date_range_moves_the_reference_day_and_filters_activity(engine, cohort) -> None:
@@ -174,8 +175,10 @@ def test_a_date_range_moves_the_reference_day_and_filters_activity(engine, cohor
     assert stats.loc[M1, "mean_minutes"] == pytest.approx(5.0)  # Alice's second lesson only (viewed until 15 Feb)
     assert stats.loc[M2, "learners_scored"] == 0
     assert list(board.satisfaction["module_id"]) == [M1, M1]
-    gain = dashboard.knowledge_gain(engine, board.filter).set_index("module_id")
-    assert gain.loc[M1, "questions"] == 0  # no pre-test inside the range
+    # The gain counts the learners whose latest certifying attempt was submitted in the range (Alice, 12 Feb).
+    assert board.gain.set_index("module_id").loc[M1, "gain"] == pytest.approx(0.65)
+    later = load(engine, cohort, start=date(2026, 2, 13), end=date(2026, 3, 1))
+    assert later.gain.set_index("module_id").loc[M1, "learners"] == 0
 
 
 def test_a_module_filter_and_an_empty_cohort(engine, cohort) -> None:
@@ -206,9 +209,8 @@ def test_charts_carry_the_figures(engine, cohort) -> None:
     values = next(iter(heatmap["datasets"].values()))
     assert {(v["learner"], v["module"], v["status_label"]) for v in values} >= {
         ("Alice Arnaud", "Module A", "Validé"), ("Chloé Chevalier", "Module B", "Non commencé")}
-    gain = dashboard.knowledge_gain(engine, board.filter)
-    gain_values = next(iter(charts_dashboard.gain_bars(gain, TITLES, "en").to_dict()["datasets"].values()))
-    assert [(v["module"], v["points"]) for v in gain_values] == [("Module A", 32.5)]
+    gain_values = next(iter(charts_dashboard.gain_bars(board.gain, TITLES, "en").to_dict()["datasets"].values()))
+    assert [(v["module"], v["points"]) for v in gain_values] == [("Module A", 65.0)]
     for chart in (
         charts_dashboard.status_bars(board.status_counts, TITLES, "fr"),
         charts_dashboard.completion_over_time(board.completion, TITLES, "fr"),
