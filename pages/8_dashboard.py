@@ -3,7 +3,6 @@
 import math
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from academy import charts_dashboard, cohorts, dashboard, db
@@ -24,13 +23,6 @@ def load(database: str, cohort_id: int, module_ids: tuple[str, ...], start: date
          today: date) -> dashboard.Dashboard:
     """The dashboard's figures of `database` (URL, part of the cache key), kept a minute per filter."""
     return dashboard.load_dashboard(engine(), dashboard.DashboardFilter(cohort_id, module_ids, start, end), today=today)
-
-
-@st.cache_data(ttl=600, show_spinner=False, max_entries=20)
-def load_gain(database: str, cohort_id: int, module_ids: tuple[str, ...], start: date | None,
-              end: date | None) -> pd.DataFrame:
-    """The knowledge gain (every response: the slowest figure), kept ten minutes per filter."""
-    return dashboard.knowledge_gain(engine(), dashboard.DashboardFilter(cohort_id, module_ids, start, end))
 
 
 all_cohorts = cohorts.list_cohorts(engine())
@@ -64,7 +56,6 @@ if by_id[cohort_id].members == 0:
 caption_col, refresh_col = st.columns([5, 1], vertical_alignment="center")
 if refresh_col.button(viewer.t("dashboard.refresh"), icon=":material/refresh:", width="stretch"):
     load.clear()
-    load_gain.clear()
 board = load(db.database_url(), cohort_id, module_ids, start, end, db.utcnow().date())
 caption_col.caption(viewer.t("dashboard.as_of", date=board.reference_day.strftime(date_format),
                              time=db.utcnow().strftime("%H:%M")))
@@ -144,10 +135,7 @@ else:
                     width="stretch")
 
 st.subheader(viewer.t("dashboard.section_gain"), help=viewer.t("dashboard.gain_help"))
-with st.spinner(viewer.t("dashboard.gain_computing")):
-    gain = load_gain(db.database_url(), cohort_id, module_ids, start, end)
-if gain["gain"].isna().all():
+if board.gain["gain"].isna().all():
     st.caption(viewer.t("dashboard.no_data"))
 else:
-    st.altair_chart(charts_dashboard.gain_bars(gain, titles, viewer.locale), width="stretch")
-    st.caption(viewer.t("dashboard.gain_cached"))
+    st.altair_chart(charts_dashboard.gain_bars(board.gain, titles, viewer.locale), width="stretch")
