@@ -16,7 +16,7 @@ if flash := st.session_state.pop("flash", None):
 if viewer.account is None:
     st.title(viewer.t("home.welcome"))
     st.markdown(viewer.t("home.pitch"))
-    sign_in_tab, sign_up_tab = st.tabs([viewer.t("home.tab_sign_in"), viewer.t("home.tab_sign_up")])
+    sign_in_tab, sign_up_tab = st.tabs([viewer.t("home.tab_sign_in"), viewer.t("home.tab_sign_up")], key="home_tabs")
     with sign_in_tab:
         sign_in_form(viewer.locale)
     with sign_up_tab:

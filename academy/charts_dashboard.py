@@ -88,7 +88,7 @@ def completion_over_time(completion: pd.DataFrame, titles: Mapping[str, str], lo
     frame["percent"] = (frame["share"] * 100).round(1)
     return (
         alt.Chart(frame)
-        .mark_line(interpolate="step-after")
+        .mark_line(interpolate="step-after", point=True)
         .encode(
             x=alt.X("day:T", title=t("dashboard.day", locale)),
             y=alt.Y("percent:Q", title=t("dashboard.passed_percent", locale), scale=alt.Scale(domain=[0, 100])),

@@ -38,7 +38,7 @@ FIRST_LESSON = load_catalog(ROOT / "content").module(MODULE).lessons[0].id
 def _learner(engine) -> str:
     """A learner with some history; returns a session token for them."""
     account = auth.add_user(engine, email="bench.learner@example.org", name="Bench Learner",
-                            password="bench-password-2026", roles={"learner"})
+                            password="quiet-harbour-lantern-2026", roles={"learner"})
     catalog = load_catalog(ROOT / "content")
     for module in catalog.modules[:3]:
         for lesson in module.lessons:

@@ -27,7 +27,7 @@ def revoke_chosen(code: str) -> None:
         st.toast(viewer.t("attest.revoked_ok", code=certificates.format_code(code)), icon=":material/check:")
 
 
-find_tab, issue_tab = st.tabs([viewer.t("attest.tab_find"), viewer.t("attest.tab_issue")])
+find_tab, issue_tab = st.tabs([viewer.t("attest.tab_find"), viewer.t("attest.tab_issue")], key="attest_tabs")
 
 with find_tab:
     query = st.text_input(viewer.t("attest.search"), placeholder=viewer.t("attest.search_placeholder"),

@@ -82,7 +82,7 @@ database = db.database_url()
 analysis = load_analysis(database, module_id, qz.hash, attempts)
 summary = analysis.quiz
 stats_tab, distractors_tab, feedback_tab = st.tabs(
-    [t("items.tab_stats"), t("items.tab_distractors"), t("items.tab_feedback")])
+    [t("items.tab_stats"), t("items.tab_distractors"), t("items.tab_feedback")], key="items_tabs")
 
 with stats_tab:
     if summary.left_out:

@@ -245,7 +245,7 @@ if opened_from_link:
 tab_labels = [t("studio.tab_health"), t("studio.tab_preview"), t("studio.tab_edit"), t("studio.tab_upload"),
               t("studio.tab_exports")]
 health_tab, preview_tab, edit_tab, upload_tab, export_tab = st.tabs(
-    tab_labels, default=tab_labels[2] if opened_from_link else None)
+    tab_labels, default=tab_labels[2] if opened_from_link else None, key="studio_tabs")
 
 with health_tab:
     health = studio.module_health(cat)

@@ -68,7 +68,7 @@ by_id = {cohort.id: cohort for cohort in all_cohorts}
 if state.get("cohort_id") not in by_id:
     state["cohort_id"] = all_cohorts[0].id
 cohort_id = st.selectbox(viewer.t("cohorts.choose"), list(by_id), key="cohort_id",
-                         format_func=lambda i: viewer.t("cohorts.option", name=by_id[i].name, members=by_id[i].members))
+                         format_func=lambda i: by_id[i].name)
 cohort = by_id[cohort_id]
 if cohort.description:
     st.caption(cohort.description)
@@ -77,7 +77,8 @@ members_col.metric(viewer.t("cohorts.members_count"), cohort.members)
 modules_col.metric(viewer.t("cohorts.modules_count"), cohort.modules)
 
 members_tab, import_tab, modules_tab = st.tabs(
-    [viewer.t("cohorts.tab_members"), viewer.t("cohorts.tab_import"), viewer.t("cohorts.tab_modules")]
+    [viewer.t("cohorts.tab_members"), viewer.t("cohorts.tab_import"), viewer.t("cohorts.tab_modules")],
+    key="cohort_tabs",  # a stable identity: a flash message above must not send the coordinator back to tab one
 )
 
 # --- members ---------------------------------------------------------------------------------------
