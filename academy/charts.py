@@ -26,11 +26,11 @@ def scores_over_time(history: Sequence[Mapping], titles: Mapping[str, str], loca
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
-            x=alt.X("date:T", title=t("progress.date", locale)),
+            x=alt.X("date:T", title=t("progress.date", locale), axis=alt.Axis(format="%d/%m/%Y", tickCount="day")),
             y=alt.Y("score:Q", title=t("progress.score", locale), scale=alt.Scale(domain=[0, 100])),
             color=alt.Color("module:N", title=t("progress.module", locale)),
             strokeDash=alt.StrokeDash("kind:N", title=t("progress.kind", locale)),
-            tooltip=["module:N", "kind:N", "date:T", "score:Q"],
+            tooltip=["module:N", "kind:N", alt.Tooltip("date:T", format="%d/%m/%Y %H:%M"), "score:Q"],
         )
     )
 

@@ -90,13 +90,13 @@ def completion_over_time(completion: pd.DataFrame, titles: Mapping[str, str], lo
         alt.Chart(frame)
         .mark_line(interpolate="step-after", point=True)
         .encode(
-            x=alt.X("day:T", title=t("dashboard.day", locale)),
+            x=alt.X("day:T", title=t("dashboard.day", locale), axis=alt.Axis(format="%d/%m", tickCount="day")),
             y=alt.Y("percent:Q", title=t("dashboard.passed_percent", locale), scale=alt.Scale(domain=[0, 100])),
             color=alt.Color("module:N", title=t("dashboard.module", locale), sort=_module_order(frame),
                             legend=alt.Legend(labelLimit=260)),
             tooltip=[
                 alt.Tooltip("module:N", title=t("dashboard.module", locale)),
-                alt.Tooltip("day:T", title=t("dashboard.day", locale)),
+                alt.Tooltip("day:T", title=t("dashboard.day", locale), format="%d/%m/%Y"),
                 alt.Tooltip("passed:Q", title=t("dashboard.learners_passed", locale)),
                 alt.Tooltip("percent:Q", title=t("dashboard.passed_percent", locale)),
             ],
