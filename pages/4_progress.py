@@ -20,7 +20,8 @@ table = pd.DataFrame({
     viewer.t("progress.module"): [o.module.title for o in overviews],
     viewer.t("progress.status"): [viewer.t(f"status.{o.status}") for o in overviews],
     viewer.t("progress.lessons"): [f"{o.lessons_read}/{o.lessons_total}" for o in overviews],
-    viewer.t("progress.best"): [None if o.best_score is None else round(o.best_score * 100) for o in overviews],
+    viewer.t("progress.best"): ["—" if o.best_score is None else f"{round(o.best_score * 100)}\u00a0%"
+                                for o in overviews],
     viewer.t("progress.attempts"): [o.attempts for o in overviews],
     viewer.t("progress.minutes"): [round(o.seconds_spent / 60) for o in overviews],
 })
