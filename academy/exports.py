@@ -57,7 +57,6 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
-    case,
     cast,
     extract,
     func,
@@ -76,6 +75,7 @@ from academy.models import (
     Certificate,
     Cohort,
     CohortMember,
+    LearnerModuleStats,
     LessonProgress,
     Response,
     Setting,
@@ -373,10 +373,13 @@ def progress_rows(
     """One row per learner × module: status, dates, best and recorded score, attempts, time, credits.
 
     Modules are the catalog's valid modules (or the one named by ``module``), in catalogue order;
-    learners are in id order. ``attempts``, scores and ``completed_at`` (first pass) count submitted
-    certifying attempts; the recorded score follows the quiz's grading policy; ``reading_minutes`` is
-    the time measured on lessons, ``quiz_minutes`` the time between start and submission of every
-    submitted attempt; ``credits_earned_hours`` is the module's ``credits_hours`` once passed.
+    learners are in id order. Read from the learner × module rollup (:mod:`academy.rollup`):
+    ``started_at``/``last_activity_at`` are the first and latest lesson view, attempt start or submission
+    (autosaves inside an attempt do not count); ``attempts``, scores and ``completed_at`` (first pass)
+    count submitted certifying attempts; the recorded score follows the quiz's grading policy;
+    ``reading_minutes`` is the time measured on lessons, ``quiz_minutes`` the time between start and
+    submission of every submitted attempt; ``credits_earned_hours`` is the module's ``credits_hours``
+    once passed.
     """
     scope = _scope(engine, catalog, cohort, module, pseudonymize)
     modules = [scope.modules[module]] if module is not None else list(catalog.modules)
@@ -385,32 +388,32 @@ def progress_rows(
 
 def _progress(engine: Engine, scope: _Scope, modules: list[Module]) -> Rows:
     yield scope.identity_columns + PROGRESS_COLUMNS
-    # Per module: id, title, lessons, the position of the recorded score in the attempt totals, credits.
-    static = [(m.id, m.title, len(m.lessons), _RECORDED[m.quiz.settings.grading if m.quiz else "highest"],
-               m.credits_hours) for m in modules]
-    ordered = any(recorded in (_RECORDED["first"], _RECORDED["last"]) for *_, recorded, _ in static)
+    # Per module: id, title, lessons, the grading policy (which score is recorded), credits.
+    static = [(m.id, m.title, len(m.lessons), m.quiz.settings.grading if m.quiz else "highest", m.credits_hours)
+              for m in modules]
     last_id = 0
     while True:
-        users, lessons, attempts = _progress_chunk(engine, scope, last_id, ordered)
+        users, stats, quiz_seconds = _progress_chunk(engine, scope, last_id)
         if not users:
             return
         for user in users:
             identity = scope.identity(user)
-            for module_id, title, total, recorded, credits in static:
+            for module_id, title, total, grading, credits in static:
                 key = (user.user_id, module_id)
-                les, att = lessons.get(key), attempts.get(key)
-                if les is None and att is None:
+                row = stats.get(key)
+                if row is None:
                     yield (*identity, module_id, title, NOT_STARTED, None, None, None, 0, total, 0, None, None, 0.0,
                            0.0, 0.0)
                 else:
-                    yield (*identity, module_id, title, *_progress_cells(les, att, total, recorded, credits))
+                    yield (*identity, module_id, title,
+                           *_progress_cells(row, quiz_seconds.get(key, 0.0), total, grading, credits))
         last_id = users[-1].user_id
 
 
 def _progress_chunk(
-    engine: Engine, scope: _Scope, last_id: int, ordered: bool
-) -> tuple[list[Any], dict[tuple[int, str], tuple[Any, ...]], dict[tuple[int, str], tuple[Any, ...]]]:
-    """The next ``CHUNK`` learners after ``last_id`` and their lesson and attempt totals by (user, module)."""
+    engine: Engine, scope: _Scope, last_id: int
+) -> tuple[list[Any], dict[tuple[int, str], tuple[Any, ...]], dict[tuple[int, str], float]]:
+    """The next ``CHUNK`` learners after ``last_id``, their rollup rows and their quiz seconds by (user, module)."""
     users_query = select(*_USER_COLUMNS).where(User.id.in_(scope.population), User.id > last_id)
     with db.read_connection(engine) as connection:
         users = connection.execute(users_query.order_by(User.id).limit(CHUNK)).all()
@@ -418,107 +421,53 @@ def _progress_chunk(
             return [], {}, {}
         # The chunk's id range: rows of users outside the population are read but never looked up.
         span = (last_id, users[-1].user_id)
-        lesson_rows = connection.execute(_lesson_totals(engine, span, scope.module_id)).all()
-        attempt_rows = connection.execute(_attempt_totals(engine, span, scope.module_id, ordered=ordered)).all()
+        stats_rows = connection.execute(_progress_stats(engine, span, scope.module_id)).all()
+        seconds_rows = connection.execute(_quiz_seconds(engine, span, scope.module_id)).all()
     # Plain tuples (the figures after user and module id): the caller's loop runs for every row.
-    return users, {(r[0], r[1]): r[2:] for r in lesson_rows}, {(r[0], r[1]): r[2:] for r in attempt_rows}
+    return users, {(r[0], r[1]): r[2:] for r in stats_rows}, {(r[0], r[1]): r[2] for r in seconds_rows}
 
 
-def _lesson_totals(engine: Engine, span: tuple[int, int], module_id: str | None) -> Select[Any]:
-    """Per user and module of users ``span[0] < id <= span[1]``: first and last view, completed, seconds."""
-    lp = LessonProgress
-    query = (
-        select(
-            lp.user_id,
-            lp.module_id,
-            _iso_text(engine, func.min(lp.first_viewed_at)).label("first"),
-            _iso_text(engine, func.max(lp.last_viewed_at)).label("last"),
-            func.count(lp.completed_at).label("completed"),
-            func.coalesce(func.sum(lp.seconds_spent), 0).label("seconds"),
-        )
-        .where(lp.user_id > span[0], lp.user_id <= span[1])
-        .group_by(lp.user_id, lp.module_id)
-    )
-    return query.where(lp.module_id == module_id) if module_id is not None else query
+def _progress_stats(engine: Engine, span: tuple[int, int], module_id: str | None) -> Select[Any]:
+    """The rollup rows (:mod:`academy.rollup`) of users ``span[0] < id <= span[1]``, timestamps as ISO text."""
+    st = LearnerModuleStats
+    query = select(
+        st.user_id, st.module_id, _iso_text(engine, st.first_activity_at), _iso_text(engine, st.last_activity_at),
+        _iso_text(engine, st.first_passed_at), st.lessons_completed, st.seconds_spent, st.attempts, st.best_score,
+        st.first_score, st.last_score, st.score_sum,
+    ).where(st.user_id > span[0], st.user_id <= span[1])
+    return query.where(st.module_id == module_id) if module_id is not None else query
 
 
-def _attempt_totals(engine: Engine, span: tuple[int, int], module_id: str | None, *, ordered: bool) -> Select[Any]:
-    """Per user and module of users ``span[0] < id <= span[1]``: attempts, scores, first pass, time.
-
-    The first and last scores need window functions (two sorts): they are computed only when ``ordered``
-    (a module graded on the first or last attempt), and are NULL otherwise.
-    """
+def _quiz_seconds(engine: Engine, span: tuple[int, int], module_id: str | None) -> Select[Any]:
+    """Per user and module of users ``span[0] < id <= span[1]``: seconds from start to submission of every
+    submitted attempt (pre-tests and reviews included)."""
     a = Attempt
-    counted = (a.kind == "post") & a.submitted_at.is_not(None)
-    columns = [
-        a.user_id, a.module_id, a.score, a.passed, a.started_at, a.updated_at, a.submitted_at, counted.label("counted"),
-        case((a.submitted_at.is_not(None), _seconds_between(engine, a.started_at, a.submitted_at))).label("seconds"),
-    ]
-    if ordered:
-        window = {"partition_by": (a.user_id, a.module_id, counted)}
-        columns += [
-            func.row_number().over(**window, order_by=(a.submitted_at, a.id)).label("first_rank"),
-            func.row_number().over(**window, order_by=(a.submitted_at.desc(), a.id.desc())).label("last_rank"),
-        ]
-    source = select(*columns).where(a.user_id > span[0], a.user_id <= span[1])
-    if module_id is not None:
-        source = source.where(a.module_id == module_id)
-    attempts = source.subquery()
-    is_counted = attempts.c.counted.is_(True)
-    if ordered:
-        first_score = func.max(case((is_counted & (attempts.c.first_rank == 1), attempts.c.score)))
-        last_score = func.max(case((is_counted & (attempts.c.last_rank == 1), attempts.c.score)))
-    else:
-        first_score = last_score = null()
-    return select(
-        attempts.c.user_id,
-        attempts.c.module_id,
-        _iso_text(engine, func.min(attempts.c.started_at)).label("first"),
-        _iso_text(engine, func.max(attempts.c.updated_at)).label("last"),
-        func.sum(case((is_counted, 1), else_=0)).label("attempts"),
-        func.max(case((is_counted, attempts.c.score))).label("highest"),
-        func.avg(case((is_counted, attempts.c.score))).label("average"),
-        first_score.label("first_score"),
-        last_score.label("last_score"),
-        _iso_text(engine, func.min(case((is_counted & attempts.c.passed.is_(True), attempts.c.submitted_at))))
-        .label("completed_at"),
-        func.sum(attempts.c.seconds).label("seconds"),
-    ).group_by(attempts.c.user_id, attempts.c.module_id)
-
-
-# Position of each grading policy's score in the attempt totals (after user and module id).
-_RECORDED = {"highest": 3, "average": 4, "first": 5, "last": 6}
+    query = (
+        select(a.user_id, a.module_id, func.sum(_seconds_between(engine, a.started_at, a.submitted_at)))
+        .where(a.user_id > span[0], a.user_id <= span[1], a.submitted_at.is_not(None))
+        .group_by(a.user_id, a.module_id)
+    )
+    return query.where(a.module_id == module_id) if module_id is not None else query
 
 
 def _progress_cells(
-    lessons: tuple[Any, ...] | None, attempts: tuple[Any, ...] | None, total: int, recorded: int, credits: float
+    stats: tuple[Any, ...], quiz_seconds: float, total: int, grading: str, credits: float
 ) -> tuple[Any, ...]:
-    """The cells after module id and title, for a learner who started the module.
-
-    ``lessons``: first view, last view, completed, seconds; ``attempts``: first start, last update, count,
-    highest, average, first and last score, first pass, seconds (see the two totals queries).
-    """
-    if attempts is None:
-        first, last, completed, seconds = lessons
-        return (IN_PROGRESS, first, last, None, min(completed, total), total, 0, None, None, round(seconds / 60, 1),
-                0.0, 0.0)
-    first, last, count, highest, _, _, _, completed_at, quiz_seconds = attempts
-    score = attempts[recorded]
-    completed, reading = 0, 0.0
-    if lessons is not None:
-        first, last = min(first, lessons[0]), max(last, lessons[1])
-        completed, reading = min(lessons[2], total), round(lessons[3] / 60, 1)
+    """The cells after module id and title, for a learner who started the module (a rollup row)."""
+    first, last, completed_at, completed, seconds, count, best, first_score, last_score, score_sum = stats
+    recorded = {"highest": best, "first": first_score, "last": last_score,
+                "average": score_sum / count if count else None}[grading]
     return (
         IN_PROGRESS if completed_at is None else PASSED,
         first,
         last,
         completed_at,
-        completed,
+        min(completed, total),
         total,
         count,
-        None if highest is None else round(highest * 100, 1),
-        None if score is None or not count else round(float(score) * 100, 1),
-        reading,
+        None if best is None else round(best * 100, 1),
+        None if recorded is None or not count else round(float(recorded) * 100, 1),
+        round(seconds / 60, 1),
         round(float(quiz_seconds or 0) / 60, 1),
         0.0 if completed_at is None else credits,
     )

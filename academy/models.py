@@ -286,7 +286,9 @@ class LearnerModuleStats(Base):
     last_activity_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(Integer)  # submitted certifying attempts
     best_score: Mapped[float | None] = mapped_column(Float)
+    first_score: Mapped[float | None] = mapped_column(Float)  # earliest submission
     last_score: Mapped[float | None] = mapped_column(Float)
+    score_sum: Mapped[float] = mapped_column(Float)  # of the submitted certifying attempts (average = sum / attempts)
     first_passed_at: Mapped[datetime | None]
     last_submitted_at: Mapped[datetime | None]  # latest certifying submission (the one last_score and the gain use)
     gain_items: Mapped[int] = mapped_column(Integer)  # questions paired between pre-test and certifying attempt

@@ -8,8 +8,9 @@ every change of them, so it always equals what grouped queries over those tables
 - ``first_activity_at`` / ``last_activity_at``: first lesson view or attempt start (any kind, submitted or
   not) / latest lesson view, attempt start or attempt submission (autosaves inside an attempt do not
   count: its submission, later, does);
-- ``attempts``, ``best_score``, ``last_score``, ``first_passed_at``, ``last_submitted_at``: over the
-  submitted certifying ("post") attempts (last: latest submission; first pass: earliest passing submission);
+- ``attempts``, ``best_score``, ``first_score``, ``last_score``, ``score_sum``, ``first_passed_at``,
+  ``last_submitted_at``: over the submitted certifying ("post") attempts (first/last: earliest/latest
+  submission; first pass: earliest passing submission; the sum gives the average);
 - ``gain_items``, ``gain_pre_sum``, ``gain_post_sum``: the knowledge-gain pairing of
   :func:`academy.progress.pre_post_pairs` for this learner — their first submitted pre-test against their
   latest submitted certifying attempt, provided it started after that pre-test was submitted, on the
@@ -59,7 +60,11 @@ picked AS (
            (SELECT a.id FROM attempts AS a
              WHERE a.user_id = keys.user_id AND a.module_id = keys.module_id AND a.kind = 'post'
                AND a.submitted_at IS NOT NULL
-             ORDER BY a.submitted_at DESC, a.id DESC LIMIT 1) AS last_post
+             ORDER BY a.submitted_at DESC, a.id DESC LIMIT 1) AS last_post,
+           (SELECT a.id FROM attempts AS a
+             WHERE a.user_id = keys.user_id AND a.module_id = keys.module_id AND a.kind = 'post'
+               AND a.submitted_at IS NOT NULL
+             ORDER BY a.submitted_at, a.id LIMIT 1) AS first_post
     FROM keys
 ),
 lessons AS (
@@ -73,6 +78,7 @@ tries AS (
            MAX(COALESCE(a.submitted_at, a.started_at)) AS last_at,
            SUM(CASE WHEN a.kind = 'post' AND a.submitted_at IS NOT NULL THEN 1 ELSE 0 END) AS attempts,
            MAX(CASE WHEN a.kind = 'post' AND a.submitted_at IS NOT NULL THEN a.score END) AS best,
+           SUM(CASE WHEN a.kind = 'post' AND a.submitted_at IS NOT NULL THEN a.score ELSE 0 END) AS score_sum,
            MIN(CASE WHEN a.kind = 'post' AND a.submitted_at IS NOT NULL AND a.passed THEN a.submitted_at END)
                AS first_passed,
            MAX(CASE WHEN a.kind = 'post' THEN a.submitted_at END) AS last_submitted
@@ -93,7 +99,8 @@ pairs AS (
 )
 INSERT INTO learner_module_stats (
     user_id, module_id, lessons_viewed, lessons_completed, seconds_spent, first_activity_at, last_activity_at,
-    attempts, best_score, last_score, first_passed_at, last_submitted_at, gain_items, gain_pre_sum, gain_post_sum
+    attempts, best_score, first_score, last_score, score_sum, first_passed_at, last_submitted_at, gain_items,
+    gain_pre_sum, gain_post_sum
 )
 SELECT picked.user_id, picked.module_id,
        COALESCE(lessons.viewed, 0), COALESCE(lessons.completed, 0), COALESCE(lessons.seconds, 0),
@@ -101,12 +108,14 @@ SELECT picked.user_id, picked.module_id,
             THEN tries.first_at ELSE lessons.first_at END,
        CASE WHEN lessons.last_at IS NULL OR tries.last_at > lessons.last_at
             THEN tries.last_at ELSE lessons.last_at END,
-       COALESCE(tries.attempts, 0), tries.best, last_post.score, tries.first_passed, tries.last_submitted,
+       COALESCE(tries.attempts, 0), tries.best, first_post.score, last_post.score, COALESCE(tries.score_sum, 0),
+       tries.first_passed, tries.last_submitted,
        COALESCE(pairs.items, 0), COALESCE(pairs.pre_sum, 0), COALESCE(pairs.post_sum, 0)
 FROM picked
 LEFT JOIN lessons ON lessons.user_id = picked.user_id AND lessons.module_id = picked.module_id
 LEFT JOIN tries ON tries.user_id = picked.user_id AND tries.module_id = picked.module_id
 LEFT JOIN attempts AS last_post ON last_post.id = picked.last_post
+LEFT JOIN attempts AS first_post ON first_post.id = picked.first_post
 LEFT JOIN pairs ON pairs.user_id = picked.user_id AND pairs.module_id = picked.module_id
 WHERE lessons.user_id IS NOT NULL OR tries.user_id IS NOT NULL
 ON CONFLICT (user_id, module_id) DO UPDATE SET
@@ -117,7 +126,9 @@ ON CONFLICT (user_id, module_id) DO UPDATE SET
     last_activity_at = excluded.last_activity_at,
     attempts = excluded.attempts,
     best_score = excluded.best_score,
+    first_score = excluded.first_score,
     last_score = excluded.last_score,
+    score_sum = excluded.score_sum,
     first_passed_at = excluded.first_passed_at,
     last_submitted_at = excluded.last_submitted_at,
     gain_items = excluded.gain_items,

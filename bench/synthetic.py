@@ -1,4 +1,4 @@
-"""A synthetic cohort for the benchmarks, written with bulk SQL into a migrated SQLite database.
+"""A synthetic cohort for the benchmarks, written with bulk SQL into a migrated database.
 
 Every learner is a member of cohort 1, which has every module assigned (every other one already due on
 `TODAY`); each learner opens ~80 % of the modules (5 lessons each), takes the pre-test in ~70 % of those,
@@ -12,6 +12,7 @@ import json
 import random
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -30,7 +31,8 @@ def _ts(moment: datetime) -> str:
 
 
 def build(engine: Engine, learners: int, module_ids: Sequence[str], seed: int = 11) -> dict[str, int]:
-    """Insert the data set into a migrated SQLite database, rebuild the rollup; return the row counts."""
+    """Insert the data set into a migrated database (SQLite or PostgreSQL), rebuild the rollup; return the
+    row counts. The ids are explicit: the database must be empty."""
     rng = random.Random(seed)
     question_hash = "0" * 64
     now = _ts(_EPOCH)
@@ -72,40 +74,51 @@ def build(engine: Engine, learners: int, module_ids: Sequence[str], seed: int = 
                 if kind == "post" and passed and rng.random() < 0.6:
                     answers = {item: rng.randint(1, 5) for item in survey.ITEMS}
                     evaluations.append((user_id, module_id, json.dumps(answers), "", _ts(submitted)))
+    sqlite = engine.dialect.name == "sqlite"
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
-        cursor.execute("BEGIN IMMEDIATE")
-        cursor.executemany("INSERT INTO users (id, email, name, profession, rpps, password_hash, locale, created_at)"
+        if sqlite:
+            cursor.execute("BEGIN IMMEDIATE")  # psycopg opens its transaction by itself
+        else:
+            cursor.execute("SET TIME ZONE 'UTC'")  # the timestamps below are naive UTC text
+
+        def run_many(sql: str, rows: list[tuple[Any, ...]]) -> None:
+            cursor.executemany(sql if sqlite else sql.replace("?", "%s"), rows)
+
+        def run_one(sql: str, row: tuple[Any, ...]) -> None:
+            cursor.execute(sql if sqlite else sql.replace("?", "%s"), row)
+        run_many("INSERT INTO users (id, email, name, profession, rpps, password_hash, locale, created_at)"
                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", users)
-        cursor.executemany("INSERT INTO user_roles (user_id, role) VALUES (?, ?)", roles)
-        cursor.execute("INSERT INTO cohorts (id, name, description, created_at) VALUES (1, 'Bench', '', ?)", (now,))
-        cursor.executemany("INSERT INTO cohort_members (cohort_id, user_id, added_at) VALUES (?, ?, ?)", members)
-        cursor.executemany(
+        run_many("INSERT INTO user_roles (user_id, role) VALUES (?, ?)", roles)
+        run_one("INSERT INTO cohorts (id, name, description, created_at) VALUES (1, 'Bench', '', ?)", (now,))
+        run_many("INSERT INTO cohort_members (cohort_id, user_id, added_at) VALUES (?, ?, ?)", members)
+        run_many(
             "INSERT INTO assignments (cohort_id, module_id, due_date, created_at) VALUES (1, ?, ?, ?)",
             [(m, (TODAY + timedelta(days=30 * (1 if n % 2 else -1))).isoformat(), now)
              for n, m in enumerate(module_ids)],
         )
-        cursor.executemany(
+        run_many(
             "INSERT INTO lesson_progress (user_id, module_id, lesson_id, first_viewed_at, last_viewed_at,"
             " completed_at, seconds_spent) VALUES (?, ?, ?, ?, ?, ?, ?)", lessons)
-        cursor.executemany(
+        run_many(
             "INSERT INTO attempts (id, user_id, module_id, kind, start_token, quiz_hash, layout, answers, certainties,"
             " locked, started_at, updated_at, submitted_at, score, points, max_points, passed)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", attempts)
-        cursor.executemany(
+        run_many(
             "INSERT INTO responses (attempt_id, question_id, question_hash, answer, fraction, answered_at)"
             " VALUES (?, ?, ?, ?, ?, ?)", responses)
-        cursor.executemany(
+        run_many(
             "INSERT INTO evaluations (user_id, module_id, answers, comment, created_at) VALUES (?, ?, ?, ?, ?)",
             evaluations)
-        cursor.execute("COMMIT")
+        raw.commit()
     finally:
         raw.close()
     with db.write_connection(engine) as connection:  # bulk SQL bypasses the app's writes: rebuild once
         rollup.rebuild_rollup(connection)
     with engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE")
+        connection.commit()
     counts = {"learners": len(users), "lesson rows": len(lessons), "attempts": len(attempts),
               "responses": len(responses), "evaluations": len(evaluations)}
     return counts

@@ -48,7 +48,8 @@ lessons AS (
     GROUP BY user_id, module_id
 ),
 posts AS (
-    SELECT user_id, module_id, COUNT(*) AS attempts, MAX(score) AS best,
+    SELECT user_id, module_id, COUNT(*) AS attempts, MAX(score) AS best, SUM(score) AS score_sum,
+           MAX(CASE WHEN first_rank = 1 THEN score END) AS first,
            MAX(CASE WHEN last_rank = 1 THEN score END) AS last,
            MIN(CASE WHEN passed THEN submitted_at END) AS first_passed, MAX(submitted_at) AS last_submitted
     FROM ranked WHERE kind = 'post'
@@ -70,12 +71,14 @@ pairs AS (
 )
 INSERT INTO learner_module_stats (
     user_id, module_id, lessons_viewed, lessons_completed, seconds_spent, first_activity_at, last_activity_at,
-    attempts, best_score, last_score, first_passed_at, last_submitted_at, gain_items, gain_pre_sum, gain_post_sum
+    attempts, best_score, first_score, last_score, score_sum, first_passed_at, last_submitted_at, gain_items,
+    gain_pre_sum, gain_post_sum
 )
 SELECT activity.user_id, activity.module_id,
        COALESCE(lessons.viewed, 0), COALESCE(lessons.completed, 0), COALESCE(lessons.seconds, 0),
        activity.first_at, activity.last_at,
-       COALESCE(posts.attempts, 0), posts.best, posts.last, posts.first_passed, posts.last_submitted,
+       COALESCE(posts.attempts, 0), posts.best, posts.first, posts.last, COALESCE(posts.score_sum, 0),
+       posts.first_passed, posts.last_submitted,
        COALESCE(pairs.items, 0), COALESCE(pairs.pre_sum, 0), COALESCE(pairs.post_sum, 0)
 FROM activity
 LEFT JOIN lessons ON lessons.user_id = activity.user_id AND lessons.module_id = activity.module_id
@@ -90,7 +93,9 @@ ON CONFLICT (user_id, module_id) DO UPDATE SET
     last_activity_at = excluded.last_activity_at,
     attempts = excluded.attempts,
     best_score = excluded.best_score,
+    first_score = excluded.first_score,
     last_score = excluded.last_score,
+    score_sum = excluded.score_sum,
     first_passed_at = excluded.first_passed_at,
     last_submitted_at = excluded.last_submitted_at,
     gain_items = excluded.gain_items,
@@ -111,7 +116,9 @@ def upgrade() -> None:
         sa.Column("last_activity_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("best_score", sa.Float(), nullable=True),
+        sa.Column("first_score", sa.Float(), nullable=True),
         sa.Column("last_score", sa.Float(), nullable=True),
+        sa.Column("score_sum", sa.Float(), nullable=False),
         sa.Column("first_passed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_submitted_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("gain_items", sa.Integer(), nullable=False),
