@@ -31,11 +31,11 @@ titles = {module.id: module.title for module in modules}
 history = progress.score_history(engine(), account.id)
 st.subheader(viewer.t("progress.scores_over_time"))
 if history:
-    st.altair_chart(charts.scores_over_time(history, titles, viewer.locale), width="stretch")
+    st.vega_lite_chart(spec=charts.scores_over_time(history, titles, viewer.locale), width="stretch")
 else:
     st.caption(viewer.t("progress.no_attempt"))
 
 st.subheader(viewer.t("progress.time_per_module"))
-st.altair_chart(charts.time_per_module(overviews, viewer.locale), width="stretch")
+st.vega_lite_chart(spec=charts.time_per_module(overviews, viewer.locale), width="stretch")
 
 attestations_and_data(viewer)
