@@ -12,12 +12,17 @@ SQLite settings, applied to every new connection:
   ``BEGIN`` itself (the recipe of SQLAlchemy's SQLite dialect documentation): ``BEGIN IMMEDIATE`` for
   sessions opened with :func:`write`, so a write transaction takes the write lock up front and waits
   for it (busy timeout) instead of failing later with "database is locked" when it upgrades from a
-  read; plain ``BEGIN`` for :func:`read`.
+  read; plain ``BEGIN`` for :func:`read`;
+- inside one process, write transactions on a SQLite engine also take turns on a lock of the engine
+  before ``BEGIN IMMEDIATE``: a waiting thread is woken as soon as the writer commits, whereas SQLite's
+  busy handler polls with growing sleeps (other processes sharing the file still rely on it).
 """
 
 from __future__ import annotations
 
 import os
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -105,7 +110,22 @@ def _make_sqlite_engine(url: URL) -> Engine:
         immediate = connection.get_execution_options().get(_WRITE_OPTION, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
+    _WRITE_TURNS[engine] = threading.RLock()
     return engine
+
+
+# SQLite engine → the lock its writers take turns on in this process (see the module docstring).
+_WRITE_TURNS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+
+
+@contextmanager
+def _write_turn(engine: Engine) -> Iterator[None]:
+    turn = _WRITE_TURNS.get(engine)
+    if turn is None:  # PostgreSQL: row locks, no database-wide writer
+        yield
+        return
+    with turn:
+        yield
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -119,7 +139,11 @@ def write(engine: Engine) -> Iterator[Session]:
 
     On SQLite the transaction starts with ``BEGIN IMMEDIATE`` (write lock taken up front).
     """
-    with Session(engine, expire_on_commit=False, execution_options=_WRITER_OPTIONS) as session, session.begin():
+    with (
+        _write_turn(engine),
+        Session(engine, expire_on_commit=False, execution_options=_WRITER_OPTIONS) as session,
+        session.begin(),
+    ):
         yield session
 
 
@@ -136,7 +160,7 @@ def read(engine: Engine) -> Iterator[Session]:
 @contextmanager
 def write_connection(engine: Engine) -> Iterator[Connection]:
     """Like :func:`write`, a Core connection instead of a session (less overhead for hot paths)."""
-    with engine.connect() as connection:
+    with _write_turn(engine), engine.connect() as connection:
         connection.execution_options(**_WRITER_OPTIONS)
         with connection.begin():
             yield connection
