@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -30,11 +30,23 @@ def _ts(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
-def build(engine: Engine, learners: int, module_ids: Sequence[str], seed: int = 11) -> dict[str, int]:
+def build(
+    engine: Engine,
+    learners: int,
+    module_ids: Sequence[str],
+    seed: int = 11,
+    *,
+    lesson_ids: Mapping[str, Sequence[str]] | None = None,
+    question_hashes: Mapping[str, Sequence[str]] | None = None,
+    with_responses: bool = True,
+) -> dict[str, int]:
     """Insert the data set into a migrated database (SQLite or PostgreSQL), rebuild the rollup; return the
-    row counts. The ids are explicit: the database must be empty."""
+    row counts. The ids are explicit: the database must be empty.
+
+    ``lesson_ids`` and ``question_hashes`` (per module: LESSONS ids, QUESTIONS hashes) tie the rows to a
+    real catalog (the exports print titles and hashes); ``with_responses=False`` skips the response rows.
+    """
     rng = random.Random(seed)
-    question_hash = "0" * 64
     now = _ts(_EPOCH)
     users, roles, members, lessons, attempts, responses, evaluations = [], [], [], [], [], [], []
     attempt_id = 0
@@ -48,11 +60,12 @@ def build(engine: Engine, learners: int, module_ids: Sequence[str], seed: int = 
             if rng.random() > 0.8:
                 continue
             began = _EPOCH + timedelta(days=rng.uniform(0, 110), minutes=rng.uniform(0, 600))
-            for lesson in range(1, LESSONS + 1):
-                seen = began + timedelta(minutes=10 * lesson)
+            names = lesson_ids[module_id] if lesson_ids else [f"lesson-{n}" for n in range(1, LESSONS + 1)]
+            hashes = question_hashes[module_id] if question_hashes else ["0" * 64] * QUESTIONS
+            for number, lesson in enumerate(names, start=1):
+                seen = began + timedelta(minutes=10 * number)
                 done = _ts(seen) if rng.random() < 0.85 else None
-                lessons.append((user_id, module_id, f"lesson-{lesson}", _ts(seen), _ts(seen), done,
-                                rng.randint(60, 900)))
+                lessons.append((user_id, module_id, lesson, _ts(seen), _ts(seen), done, rng.randint(60, 900)))
             kinds = []
             if rng.random() < 0.7:
                 kinds.append(("pre", began - timedelta(minutes=5)))
@@ -66,11 +79,13 @@ def build(engine: Engine, learners: int, module_ids: Sequence[str], seed: int = 
                 score = sum(fractions) / QUESTIONS
                 passed = score >= 0.7
                 submitted = started + timedelta(minutes=rng.uniform(5, 30))
-                attempts.append((attempt_id, user_id, module_id, kind, f"t{attempt_id}", question_hash, "{}", "{}",
+                attempts.append((attempt_id, user_id, module_id, kind, f"t{attempt_id}", "0" * 64, "{}", "{}",
                                  "{}", "[]", _ts(started), _ts(submitted), _ts(submitted), score, score * QUESTIONS,
                                  float(QUESTIONS), passed))
-                responses += [(attempt_id, f"q{n:02d}", question_hash, '"a"', fraction, _ts(submitted))
-                              for n, fraction in enumerate(fractions, start=1)]
+                if with_responses:
+                    responses += [(attempt_id, f"q{n:02d}", hashes[n - 1], '"a"' if fraction else '"b"', fraction,
+                                   _ts(started + timedelta(minutes=n)))
+                                  for n, fraction in enumerate(fractions, start=1)]
                 if kind == "post" and passed and rng.random() < 0.6:
                     answers = {item: rng.randint(1, 5) for item in survey.ITEMS}
                     evaluations.append((user_id, module_id, json.dumps(answers), "", _ts(submitted)))
