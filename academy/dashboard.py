@@ -15,8 +15,8 @@ What the date range means:
   range count in its first day), up to the reference day;
 - **scores, time, satisfaction**: activity inside the range only. Mean score = mean of each learner's
   best certifying score; time = minutes on the module's lessons per learner who opened one (lesson rows
-  whose viewing period overlaps the range); satisfaction = mean of each numeric answer of the
-  ``evaluations`` surveys, per item key (booleans and text are ignored);
+  whose viewing period overlaps the range); satisfaction = mean of the numeric answers to each item
+  of :data:`academy.survey.ITEMS` in the ``evaluations`` surveys (booleans and text are ignored);
 - **knowledge gain**: per learner, the pairing of :func:`academy.progress.pre_post_pairs` (first
   pre-test against latest certifying attempt, on the questions answered in both in the same version),
   summed over the cohort: mean fraction after minus mean fraction before on all paired questions. With a
@@ -368,47 +368,45 @@ def _gain_frame(modules: Sequence[str], sums: dict[str, tuple[Any, ...]], column
     return pd.DataFrame(rows, columns=columns)
 
 
+def _numeric_answer(engine: Engine, item: str) -> Any:
+    """SQL for the survey answer ``item`` of an evaluation when it is a number, else NULL."""
+    if db.is_sqlite(engine):
+        path = f"$.{item}"
+        return case((func.json_type(Evaluation.answers, path).in_(("integer", "real")),
+                     func.json_extract(Evaluation.answers, path)))
+    return case((func.jsonb_typeof(Evaluation.answers.op("->")(item)) == "number",
+                 cast(Evaluation.answers.op("->>")(item), Float)))
+
+
 def satisfaction(engine: Engine, flt: DashboardFilter) -> pd.DataFrame:
-    """Mean of each numeric survey answer per module and item key, over evaluations made in the range.
+    """Mean of each survey item per module, over the numeric answers of evaluations made in the range.
 
     Columns ``module_id``, ``item``, ``mean``, ``answers`` (how many numeric answers), by module then in
-    the order of :data:`academy.survey.ITEMS` (other keys after, by name). The JSON answers are unpacked
-    by the database (SQLite ``json_each``, PostgreSQL ``jsonb_each``).
+    the order of :data:`academy.survey.ITEMS`; items nobody answered with a number are left out. One
+    grouped query reads each item out of the JSON answers (booleans and text are not scores).
     """
     columns = ["module_id", "item", "mean", "answers"]
     if not flt.module_ids:
         return pd.DataFrame(columns=columns)
     start, end = _bounds(flt)
-    if db.is_sqlite(engine):
-        items = func.json_each(Evaluation.answers).table_valued("key", "value", "type", joins_implicitly=True)
-        numeric = items.c.type.in_(("integer", "real"))
-        value = items.c.value
-    else:
-        items = func.jsonb_each(Evaluation.answers).table_valued("key", "value", joins_implicitly=True)
-        numeric = func.jsonb_typeof(items.c.value) == "number"
-        value = cast(items.c.value, Float)
+    values = [_numeric_answer(engine, item) for item in survey.ITEMS]
     query = (
-        select(Evaluation.module_id, items.c.key, func.avg(value), func.count())
-        .select_from(Evaluation, items)
+        select(Evaluation.module_id, *(part for value in values for part in (func.avg(value), func.count(value))))
         .where(
             Evaluation.module_id.in_(flt.module_ids),
             Evaluation.user_id.in_(member_ids_query(flt.cohort_id)),
-            numeric,
             *_in_range(Evaluation.created_at, start, end),
         )
-        .group_by(Evaluation.module_id, items.c.key)
+        .group_by(Evaluation.module_id)
     )
     with db.read_connection(engine) as connection:
-        frame = _frame(connection.execute(query).all(), columns)
-    if frame.empty:
-        return frame
-    frame["mean"] = frame["mean"].astype(float)
-    frame["answers"] = frame["answers"].astype(int)
-    module_order = {module: index for index, module in enumerate(flt.module_ids)}
-    item_order = {item: index for index, item in enumerate(survey.ITEMS)}  # the survey's order, others after
-    frame["module_rank"] = frame["module_id"].map(module_order)
-    frame["item_rank"] = frame["item"].map(lambda item: item_order.get(item, len(item_order)))
-    return frame.sort_values(["module_rank", "item_rank", "item"], ignore_index=True)[columns]
+        sums = {row[0]: row[1:] for row in connection.execute(query)}
+    rows = [
+        {"module_id": module, "item": item, "mean": float(found[2 * n]), "answers": int(found[2 * n + 1])}
+        for module in flt.module_ids if (found := sums.get(module)) is not None
+        for n, item in enumerate(survey.ITEMS) if found[2 * n + 1]
+    ]
+    return pd.DataFrame(rows, columns=columns)
 
 
 # --- everything at once ----------------------------------------------------------------------------
