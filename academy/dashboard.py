@@ -16,7 +16,7 @@ What the date range means:
 - **scores, time, satisfaction**: activity inside the range only. Mean score = mean of each learner's
   best certifying score; time = minutes on the module's lessons per learner who opened one (lesson rows
   whose viewing period overlaps the range); satisfaction = mean of the numeric answers to each item
-  of :data:`academy.survey.ITEMS` in the ``evaluations`` surveys (booleans and text are ignored);
+  of :data:`academy.survey.ITEMS` in the ``evaluations`` surveys (text is ignored);
 - **knowledge gain**: per learner, the pairing of :func:`academy.progress.pre_post_pairs` (first
   pre-test against latest certifying attempt, on the questions answered in both in the same version),
   summed over the cohort: mean fraction after minus mean fraction before on all paired questions. With a
@@ -131,15 +131,14 @@ def learners(engine: Engine, cohort_id: int) -> pd.DataFrame:
     return frame.set_index("user_id").sort_values(["name", "email"])
 
 
-def status_matrix(engine: Engine, flt: DashboardFilter, reference_day: date, member_ids: pd.Index) -> pd.DataFrame:
-    """Status code (0/1/2) of every member (rows, ``member_ids``) in every module (columns) on the reference day.
+def status_rows(engine: Engine, flt: DashboardFilter, reference_day: date) -> pd.DataFrame:
+    """The status codes of the members with any activity: index ``user_id``, one column per module.
 
     One query over the rollup pivots in SQL: one row per learner with one column per module.
     """
     modules = list(flt.module_ids)
-    matrix = pd.DataFrame(NOT_STARTED, index=member_ids, columns=modules, dtype="int8")
-    if not modules or member_ids.empty:
-        return matrix
+    if not modules:
+        return pd.DataFrame(columns=modules, index=pd.Index([], name="user_id"))
     until = _day_end(reference_day)
     stats = LearnerModuleStats
     code = case((stats.first_passed_at < until, PASSED), (stats.first_activity_at < until, IN_PROGRESS),
@@ -151,8 +150,12 @@ def status_matrix(engine: Engine, flt: DashboardFilter, reference_day: date, mem
         .group_by(stats.user_id)
     )
     with db.read_connection(engine) as connection:
-        found = _frame(connection.execute(query).all(), ["user_id", *modules]).set_index("user_id")
-    return found.reindex(member_ids).fillna(NOT_STARTED).astype("int8")
+        return _frame(connection.execute(query).all(), ["user_id", *modules]).set_index("user_id")
+
+
+def _complete_matrix(found: pd.DataFrame, member_ids: pd.Index, modules: Sequence[str]) -> pd.DataFrame:
+    """``found`` with a row for every member (not started where absent), as int8 codes."""
+    return found.reindex(index=member_ids, columns=list(modules)).fillna(NOT_STARTED).astype("int8")
 
 
 SUMMARY_COLUMNS = ["module_id", "day", "learners", "scored", "score_sum", "attempts", "timed", "seconds",
@@ -368,42 +371,47 @@ def _gain_frame(modules: Sequence[str], sums: dict[str, tuple[Any, ...]], column
     return pd.DataFrame(rows, columns=columns)
 
 
-def _numeric_answer(engine: Engine, item: str) -> Any:
-    """SQL for the survey answer ``item`` of an evaluation when it is a number, else NULL."""
-    if db.is_sqlite(engine):
-        path = f"$.{item}"
-        return case((func.json_type(Evaluation.answers, path).in_(("integer", "real")),
-                     func.json_extract(Evaluation.answers, path)))
-    return case((func.jsonb_typeof(Evaluation.answers.op("->")(item)) == "number",
-                 cast(Evaluation.answers.op("->>")(item), Float)))
-
-
 def satisfaction(engine: Engine, flt: DashboardFilter) -> pd.DataFrame:
     """Mean of each survey item per module, over the numeric answers of evaluations made in the range.
 
     Columns ``module_id``, ``item``, ``mean``, ``answers`` (how many numeric answers), by module then in
     the order of :data:`academy.survey.ITEMS`; items nobody answered with a number are left out. One
-    grouped query reads each item out of the JSON answers (booleans and text are not scores).
+    grouped query reads each item out of the JSON answers (text is not a score).
     """
     columns = ["module_id", "item", "mean", "answers"]
     if not flt.module_ids:
         return pd.DataFrame(columns=columns)
     start, end = _bounds(flt)
-    values = [_numeric_answer(engine, item) for item in survey.ITEMS]
-    query = (
-        select(Evaluation.module_id, *(part for value in values for part in (func.avg(value), func.count(value))))
-        .where(
-            Evaluation.module_id.in_(flt.module_ids),
-            Evaluation.user_id.in_(member_ids_query(flt.cohort_id)),
-            *_in_range(Evaluation.created_at, start, end),
-        )
-        .group_by(Evaluation.module_id)
+    chosen = (
+        Evaluation.module_id.in_(flt.module_ids),
+        Evaluation.user_id.in_(member_ids_query(flt.cohort_id)),
+        *_in_range(Evaluation.created_at, start, end),
     )
+    if db.is_sqlite(engine):
+        # Each item is extracted once per survey in a subquery (LIMIT -1 keeps SQLite from inlining it
+        # and extracting twice), then kept when it is a number.
+        answers = (
+            select(Evaluation.module_id, *(func.json_extract(Evaluation.answers, f"$.{item}").label(f"item{n}")
+                                           for n, item in enumerate(survey.ITEMS)))
+            .where(*chosen)
+            .limit(-1)
+            .subquery()
+        )
+        module = answers.c.module_id
+        values = [case((func.typeof(answers.c[f"item{n}"]).in_(("integer", "real")), answers.c[f"item{n}"]))
+                  for n in range(len(survey.ITEMS))]
+        query = select(module, *(part for value in values for part in (func.avg(value), func.count(value))))
+    else:
+        values = [case((func.jsonb_typeof(Evaluation.answers.op("->")(item)) == "number",
+                        cast(Evaluation.answers.op("->>")(item), Float))) for item in survey.ITEMS]
+        module = Evaluation.module_id
+        query = select(module, *(part for value in values for part in (func.avg(value), func.count(value))))
+        query = query.where(*chosen)
     with db.read_connection(engine) as connection:
-        sums = {row[0]: row[1:] for row in connection.execute(query)}
+        sums = {row[0]: row[1:] for row in connection.execute(query.group_by(module))}
     rows = [
-        {"module_id": module, "item": item, "mean": float(found[2 * n]), "answers": int(found[2 * n + 1])}
-        for module in flt.module_ids if (found := sums.get(module)) is not None
+        {"module_id": module_id, "item": item, "mean": float(found[2 * n]), "answers": int(found[2 * n + 1])}
+        for module_id in flt.module_ids if (found := sums.get(module_id)) is not None
         for n, item in enumerate(survey.ITEMS) if found[2 * n + 1]
     ]
     return pd.DataFrame(rows, columns=columns)
@@ -429,16 +437,17 @@ def load_dashboard(engine: Engine, flt: DashboardFilter, *, today: date | None =
             timings[name] = perf_counter() - started
 
     reference_day = flt.reference_day(today or db.utcnow().date())
-    people = timed("learners", learners, engine, flt.cohort_id)
     ranged = flt.start is not None or flt.end is not None
-    with ThreadPoolExecutor(max_workers=5, thread_name_prefix="dashboard") as pool:
-        matrix_job = pool.submit(timed, "statuses", status_matrix, engine, flt, reference_day, people.index)
+    with ThreadPoolExecutor(max_workers=6, thread_name_prefix="dashboard") as pool:
+        people_job = pool.submit(timed, "learners", learners, engine, flt.cohort_id)
+        matrix_job = pool.submit(timed, "statuses", status_rows, engine, flt, reference_day)
         summary_job = pool.submit(timed, "summary", module_summary, engine, flt, reference_day)
         survey_job = pool.submit(timed, "satisfaction", satisfaction, engine, flt)
         empty = pd.DataFrame(columns=SUMMARY_COLUMNS)  # a range reads the raw rows instead of the summary
         stats_job = pool.submit(timed, "ranged scores and time", module_stats, engine, flt, empty) if ranged else None
         gain_job = pool.submit(timed, "ranged gain", knowledge_gain, engine, flt) if ranged else None
-        matrix, summary, survey = matrix_job.result(), summary_job.result(), survey_job.result()
+        people, summary, survey = people_job.result(), summary_job.result(), survey_job.result()
+        matrix = _complete_matrix(matrix_job.result(), people.index, flt.module_ids)
         stats = stats_job.result() if stats_job else module_stats(engine, flt, summary)
         gain = gain_job.result() if gain_job else knowledge_gain(engine, flt, summary)
     started = perf_counter()

@@ -162,6 +162,15 @@ def test_knowledge_gain_pairs_each_learners_pre_test_with_their_latest_certifyin
     assert load(engine, cohort).gain.equals(gain.reset_index())
 
 
+def test_satisfaction_counts_only_numeric_answers_to_the_survey_items(engine, cohort) -> None:
+    Data(engine).evaluation(cohort["chloe"], M2, "2026-03-06", {"clarity": "très bien", "relevance": 3, "other": 1})
+    rows = load(engine, cohort).satisfaction
+    assert rows[rows["module_id"] == M2].to_dict("records") == [
+        {"module_id": M2, "item": "relevance", "mean": 3.0, "answers": 1},
+        {"module_id": M2, "item": "clarity", "mean": 2.0, "answers": 1},  # Bruno's 2; Chloé's text is no score
+    ]
+
+
 def test_a_date_range_moves_the_reference_day_and_filters_activity(engine, cohort) -> None:
     board = load(engine, cohort, start=date(2026, 2, 11), end=date(2026, 3, 1))
     assert board.reference_day == date(2026, 3, 1)
