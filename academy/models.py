@@ -277,8 +277,10 @@ class LearnerModuleStats(Base):
 
     __tablename__ = "learner_module_stats"
 
+    # Every read names the learners (a cohort, a chunk of an export, one learner): the primary key serves
+    # them all; an index on module_id alone made SQLite pick it and fetch each row by rowid (35 % slower).
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    module_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True, index=True)
+    module_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     lessons_viewed: Mapped[int] = mapped_column(Integer)
     lessons_completed: Mapped[int] = mapped_column(Integer)
     seconds_spent: Mapped[int] = mapped_column(Integer)

@@ -129,7 +129,6 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("user_id", "module_id", name=op.f("pk_learner_module_stats")),
     )
-    op.create_index(op.f("ix_learner_module_stats_module_id"), "learner_module_stats", ["module_id"])
     # The rollup looks up a learner's first pre-test and latest certifying attempt of a module: with
     # submitted_at in the index, that is one index probe (without it SQLite may scan the module's attempts).
     op.drop_index("ix_attempts_user_id_module_id_kind", table_name="attempts")
