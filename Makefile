@@ -19,10 +19,12 @@ run: venv
 	$(PY) -m streamlit run app.py --server.port 8501 --browser.gatherUsageStats false
 
 test: venv
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m academy check content
 
 demo: venv

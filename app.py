@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from academy import cohorts, progress, review
-from academy.overview import IN_PROGRESS, PASSED, module_overviews
+from academy.coordination import cohorts
+from academy.learning import progress, review
+from academy.learning.overview import IN_PROGRESS, PASSED, module_overviews
 from academy.ui.account_forms import sign_in_form, sign_up_form
 from academy.ui.guard import page
 from academy.ui.resources import catalog, engine

@@ -13,7 +13,7 @@ def cli() -> None:
     """Académie IA Santé: curriculum, database and exports from the command line."""
 
 
-# --- check: lint the curriculum (academy.catalog) --------------------------------------------------
+# --- check: lint the curriculum (academy.content.catalog) --------------------------------------------------
 
 
 @cli.command()
@@ -24,7 +24,7 @@ def check(path: Path) -> None:
     Prints every problem as `file:line: message` and exits 1 if there is any; otherwise prints a
     one-line summary and exits 0. A PATH that is not a folder exits 2.
     """
-    from academy.catalog import load_content
+    from academy.content.catalog import load_content
 
     if not path.exists():
         click.echo(f"Error: {path}: no such folder.", err=True)
@@ -52,7 +52,7 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-# --- db and users: the progress store (academy.db, academy.auth) -----------------------------------
+# --- db and users: the progress store (academy.store.db, academy.accounts.auth) -----------------------------------
 
 
 @cli.group("db")
@@ -63,7 +63,7 @@ def db_group() -> None:
 @db_group.command("upgrade")
 def db_upgrade() -> None:
     """Apply pending migrations and print the revision reached."""
-    from academy import db
+    from academy.store import db
 
     engine = db.make_engine(db.database_url())
     try:
@@ -82,7 +82,7 @@ def db_rebuild_stats() -> None:
 
     Needed only after progress rows were written outside the application (bulk SQL loads).
     """
-    from academy import db, rollup
+    from academy.store import db, rollup
 
     engine = db.make_engine(db.database_url())
     try:
@@ -114,7 +114,8 @@ def users_add(
     email: str, roles: tuple[str, ...], name: str | None, profession: str, password_stdin: bool
 ) -> None:
     """Create an account with the given role(s); the password is asked twice unless --password-stdin."""
-    from academy import auth, db
+    from academy.accounts import auth
+    from academy.store import db
 
     unknown = sorted(set(roles) - set(auth.ROLES))
     if unknown:
@@ -145,7 +146,7 @@ def users_add(
     click.echo(f"Created account {account.id} <{account.email}> with role(s) {roles_text}.")
 
 
-# --- stats: item statistics of a module's quiz (academy.item_analysis) ----------------------------
+# --- stats: item statistics of a module's quiz (academy.analytics.item_analysis) ----------------------------
 
 
 @cli.command("stats")
@@ -170,8 +171,9 @@ def stats(module_id: str, attempts: str, output_format: str) -> None:
 
     from sqlalchemy.exc import SQLAlchemyError
 
-    from academy import db, item_analysis
-    from academy.catalog import load_catalog
+    from academy.analytics import item_analysis
+    from academy.content.catalog import load_catalog
+    from academy.store import db
 
     content = Path(os.environ.get("ACADEMY_CONTENT_DIR") or db.PROJECT_ROOT / "content")
     catalog = load_catalog(content)
@@ -201,7 +203,7 @@ def stats(module_id: str, attempts: str, output_format: str) -> None:
 
 
 
-# --- export: coordinator exports (academy.exports) ---------------------------------------------------
+# --- export: coordinator exports (academy.interop.exports) ---------------------------------------------------
 
 
 @cli.command("export")
@@ -224,8 +226,9 @@ def export(kind: str, fmt: str, output: Path, cohort: str | None, module_id: str
 
     from sqlalchemy.exc import SQLAlchemyError
 
-    from academy import db, exports
-    from academy.catalog import load_catalog
+    from academy.content.catalog import load_catalog
+    from academy.interop import exports
+    from academy.store import db
 
     folder = output.absolute().parent
     if not folder.is_dir():
@@ -267,9 +270,9 @@ def export(kind: str, fmt: str, output: Path, cohort: str | None, module_id: str
 @click.option("--seed", default=2025, show_default=True, help="Random seed (same seed, same data).")
 def demo_command(learners: int, seed: int) -> None:
     """Load demo accounts (one per role) and the simulated progress of LEARNERS learners."""
-    from academy import db
-    from academy.catalog import load_catalog
+    from academy.content.catalog import load_catalog
     from academy.demo import DemoAlreadyLoaded, load_demo
+    from academy.store import db
 
     catalog = load_catalog(Path(__file__).resolve().parents[1] / "content")
     engine = db.make_engine(db.database_url())

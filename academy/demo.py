@@ -17,10 +17,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
-from academy import auth, db, progress
-from academy.attempts import build_layout
-from academy.catalog import Module
-from academy.responses import correct_response, wrong_response
+from academy.accounts import auth
+from academy.content.catalog import Module
+from academy.learning import progress
+from academy.learning.attempts import build_layout
+from academy.learning.responses import correct_response, wrong_response
+from academy.store import db
 from quiz import Question
 
 DEMO_DOMAIN = "demo.academie-ia-sante.fr"

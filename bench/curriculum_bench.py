@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BAR_SECONDS = 0.300
 CHILD = """
 import time
-from academy.catalog import cached_catalog, load_catalog
+from academy.content.catalog import cached_catalog, load_catalog
 started = time.perf_counter()
 catalog = load_catalog("content")
 cold = time.perf_counter() - started

@@ -5,10 +5,10 @@ Run: `python bench/dashboard_bench.py [--learners N] [--modules M] [--runs R] [-
 Builds the synthetic cohort of `bench/synthetic.py` in a temporary SQLite file, then times, warm
 (after one cold run):
 
-- `academy.dashboard.load_dashboard` for the whole cohort and every module, knowledge gain included
+- `academy.analytics.dashboard.load_dashboard` for the whole cohort and every module, knowledge gain included
   (each part's time shown): the page's load, and the figure held to the bar;
 - the same with one module, and with a 30-day date range (scores and time then read the raw rows);
-- the first heatmap page and building every chart of the page (`academy.charts_dashboard`).
+- the first heatmap page and building every chart of the page (`academy.analytics.dashboard_charts`).
 
 Wall and CPU times are printed: on a shared machine the CPU time shows the work itself.
 """
@@ -33,7 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
-from academy import charts_dashboard, dashboard, db
+from academy.analytics import dashboard
+from academy.analytics import dashboard_charts as charts_dashboard
+from academy.store import db
 from bench.synthetic import COHORT_ID, TODAY, build
 
 BAR_SECONDS = 0.300

@@ -24,8 +24,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from academy import db, exports
-from academy.catalog import Catalog, load_catalog
+from academy.content.catalog import Catalog, load_catalog
+from academy.interop import exports
+from academy.store import db
 from bench import synthetic
 from bench.synthetic import LESSONS, QUESTIONS
 

@@ -6,7 +6,7 @@ realistic), then times:
 
 1. the pure computation `quiz.stats.item_statistics` on an in-memory DataFrame (the bar);
 2. unless `--no-db`, the same analysis through the database: the responses are inserted in a
-   temporary SQLite file, then `academy.item_analysis.analyse_quiz` loads and analyses them.
+   temporary SQLite file, then `academy.analytics.item_analysis.analyse_quiz` loads and analyses them.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import quiz
-from academy.responses import correct_response, wrong_response
+from academy.learning.responses import correct_response, wrong_response
 from quiz import stats
 
 BAR_SECONDS = 1.0
@@ -109,8 +109,9 @@ def time_database(qz: quiz.Quiz, responses: pd.DataFrame) -> dict[str, tuple[flo
     """
     from sqlalchemy import insert
 
-    from academy import db, item_analysis
-    from academy.models import Attempt, Response, User
+    from academy.analytics import item_analysis
+    from academy.store import db
+    from academy.store.models import Attempt, Response, User
 
     with tempfile.TemporaryDirectory() as folder:
         engine = db.make_engine(f"sqlite:///{Path(folder) / 'bench.db'}")

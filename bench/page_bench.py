@@ -27,10 +27,12 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 from streamlit.testing.v1 import local_script_runner as local_script_runner_module
 
-from academy import auth, db, progress
-from academy.attempts import build_layout
-from academy.catalog import load_catalog
-from academy.responses import correct_response
+from academy.accounts import auth
+from academy.content.catalog import load_catalog
+from academy.learning import progress
+from academy.learning.attempts import build_layout
+from academy.learning.responses import correct_response
+from academy.store import db
 from bench import synthetic
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,8 +21,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import quiz
-from academy import auth, db, progress
-from academy.responses import correct_response
+from academy.accounts import auth
+from academy.learning import progress
+from academy.learning.responses import correct_response
+from academy.store import db
 
 BAR_PER_SECOND = 1000
 QUIZ = "\n\n".join(

@@ -16,7 +16,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from academy import db, rollup, survey
+from academy.learning import survey
+from academy.store import db, rollup
 
 COHORT_ID = 1
 LESSONS = 5

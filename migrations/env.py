@@ -1,8 +1,8 @@
 """Alembic environment.
 
-``academy.db.upgrade(engine)`` runs the migrations on its own connection (passed in
+``academy.store.db.upgrade(engine)`` runs the migrations on its own connection (passed in
 ``config.attributes["connection"]``, already inside a transaction). The ``alembic`` command line
-(``alembic -c alembic.ini revision --autogenerate -m …``) connects to ``academy.db.database_url()``.
+(``alembic -c alembic.ini revision --autogenerate -m …``) connects to ``academy.store.db.database_url()``.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from academy.db import database_url, make_engine
-from academy.models import Base
+from academy.store.db import database_url, make_engine
+from academy.store.models import Base
 
 target_metadata = Base.metadata
 

@@ -4,8 +4,9 @@ import functools
 
 import streamlit as st
 
-from academy import db, exports
-from academy.roles import COORDINATORS
+from academy.accounts.roles import COORDINATORS
+from academy.interop import exports
+from academy.store import db
 from academy.ui.guard import page
 from academy.ui.resources import catalog, engine
 

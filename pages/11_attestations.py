@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from academy import certificates
-from academy.roles import COORDINATORS
+from academy.accounts.roles import COORDINATORS
+from academy.coordination import certificates
 from academy.ui.guard import page
 from academy.ui.my_data import certificate_download, escape_markdown
 from academy.ui.resources import catalog, engine

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from academy import certificates
+from academy.coordination import certificates
 from academy.ui.guard import page
 from academy.ui.my_data import escape_markdown
 from academy.ui.resources import catalog, engine

@@ -3,8 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from academy import charts_items, db, gain, item_analysis, survey
-from academy.roles import TRAINERS
+from academy.accounts.roles import TRAINERS
+from academy.analytics import item_analysis
+from academy.analytics import item_charts as charts_items
+from academy.learning import gain, survey
+from academy.store import db
 from academy.ui.guard import page
 from academy.ui.render import render_markdown
 from academy.ui.resources import catalog, engine

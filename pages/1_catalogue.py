@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from academy import progress
-from academy.overview import IN_PROGRESS, NOT_STARTED, PASSED, matches, module_overviews
-from academy.roles import SIGNED_IN
+from academy.accounts.roles import SIGNED_IN
+from academy.learning import progress
+from academy.learning.overview import IN_PROGRESS, NOT_STARTED, PASSED, matches, module_overviews
 from academy.ui.guard import page
 from academy.ui.resources import catalog, engine
 from academy.ui.widgets import hours, module_link, status_badge

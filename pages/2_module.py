@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from academy import progress
-from academy.roles import SIGNED_IN
+from academy.accounts.roles import SIGNED_IN
+from academy.learning import progress
 from academy.ui.guard import page
 from academy.ui.render import render_blocks
 from academy.ui.resources import catalog, engine

@@ -6,9 +6,10 @@ import uuid
 
 import streamlit as st
 
-from academy import db, progress
-from academy.attempts import attempts_left, build_layout, layout_questions, missing
-from academy.roles import SIGNED_IN
+from academy.accounts.roles import SIGNED_IN
+from academy.learning import progress
+from academy.learning.attempts import attempts_left, build_layout, layout_questions, missing
+from academy.store import db
 from academy.ui.guard import page
 from academy.ui.quiz_view import (
     AttemptSaver,

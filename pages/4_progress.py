@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from academy import charts, progress
-from academy.overview import module_overviews
-from academy.roles import SIGNED_IN
+from academy.accounts.roles import SIGNED_IN
+from academy.analytics import progress_charts as charts
+from academy.learning import progress
+from academy.learning.overview import module_overviews
 from academy.ui.guard import page
 from academy.ui.my_data import attestations_and_data
 from academy.ui.resources import catalog, engine

@@ -5,8 +5,8 @@ from typing import Any
 import streamlit as st
 
 import quiz
-from academy import review
-from academy.roles import SIGNED_IN
+from academy.accounts.roles import SIGNED_IN
+from academy.learning import review
 from academy.ui.guard import page
 from academy.ui.quiz_view import current_response, question_input, show_result, widget_key
 from academy.ui.render import render_markdown

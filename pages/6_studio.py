@@ -5,9 +5,9 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from academy import gift, studio
-from academy.catalog import Module
-from academy.roles import TRAINERS
+from academy.accounts.roles import TRAINERS
+from academy.content import gift, studio
+from academy.content.catalog import Module
 from academy.ui.guard import page
 from academy.ui.quiz_view import question_input, question_stem
 from academy.ui.render import render_blocks, render_markdown

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from academy import cohorts, roster_import
-from academy.roles import COORDINATORS
+from academy.accounts.roles import COORDINATORS
+from academy.coordination import cohorts, roster_import
 from academy.ui.account_forms import PROFESSIONS
 from academy.ui.guard import page
 from academy.ui.resources import catalog, engine

@@ -5,8 +5,11 @@ from datetime import date
 
 import streamlit as st
 
-from academy import charts_dashboard, cohorts, dashboard, db
-from academy.roles import COORDINATORS
+from academy.accounts.roles import COORDINATORS
+from academy.analytics import dashboard
+from academy.analytics import dashboard_charts as charts_dashboard
+from academy.coordination import cohorts
+from academy.store import db
 from academy.ui.guard import page
 from academy.ui.resources import catalog, engine
 

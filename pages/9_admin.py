@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from academy import auth
-from academy.roles import ADMINS, ROLES
+from academy.accounts import auth
+from academy.accounts.roles import ADMINS, ROLES
 from academy.ui.guard import page
 from academy.ui.my_data import erase_account_form
 from academy.ui.resources import engine

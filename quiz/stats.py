@@ -1,6 +1,6 @@
 """Item analysis of a quiz with the definitions of Moodle's quiz statistics report.
 
-Pure: pandas and numpy, no database, no Streamlit. `academy.item_analysis` loads the responses of a
+Pure: pandas and numpy, no database, no Streamlit. `academy.analytics.item_analysis` loads the responses of a
 module and calls :func:`item_statistics`; docs/item-analysis.md explains every figure for trainers.
 
 The formulas follow Moodle's code: `question/classes/statistics/questions/calculator.php` (per question:

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from academy import auth
+from academy.accounts import auth
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60

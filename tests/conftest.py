@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 
-from academy import db
+from academy.store import db
 
 PG_ENV = "ACADEMY_TEST_DATABASE_URL"
 

@@ -1,7 +1,7 @@
 """The assessment experience: progressive cases, attempt and time limits, resume, certainty, pre-test and gain.
 
 AppTest drives pages/3_quiz.py on a small curriculum written for these tests; the store-level tests call
-academy.progress directly, on SQLite and (when configured) PostgreSQL.
+academy.learning.progress directly, on SQLite and (when configured) PostgreSQL.
 """
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
 import quiz
-from academy import auth, db, gain, progress
-from academy.attempts import build_layout
-from academy.catalog import Module, load_catalog
-from academy.models import Attempt, Response, User
+from academy.accounts import auth
+from academy.content.catalog import Module, load_catalog
+from academy.learning import gain, progress
+from academy.learning.attempts import build_layout
+from academy.store import db
+from academy.store.models import Attempt, Response, User
 from academy.ui.quiz_view import widget_key
 
 CASE_MODULE = "evaluation-cas"

@@ -1,4 +1,4 @@
-"""academy.attempts: layouts fixed per attempt, progressive-case order, policies, certainty feedback."""
+"""academy.learning.attempts: layouts fixed per attempt, progressive-case order, policies, certainty feedback."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 import quiz
-from academy.attempts import (
+from academy.learning.attempts import (
     attempt_steps,
     attempts_left,
     build_layout,

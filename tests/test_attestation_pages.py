@@ -11,9 +11,10 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 from test_certificates import make_cohort, pass_module
 
-from academy import auth, certificates, data_rights
-from academy.audit import audit_entries
-from academy.catalog import Module, load_catalog
+from academy.accounts import auth, data_rights
+from academy.content.catalog import Module, load_catalog
+from academy.coordination import certificates
+from academy.store.audit import audit_entries
 from academy.ui.resources import PROJECT_ROOT
 
 MODULE = "fondamentaux-ia-sante"

@@ -11,9 +11,10 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, func, select, update
 
-from academy import auth, db
-from academy.audit import audit_entries
-from academy.models import AuthSession, SignInFailure, User
+from academy.accounts import auth
+from academy.store import db
+from academy.store.audit import audit_entries
+from academy.store.models import AuthSession, SignInFailure, User
 
 PASSWORD = "correct-horse-battery"
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=db.utcnow().tzinfo)

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import quiz
-from academy.catalog import (
+from academy.content.catalog import (
     Block,
     Catalog,
     Problem,
@@ -26,8 +26,8 @@ from academy.catalog import (
     parse_markdown,
     tree_fingerprint,
 )
-from academy.frontmatter import parse_front_matter
-from academy.markdown_blocks import check_markdown
+from academy.content.frontmatter import parse_front_matter
+from academy.content.markdown_blocks import check_markdown
 
 FIXTURES = Path(__file__).parent / "fixtures" / "content"
 VALID = FIXTURES / "valid"

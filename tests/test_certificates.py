@@ -14,12 +14,15 @@ import pypdf
 import pytest
 from sqlalchemy import Engine, func, select, update
 
-from academy import auth, certificates, data_rights, db, progress
-from academy.audit import audit_entries
-from academy.catalog import Module, load_catalog
-from academy.certificates import CertificateError
-from academy.models import Assignment, Certificate, Cohort, CohortMember, User
-from academy.responses import correct_response
+from academy.accounts import auth, data_rights
+from academy.content.catalog import Module, load_catalog
+from academy.coordination import certificates
+from academy.coordination.certificates import CertificateError
+from academy.learning import progress
+from academy.learning.responses import correct_response
+from academy.store import db
+from academy.store.audit import audit_entries
+from academy.store.models import Assignment, Certificate, Cohort, CohortMember, User
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "content" / "valid"
 NAME = "Élodie Lefèvre-d’Argençon"

@@ -1,4 +1,4 @@
-"""academy.charts_items: the Item analysis page's charts and tables, checked on their data (no database)."""
+"""academy.analytics.item_charts: the Item analysis page's charts and tables, checked on their data (no database)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 import quiz
-from academy import charts_items
+from academy.analytics import item_charts as charts_items
+from academy.analytics.item_analysis import ItemAnalysis
 from academy.i18n import STRINGS, t
-from academy.item_analysis import ItemAnalysis
-from academy.survey import Comment, ItemSummary, SurveySummary
+from academy.learning.survey import Comment, ItemSummary, SurveySummary
 from quiz.stats import ATTEMPT_CHOICES, FLAG_MESSAGES, item_statistics
 
 QUIZ = """---

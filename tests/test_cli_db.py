@@ -11,9 +11,10 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine, func, inspect, select
 
-from academy import auth, db
+from academy.accounts import auth
 from academy.cli import cli
-from academy.models import User
+from academy.store import db
+from academy.store.models import User
 
 PASSWORD = "correct-horse-battery"
 

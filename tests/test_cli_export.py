@@ -17,9 +17,10 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 from test_exports import COHORT, ROOT, Dataset, build_dataset
 
-from academy import db, exports, xapi
-from academy.audit import audit_entries
 from academy.cli import cli
+from academy.interop import exports, xapi
+from academy.store import db
+from academy.store.audit import audit_entries
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from academy import db
 from academy.cli import cli
+from academy.store import db
 from tests.test_item_analysis import FIXTURE_CONTENT, QUIZ, populate
 
 BROKEN_MODULE = Path(__file__).parent / "fixtures" / "content" / "broken" / "bad-level" / "02-niveau-invalide"

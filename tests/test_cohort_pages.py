@@ -7,8 +7,11 @@ from datetime import date, timedelta
 from apptest_support import make_account, open_page
 from streamlit.testing.v1 import AppTest
 
-from academy import auth, cohorts, db, progress
-from academy.models import Attempt
+from academy.accounts import auth
+from academy.coordination import cohorts
+from academy.learning import progress
+from academy.store import db
+from academy.store.models import Attempt
 
 COHORTS, DASHBOARD = "pages/7_cohorts.py", "pages/8_dashboard.py"
 MODULES = ("fondamentaux-ia-sante", "ia-imagerie-medicale", "ethique-regulation")

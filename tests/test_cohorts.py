@@ -7,9 +7,12 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from academy import auth, cohorts, db, progress
-from academy.audit import audit_entries
-from academy.models import Attempt, User
+from academy.accounts import auth
+from academy.coordination import cohorts
+from academy.learning import progress
+from academy.store import db
+from academy.store.audit import audit_entries
+from academy.store.models import Attempt, User
 
 MODULES = {"ia-imagerie-medicale", "ethique-regulation", "fondamentaux-ia-sante"}
 TODAY = date(2026, 3, 10)

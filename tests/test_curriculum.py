@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from academy.catalog import Module, load_catalog
+from academy.content.catalog import Module, load_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG = load_catalog(ROOT / "content")

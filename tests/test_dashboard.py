@@ -7,9 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from academy import auth, charts_dashboard, cohorts, dashboard, db
-from academy.dashboard import IN_PROGRESS, NOT_STARTED, PASSED, DashboardFilter
-from academy.models import Attempt, Evaluation, LessonProgress, Response, User
+from academy.accounts import auth
+from academy.analytics import dashboard
+from academy.analytics import dashboard_charts as charts_dashboard
+from academy.analytics.dashboard import IN_PROGRESS, NOT_STARTED, PASSED, DashboardFilter
+from academy.coordination import cohorts
+from academy.store import db
+from academy.store.models import Attempt, Evaluation, LessonProgress, Response, User
 
 M1, M2 = "mod-a", "mod-b"
 TODAY = date(2026, 3, 20)

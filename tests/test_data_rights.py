@@ -12,11 +12,14 @@ import pytest
 from sqlalchemy import Engine, func, select
 from test_certificates import make_cohort, pass_module, take_quiz
 
-from academy import auth, certificates, data_rights, db, progress
-from academy.audit import audit_entries
-from academy.catalog import Module, load_catalog
-from academy.data_rights import ErasureError
-from academy.models import Attempt, AuthSession, Evaluation, Response, ReviewCard, SignInFailure, User
+from academy.accounts import auth, data_rights
+from academy.accounts.data_rights import ErasureError
+from academy.content.catalog import Module, load_catalog
+from academy.coordination import certificates
+from academy.learning import progress
+from academy.store import db
+from academy.store.audit import audit_entries
+from academy.store.models import Attempt, AuthSession, Evaluation, Response, ReviewCard, SignInFailure, User
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "content" / "valid"
 PASSWORD = "correct-horse-battery"

@@ -13,8 +13,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from academy import db
-from academy.models import AuthSession, Base, Setting
+from academy.store import db
+from academy.store.models import AuthSession, Base, Setting
 
 TABLES = {
     "users",

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from academy import auth, progress
-from academy.catalog import load_catalog
+from academy.accounts import auth
+from academy.content.catalog import load_catalog
 from academy.demo import DEMO_DOMAIN, DemoAlreadyLoaded, load_demo
+from academy.learning import progress
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_IDS = {"fondamentaux-ia-sante", "ia-imagerie-medicale"}

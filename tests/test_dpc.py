@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 from test_exports import COHORT, INJECTION, Dataset, at, build_catalog, build_dataset, read_csv, table
 
-from academy import dpc, exports
+from academy.interop import dpc, exports
 
 IDENTITY = ("user_id", "name", "email", "profession", "rpps")
 BASES, ETHICS = "Les bases de l'IA en santé", "Éthique de l'IA en santé"

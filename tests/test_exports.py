@@ -19,10 +19,13 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, update
 
 import quiz
-from academy import auth, db, exports, progress
-from academy.audit import audit_entries
-from academy.catalog import Catalog, load_catalog
-from academy.models import Certificate, Cohort, CohortMember, User
+from academy.accounts import auth
+from academy.content.catalog import Catalog, load_catalog
+from academy.interop import exports
+from academy.learning import progress
+from academy.store import db
+from academy.store.audit import audit_entries
+from academy.store.models import Certificate, Cohort, CohortMember, User
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_MODULE = ROOT / "tests" / "fixtures" / "content" / "valid" / "01-bases-ia"

@@ -10,9 +10,9 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 from test_exports import COHORT, INJECTION, Dataset, build_dataset
 
-from academy import auth
-from academy.audit import audit_entries
+from academy.accounts import auth
 from academy.i18n import t
+from academy.store.audit import audit_entries
 
 PAGE = "pages/10_exports.py"
 

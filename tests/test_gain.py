@@ -11,12 +11,13 @@ import pytest
 from sqlalchemy import Engine
 
 import quiz
-from academy import db, progress
-from academy.catalog import Module, load_catalog
-from academy.gain import attempt_gain, gain_by_objective, gain_chart, gain_frame, gain_report, objective_gains
-from academy.models import User
-from academy.progress import PairedItem, PrePostPairs
-from academy.responses import correct_response, wrong_response
+from academy.content.catalog import Module, load_catalog
+from academy.learning import progress
+from academy.learning.gain import attempt_gain, gain_by_objective, gain_chart, gain_frame, gain_report, objective_gains
+from academy.learning.progress import PairedItem, PrePostPairs
+from academy.learning.responses import correct_response, wrong_response
+from academy.store import db
+from academy.store.models import User
 
 FIXTURES = Path(__file__).parent / "fixtures" / "content" / "valid"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from academy.catalog import Module, load_module
-from academy.gift import SKIP_REASONS, quiz_items_csv, to_gift
+from academy.content.catalog import Module, load_module
+from academy.content.gift import SKIP_REASONS, quiz_items_csv, to_gift
 from academy.i18n import LOCALES, STRINGS
 
 MODULE_MD = """---

@@ -7,8 +7,8 @@ import ast
 import pytest
 from apptest_support import ROOT, open_page, token_for
 
+from academy.accounts.roles import ADMINS, COORDINATORS, ROLES, SIGNED_IN, TRAINERS
 from academy.i18n import t
-from academy.roles import ADMINS, COORDINATORS, ROLES, SIGNED_IN, TRAINERS
 
 # The roles each page admits (None: public). A new page must be added here with its roles.
 PAGE_ROLES: dict[str, frozenset[str] | None] = {

@@ -1,4 +1,4 @@
-"""academy.item_analysis on a real database: attempts submitted through academy.progress.
+"""academy.analytics.item_analysis on a real database: attempts submitted through academy.learning.progress.
 
 The 6 learners answer as in tests/test_item_stats.py, whose comments derive every expected figure by
 hand (facility 66.67/50/50 %, discrimination 23.15/22.36/59.41 %, alpha 18/35…).
@@ -18,8 +18,10 @@ import pytest
 from sqlalchemy import Engine
 
 import quiz
-from academy import auth, item_analysis, progress
-from academy.catalog import Module, load_catalog
+from academy.accounts import auth
+from academy.analytics import item_analysis
+from academy.content.catalog import Module, load_catalog
+from academy.learning import progress
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content" / "valid"
 PASSWORD = "correct-horse-battery"

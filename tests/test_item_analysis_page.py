@@ -1,4 +1,4 @@
-"""Item analysis page in AppTest, on attempts made through academy.progress over a copy of the fixture module.
+"""Item analysis page in AppTest, on attempts made through academy.learning.progress over a copy of the fixture module.
 
 Learner refusals come from tests/test_guards.py (the page is registered there as TRAINERS).
 """
@@ -15,9 +15,11 @@ from apptest_support import app, texts, token_for
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from academy import auth, charts_items, progress, survey
-from academy.catalog import load_catalog
+from academy.accounts import auth
+from academy.analytics import item_charts as charts_items
+from academy.content.catalog import load_catalog
 from academy.i18n import t
+from academy.learning import progress, survey
 from quiz.stats import flag_message
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "content" / "valid"

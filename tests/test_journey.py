@@ -7,9 +7,10 @@ import random
 from apptest_support import app
 from streamlit.testing.v1 import AppTest
 
-from academy import auth, progress
-from academy.catalog import load_catalog
-from academy.responses import correct_response, wrong_response
+from academy.accounts import auth
+from academy.content.catalog import load_catalog
+from academy.learning import progress
+from academy.learning.responses import correct_response, wrong_response
 from academy.ui.quiz_view import widget_key
 from academy.ui.resources import PROJECT_ROOT
 

@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import Engine, func, select, update
 
 import quiz
-from academy import auth, db, progress
-from academy.models import Attempt, Response
+from academy.accounts import auth
+from academy.learning import progress
+from academy.store import db
+from academy.store.models import Attempt, Response
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -496,7 +498,7 @@ def test_concurrent_writers_record_every_attempt(engine: Engine, qz: quiz.Quiz) 
 
 def test_attempts_are_deleted_with_their_user(engine: Engine, user_id: int, qz: quiz.Quiz) -> None:
     """Foreign keys cascade (the erasure feature relies on it when it deletes rows)."""
-    from academy.models import User
+    from academy.store.models import User
 
     _attempt(engine, user_id, qz, ALL_RIGHT, token="t")
     with db.write(engine) as session:

@@ -11,10 +11,10 @@ from apptest_support import make_account
 from sqlalchemy import Engine, func, select
 
 import quiz
-from academy import progress, review
 from academy.i18n import STRINGS
-from academy.models import ReviewCard
-from academy.review import Rating
+from academy.learning import progress, review
+from academy.learning.review import Rating
+from academy.store.models import ReviewCard
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 DAY = timedelta(days=1)

@@ -14,11 +14,13 @@ from apptest_support import make_account, open_page, texts
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
-from academy import auth, db, progress, review
-from academy.catalog import Module, load_catalog
+from academy.accounts import auth
+from academy.content.catalog import Module, load_catalog
 from academy.i18n import t
-from academy.models import ReviewCard
-from academy.responses import correct_response, wrong_response
+from academy.learning import progress, review
+from academy.learning.responses import correct_response, wrong_response
+from academy.store import db
+from academy.store.models import ReviewCard
 from academy.ui.quiz_view import widget_key
 from academy.ui.resources import PROJECT_ROOT
 

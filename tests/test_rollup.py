@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine, delete, insert, select, text
 
-from academy import db, rollup
-from academy.catalog import load_catalog
 from academy.cli import cli
+from academy.content.catalog import load_catalog
 from academy.demo import load_demo
-from academy.models import Attempt, LearnerModuleStats, LessonProgress, Response, User
+from academy.store import db, rollup
+from academy.store.models import Attempt, LearnerModuleStats, LessonProgress, Response, User
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = [m for m in load_catalog(ROOT / "content").modules if m.id in {"fondamentaux-ia-sante",
@@ -36,7 +36,7 @@ def rollup_rows(engine: Engine) -> list[tuple[Any, ...]]:
 
 
 def expected_rows(engine: Engine) -> dict[tuple[int, str], dict[str, Any]]:
-    """The rollup recomputed in Python from the raw rows, with the definitions of academy.rollup."""
+    """The rollup recomputed in Python from the raw rows, with the definitions of academy.store.rollup."""
     with db.read_connection(engine) as connection:
         lessons = connection.execute(select(LessonProgress.__table__)).all()
         attempts = connection.execute(select(Attempt.__table__)).all()

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from academy import auth, cohorts, db, roster_import
-from academy.audit import audit_entries
+from academy.accounts import auth
+from academy.coordination import cohorts, roster_import
+from academy.coordination.roster_import import RowIssue
 from academy.i18n import LOCALES, STRINGS
-from academy.models import AuditEntry, CohortMember, User
-from academy.roster_import import RowIssue
+from academy.store import db
+from academy.store.audit import audit_entries
+from academy.store.models import AuditEntry, CohortMember, User
 
 HEADER = "email;nom;profession;rpps"
 

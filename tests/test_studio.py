@@ -16,11 +16,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine
 
-from academy import auth, studio
-from academy.audit import audit_entries
-from academy.catalog import cached_catalog, load_catalog
+from academy.accounts import auth
 from academy.cli import cli
+from academy.content import studio
+from academy.content.catalog import cached_catalog, load_catalog
 from academy.i18n import LOCALES, STRINGS
+from academy.store.audit import audit_entries
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "content"
 VALID = FIXTURES / "valid" / "01-bases-ia"

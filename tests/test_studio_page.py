@@ -10,10 +10,11 @@ from apptest_support import make_account, open_page, texts, token_for
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from academy import auth, studio
-from academy.audit import audit_entries
-from academy.catalog import cached_catalog, load_catalog
+from academy.accounts import auth
+from academy.content import studio
+from academy.content.catalog import cached_catalog, load_catalog
 from academy.i18n import t
+from academy.store.audit import audit_entries
 from academy.ui.quiz_view import widget_key
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "content" / "valid" / "01-bases-ia"

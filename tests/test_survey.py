@@ -9,11 +9,12 @@ from apptest_support import make_account, open_page, texts
 from sqlalchemy import Engine, func, select
 
 import quiz
-from academy import auth, progress, survey
-from academy.catalog import load_catalog
+from academy.accounts import auth
+from academy.content.catalog import load_catalog
 from academy.i18n import LOCALES, STRINGS, t
-from academy.models import Evaluation
-from academy.responses import correct_response
+from academy.learning import progress, survey
+from academy.learning.responses import correct_response
+from academy.store.models import Evaluation
 from academy.ui.resources import PROJECT_ROOT
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from test_exports import Dataset, at, build_dataset
 
 import quiz
-from academy import exports, xapi
+from academy.interop import exports, xapi
 
 HOME = "https://academie.example.org"
 ADL_VERBS = {f"http://adlnet.gov/expapi/verbs/{verb}" for verb in

@@ -6,7 +6,7 @@ import math
 
 import streamlit as st
 
-from academy import auth
+from academy.accounts import auth
 from academy.i18n import t
 
 from .resources import engine

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from academy.auth import Account
+from academy.accounts.auth import Account
+from academy.accounts.roles import ADMINS, COORDINATORS, SIGNED_IN, TRAINERS, allowed
 from academy.i18n import DEFAULT_LOCALE, LOCALES, t
-from academy.roles import ADMINS, COORDINATORS, SIGNED_IN, TRAINERS, allowed
 
 from .session import current_account, end_session, write_pending_cookie
 

@@ -12,9 +12,11 @@ from collections.abc import Callable
 import streamlit as st
 from sqlalchemy import Engine
 
-from academy import auth, certificates, data_rights, progress
-from academy.catalog import Module
-from academy.certificates import CertificateInfo
+from academy.accounts import auth, data_rights
+from academy.content.catalog import Module
+from academy.coordination import certificates
+from academy.coordination.certificates import CertificateInfo
+from academy.learning import progress
 
 from .guard import Viewer
 from .resources import catalog, engine

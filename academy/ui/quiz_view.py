@@ -14,8 +14,10 @@ import streamlit as st
 from sqlalchemy import Engine
 
 import quiz
-from academy import db, progress
-from academy.attempts import (
+from academy.content.catalog import Module
+from academy.i18n import t
+from academy.learning import progress
+from academy.learning.attempts import (
     CERTAINTY_THRESHOLDS,
     CertaintyReport,
     attempt_steps,
@@ -27,9 +29,8 @@ from academy.attempts import (
     review_items,
     seconds_left,
 )
-from academy.catalog import Module
-from academy.gain import GainReport, attempt_gain, gain_chart, gain_frame
-from academy.i18n import t
+from academy.learning.gain import GainReport, attempt_gain, gain_chart, gain_frame
+from academy.store import db
 from quiz import Question
 from quiz.model import REVIEW_ITEMS
 

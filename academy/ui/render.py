@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from academy.catalog import Block, markdown_blocks
+from academy.content.catalog import Block, markdown_blocks
 
 _CALLOUTS = {
     "note": (st.info, ":material/info:"),

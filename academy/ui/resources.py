@@ -8,8 +8,8 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy import Engine
 
-from academy import db
-from academy.catalog import Catalog, cached_catalog
+from academy.content.catalog import Catalog, cached_catalog
+from academy.store import db
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from academy import auth
-from academy.auth import Account
+from academy.accounts import auth
+from academy.accounts.auth import Account
 from academy.i18n import DEFAULT_LOCALE, LOCALES
 
 from .resources import engine

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from academy import survey
 from academy.i18n import t
+from academy.learning import survey
 
 from .resources import engine
 

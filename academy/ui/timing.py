@@ -7,7 +7,7 @@ import time
 
 import streamlit as st
 
-from academy import progress
+from academy.learning import progress
 
 from .resources import engine
 

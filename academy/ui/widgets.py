@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from academy.catalog import Module
+from academy.content.catalog import Module
 from academy.i18n import t
-from academy.overview import IN_PROGRESS, PASSED
+from academy.learning.overview import IN_PROGRESS, PASSED
 
 MODULE_PAGE = "pages/2_module.py"
 QUIZ_PAGE = "pages/3_quiz.py"

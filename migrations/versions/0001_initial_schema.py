@@ -4,7 +4,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-11-29
 
-Self-contained on purpose (no import of academy.models): later model changes must not rewrite history.
+Self-contained on purpose (no import of academy.store.models): later model changes must not rewrite history.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def _json() -> sa.types.TypeEngine:
-    """JSON on SQLite, JSONB on PostgreSQL (as academy.models.json_type)."""
+    """JSON on SQLite, JSONB on PostgreSQL (as academy.store.models.json_type)."""
     return sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True), "postgresql")
 
 
 def _time() -> sa.DateTime:
-    """A timestamp (academy.models.UTCDateTime stores UTC in it)."""
+    """A timestamp (academy.store.models.UTCDateTime stores UTC in it)."""
     return sa.DateTime(timezone=True)
 
 

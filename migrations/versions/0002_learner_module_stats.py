@@ -5,7 +5,7 @@ Revises: 0001
 Create Date: 2026-11-29
 
 Self-contained on purpose (no import of academy code): the backfill is a frozen copy of
-academy.rollup.REBUILD_SQL as it was when this revision was written, so later changes of the app's
+academy.store.rollup.REBUILD_SQL as it was when this revision was written, so later changes of the app's
 definition never rewrite history (they ship with their own migration, or an operator runs
 `python -m academy db rebuild-stats`). tests/test_rollup.py checks that both give the same rows.
 """

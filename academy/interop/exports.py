@@ -67,10 +67,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from academy import db, dpc, i18n, xapi
-from academy.audit import audit
-from academy.catalog import Catalog, Module
-from academy.models import (
+from academy import i18n
+from academy.accounts.roles import LEARNER
+from academy.content.catalog import Catalog, Module
+from academy.interop import dpc, xapi
+from academy.store import db
+from academy.store.audit import audit
+from academy.store.models import (
     Attempt,
     Certificate,
     Cohort,
@@ -82,7 +85,6 @@ from academy.models import (
     User,
     UserRole,
 )
-from academy.roles import LEARNER
 
 KINDS = ("progress", "responses", "xapi", "dpc")
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -373,7 +375,7 @@ def progress_rows(
     """One row per learner × module: status, dates, best and recorded score, attempts, time, credits.
 
     Modules are the catalog's valid modules (or the one named by ``module``), in catalogue order;
-    learners are in id order. Read from the learner × module rollup (:mod:`academy.rollup`):
+    learners are in id order. Read from the learner × module rollup (:mod:`academy.store.rollup`):
     ``started_at``/``last_activity_at`` are the first and latest lesson view, attempt start or submission
     (autosaves inside an attempt do not count); ``attempts``, scores and ``completed_at`` (first pass)
     count submitted certifying attempts; the recorded score follows the quiz's grading policy;
@@ -428,7 +430,7 @@ def _progress_chunk(
 
 
 def _progress_stats(engine: Engine, span: tuple[int, int], module_id: str | None) -> Select[Any]:
-    """The rollup rows (:mod:`academy.rollup`) of users ``span[0] < id <= span[1]``, timestamps as ISO text."""
+    """The rollup rows (:mod:`academy.store.rollup`) of users ``span[0] < id <= span[1]``, timestamps as ISO text."""
     st = LearnerModuleStats
     query = select(
         st.user_id, st.module_id, _iso_text(engine, st.first_activity_at), _iso_text(engine, st.last_activity_at),
@@ -529,12 +531,12 @@ def xapi_statements(
     engine: Engine, catalog: Catalog, *, cohort: str | None = None, module: str | None = None,
     pseudonymize: bool = False, home: str | None = None,
 ) -> Statements:
-    """xAPI statements of the learners' activity (see :mod:`academy.xapi`), streamed.
+    """xAPI statements of the learners' activity (see :mod:`academy.interop.xapi`), streamed.
 
     Lessons: ``experienced`` at the first view, ``completed`` when marked as read. Each submitted
     attempt: ``attempted``, one ``answered`` per answered question, then ``passed``/``failed`` (certifying quiz)
     or ``completed`` (pre-test, review); the first pass of a module adds ``completed`` on the module.
-    ``home`` defaults to :func:`academy.xapi.base_url`.
+    ``home`` defaults to :func:`academy.interop.xapi.base_url`.
     """
     scope = _scope(engine, catalog, cohort, module, pseudonymize)
     factory = xapi.StatementFactory(home or xapi.base_url(), pseudonymized=pseudonymize)
@@ -637,7 +639,7 @@ def dpc_rows(
 ) -> Rows:
     """Per learner, the actions in chronological order with proof, hours credited and yearly totals.
 
-    See :mod:`academy.dpc` for the rules. Learners come in id order, read in chunks of ``CHUNK`` learners
+    See :mod:`academy.interop.dpc` for the rules. Learners come in id order, read in chunks of ``CHUNK`` learners
     (their actions sorted by the database, one chunk in memory at a time).
     """
     scope = _scope(engine, catalog, cohort, module, pseudonymize)

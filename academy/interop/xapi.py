@@ -1,6 +1,6 @@
 """xAPI (Experience API 1.0.3) statements: builders for the platform's events and a structural checker.
 
-Pure functions, no database: :mod:`academy.exports` reads the store and calls these builders.
+Pure functions, no database: :mod:`academy.interop.exports` reads the store and calls these builders.
 
 - Actor: an Agent identified by an account on the platform's home page (``ACADEMY_BASE_URL``, default
   ``http://localhost:8501``); the account name is the user id, or the pseudonym in a pseudonymised

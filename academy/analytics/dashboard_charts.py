@@ -1,4 +1,4 @@
-"""Altair charts of the coordinator dashboard, built from `academy.dashboard` frames.
+"""Altair charts of the coordinator dashboard, built from `academy.analytics.dashboard` frames.
 
 Pages only place them; tests inspect their data. Module ids are shown as titles (``titles``), in the
 order of the frames they are given.
@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
-from academy.dashboard import STATUSES
+from academy.analytics.dashboard import STATUSES
 from academy.i18n import STRINGS, t
 
 STATUS_COLORS = ("#d0d4da", "#f0a04b", "#2e8b57")  # not started, in progress, passed

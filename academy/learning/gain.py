@@ -2,7 +2,7 @@
 
 The gain of an objective is the mean fraction earned on its questions in the certifying attempt minus
 the mean fraction earned on the same questions in the pre-test (same question id and content hash,
-:func:`academy.progress.pre_post_pairs`). Each learner's first pre-test is paired with their latest
+:func:`academy.learning.progress.pre_post_pairs`). Each learner's first pre-test is paired with their latest
 certifying attempt, or with a given attempt. Nothing is stored beyond the attempts themselves: the
 gain is recomputed from the recorded responses, so it always matches them.
 
@@ -19,10 +19,10 @@ import altair as alt
 import pandas as pd
 from sqlalchemy import Engine
 
-from academy import progress
-from academy.catalog import Module
+from academy.content.catalog import Module
 from academy.i18n import t
-from academy.progress import PairedItem, PrePostPairs
+from academy.learning import progress
+from academy.learning.progress import PairedItem, PrePostPairs
 
 
 @dataclass(frozen=True)

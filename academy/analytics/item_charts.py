@@ -1,4 +1,4 @@
-"""Altair charts and display frames of the Item analysis page, built from `academy.item_analysis` results.
+"""Altair charts and display frames of the Item analysis page, built from `academy.analytics.item_analysis` results.
 
 Plain functions: the page only places what they return, and tests inspect the charts' data. Flag codes
 come from `quiz.stats.FLAG_MESSAGES`; their short names (legend, table) are interface strings
@@ -14,9 +14,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from academy.analytics.item_analysis import ItemAnalysis
 from academy.i18n import t
-from academy.item_analysis import ItemAnalysis
-from academy.survey import SCALE, SurveySummary
+from academy.learning.survey import SCALE, SurveySummary
 from quiz.stats import NO_ANSWER, TOO_EASY_ABOVE, TOO_HARD_BELOW, WEAK_DISCRIMINATION_BELOW, QuizSummary, flag_message
 
 OK = "ok"

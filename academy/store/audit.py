@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from academy import db
-from academy.models import AuditEntry
+from academy.store import db
+from academy.store.models import AuditEntry
 
 
 @dataclass(frozen=True)

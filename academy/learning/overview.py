@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from academy.catalog import Module
-from academy.progress import ModuleProgress
+from academy.content.catalog import Module
+from academy.learning.progress import ModuleProgress
 
 NOT_STARTED, IN_PROGRESS, PASSED = "not_started", "in_progress", "passed"
 

@@ -5,7 +5,7 @@ Every change to the curriculum goes the same way:
 1. **Stage.** The module folder is copied (an upload is extracted) into a private folder under
    `<content>/.studio-staging/`. It is hidden, so the catalog and its cache ignore it, and it sits on the
    same file system as the modules, so the final rename is atomic. It is removed when the operation ends.
-2. **Lint.** The staged module is read with `academy.catalog.load_module`, its prerequisites resolved
+2. **Lint.** The staged module is read with `academy.content.catalog.load_module`, its prerequisites resolved
    against the live content folder, plus the one tree-level check an edit can break: a prerequisite cycle.
 3. **Decide.** A change is refused when it adds a problem. A valid module must stay valid. A module that is
    already invalid may still be saved when the change adds no problem of its own, so that trainers can fix
@@ -17,11 +17,11 @@ Every change to the curriculum goes the same way:
    renames, the second undone if it fails). An audit entry records who changed what (`studio.save`,
    `studio.upload`, `studio.restore`).
 
-The catalog cache (`academy.catalog.cached_catalog`) notices new files by their mtime, so a change is live
+The catalog cache (`academy.content.catalog.cached_catalog`) notices new files by their mtime, so a change is live
 at the next page run, without a restart. Writes are serialised within a process; across processes (several
 app replicas) the editor's `base_hash` check refuses to overwrite a file that changed since it was opened.
 
-The content health shown to trainers is `academy.catalog`'s own: `problem_lines(catalog)` is exactly what
+The content health shown to trainers is `academy.content.catalog`'s own: `problem_lines(catalog)` is exactly what
 `python -m academy check` prints, line for line.
 """
 
@@ -50,17 +50,17 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from academy import db
-from academy.attempts import build_layout
-from academy.audit import audit
-from academy.catalog import Block, Catalog, Module, Problem, cached_catalog, load_module, markdown_blocks
-from academy.frontmatter import parse_front_matter
+from academy.content.catalog import Block, Catalog, Module, Problem, cached_catalog, load_module, markdown_blocks
+from academy.content.frontmatter import parse_front_matter
+from academy.content.markdown_blocks import display_path
 from academy.i18n import t
-from academy.markdown_blocks import display_path
+from academy.learning.attempts import build_layout
+from academy.store import db
+from academy.store.audit import audit
 from quiz import Question, Quiz
 from quiz.grading import is_regex_answer
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VERSIONS_ENV = "ACADEMY_VERSIONS_DIR"
 STAGING_NAME = ".studio-staging"
 MB = 1024 * 1024

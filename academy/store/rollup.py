@@ -12,7 +12,7 @@ every change of them, so it always equals what grouped queries over those tables
   ``last_submitted_at``: over the submitted certifying ("post") attempts (first/last: earliest/latest
   submission; first pass: earliest passing submission; the sum gives the average);
 - ``gain_items``, ``gain_pre_sum``, ``gain_post_sum``: the knowledge-gain pairing of
-  :func:`academy.progress.pre_post_pairs` for this learner — their first submitted pre-test against their
+  :func:`academy.learning.progress.pre_post_pairs` for this learner — their first submitted pre-test against their
   latest submitted certifying attempt, provided it started after that pre-test was submitted, on the
   questions answered in both with the same content hash: how many such questions, and the sums of the
   pre-test's and of the certifying attempt's fractions on them. A cohort's gain is then
@@ -20,10 +20,10 @@ every change of them, so it always equals what grouped queries over those tables
 
 Who keeps it up to date:
 
-- :mod:`academy.progress` calls :func:`refresh` in its write transactions (lesson view and completion,
+- :mod:`academy.learning.progress` calls :func:`refresh` in its write transactions (lesson view and completion,
   attempt start, first submission);
 - ORM writes of those tables (``session.add(Attempt(...))``, admin tools, tests) are caught by the
-  ``after_flush`` hook that :mod:`academy.models` registers (:func:`refresh_flushed`);
+  ``after_flush`` hook this module registers on every ORM session (:func:`refresh_flushed`);
 - bulk SQL loads (the benchmark) and operators call :func:`rebuild_rollup`
   (``python -m academy db rebuild-stats``); migration 0002 backfills with a frozen copy of the same SQL.
 
@@ -35,10 +35,12 @@ first one's rows. SQLite write transactions already hold the database write lock
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, bindparam, inspect, select, text
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, event, inspect, select, text
 from sqlalchemy.orm import Session
 
-from academy.models import Attempt, LearnerModuleStats, LessonProgress, Response, User
+from academy.store.models import Attempt, LearnerModuleStats, LessonProgress, Response, User
 
 STATS_TABLE = LearnerModuleStats.__tablename__
 
@@ -190,10 +192,12 @@ def _keys(instance: LessonProgress | Attempt) -> set[tuple[int, str]]:
     return {(user, module) for user in users for module in modules if user is not None and module is not None}
 
 
-def refresh_flushed(session: Session) -> None:
+@event.listens_for(Session, "after_flush")
+def refresh_flushed(session: Session, _flush_context: Any = None) -> None:
     """Refresh the rows of the learner × module pairs whose lessons, attempts or responses a flush wrote.
 
-    Called by the ``after_flush`` hook of :mod:`academy.models` (the session still lists what it flushed).
+    Registered on every ORM session's ``after_flush`` (the session still lists what it flushed), so ORM
+    writes keep the rollup in step; Core statements (academy.learning.progress) call :func:`refresh` themselves.
     """
     keys: set[tuple[int, str]] = set()
     attempt_ids: set[int] = set()

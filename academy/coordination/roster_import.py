@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from academy import db
-from academy.audit import audit
-from academy.cohorts import CohortError, LearnerFields, check_learner, insert_members
-from academy.models import Cohort, User
+from academy.coordination.cohorts import CohortError, LearnerFields, check_learner, insert_members
+from academy.store import db
+from academy.store.audit import audit
+from academy.store.models import Cohort, User
 
 MAX_ROWS = 5_000
 MAX_BYTES = 5_000_000

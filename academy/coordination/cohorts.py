@@ -2,7 +2,7 @@
 
 Plain functions over an engine; they return frozen dataclasses, never ORM objects. Every change is
 audited (``cohort_create``, ``cohort_member_add``, ``cohort_member_remove``, ``module_assign``,
-``module_unassign``; the CSV import in :mod:`academy.roster_import` writes ``cohort_import``).
+``module_unassign``; the CSV import in :mod:`academy.coordination.roster_import` writes ``cohort_import``).
 
 Errors are :class:`CohortError`, whose ``errors`` map a field to an interface-string key
 (``academy/locales/cohorts.toml``), so pages show each message next to its field, in any locale.
@@ -11,9 +11,9 @@ Accounts created for unknown emails
 -----------------------------------
 :func:`add_member` (and the CSV import) create a *learner* account when no account has the email. Its
 stored password hash is ``"!"`` followed by random characters: that is not an argon2 hash, so no
-password ever matches it and :func:`academy.auth.authenticate` refuses it like a wrong password. The
+password ever matches it and :func:`academy.accounts.auth.authenticate` refuses it like a wrong password. The
 learner gets a password later through the administrator's or the "forgotten password" flow
-(:func:`academy.auth.set_password` replaces the hash). No hashing happens, so importing thousands of
+(:func:`academy.accounts.auth.set_password` replaces the hash). No hashing happens, so importing thousands of
 learners stays fast. Existing accounts are never modified: only their membership is added.
 
 Learner statuses on Home (:func:`assignments_for`): ``done`` once a certifying attempt passed (at any
@@ -35,11 +35,11 @@ from sqlalchemy import Engine, Select, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from academy import db
-from academy.audit import audit
-from academy.auth import normalize_email
+from academy.accounts.auth import normalize_email
 from academy.i18n import STRINGS
-from academy.models import EMAIL_LENGTH, Assignment, Attempt, Cohort, CohortMember, User, UserRole
+from academy.store import db
+from academy.store.audit import audit
+from academy.store.models import EMAIL_LENGTH, Assignment, Attempt, Cohort, CohortMember, User, UserRole
 
 NAME_LENGTH = 200
 PROFESSION_LENGTH = 100

@@ -27,9 +27,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from academy import db
-from academy.audit import audit
-from academy.models import EMAIL_LENGTH, AuthSession, Setting, SignInFailure, User, UserRole
+from academy.store import db
+from academy.store.audit import audit
+from academy.store.models import EMAIL_LENGTH, AuthSession, Setting, SignInFailure, User, UserRole
 
 ROLES = ("learner", "trainer", "coordinator", "admin")
 LOCALES = ("fr", "en")

@@ -32,7 +32,7 @@ import csv
 import io
 import re
 
-from academy.catalog import Module
+from academy.content.catalog import Module
 from academy.i18n import t
 from quiz import Question, Quiz
 from quiz.grading import correct_answer_text, is_regex_answer

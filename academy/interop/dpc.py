@@ -1,6 +1,6 @@
 """DPC/CME traceability: one learner's actions in chronological order, with proof, credited hours and yearly totals.
 
-Pure functions: :func:`academy.exports.dpc_rows` reads the store (one learner at a time, in time order) and
+Pure functions: :func:`academy.interop.exports.dpc_rows` reads the store (one learner at a time, in time order) and
 turns each learner's :class:`Action` stream into rows with :func:`trace_rows`.
 
 Rules:
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from academy.catalog import Module
+from academy.content.catalog import Module
 
 LESSON_COMPLETED = "lesson_completed"
 QUIZ_SUBMITTED = "quiz_submitted"

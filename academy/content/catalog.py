@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import quiz as quiz_engine
-from academy.frontmatter import FrontMatter, parse_front_matter
-from academy.markdown_blocks import (
+from academy.content.frontmatter import FrontMatter, parse_front_matter
+from academy.content.markdown_blocks import (
     CALLOUT_KINDS,
     Block,
     Problem,

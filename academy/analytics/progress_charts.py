@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from academy.i18n import t
-from academy.overview import ModuleOverview
+from academy.learning.overview import ModuleOverview
 
 _SPECS: dict[tuple[str, str, str], str] = {}  # (chart, rows as JSON, locale) → Vega-Lite spec as JSON
 _SPECS_MAX = 1024

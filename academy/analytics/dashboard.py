@@ -16,8 +16,8 @@ What the date range means:
 - **scores, time, satisfaction**: activity inside the range only. Mean score = mean of each learner's
   best certifying score; time = minutes on the module's lessons per learner who opened one (lesson rows
   whose viewing period overlaps the range); satisfaction = mean of the numeric answers to each item
-  of :data:`academy.survey.ITEMS` in the ``evaluations`` surveys (text is ignored);
-- **knowledge gain**: per learner, the pairing of :func:`academy.progress.pre_post_pairs` (first
+  of :data:`academy.learning.survey.ITEMS` in the ``evaluations`` surveys (text is ignored);
+- **knowledge gain**: per learner, the pairing of :func:`academy.learning.progress.pre_post_pairs` (first
   pre-test against latest certifying attempt, on the questions answered in both in the same version),
   summed over the cohort: mean fraction after minus mean fraction before on all paired questions. With a
   range, the learners whose latest certifying attempt was submitted in it.
@@ -25,7 +25,7 @@ What the date range means:
 Erased accounts are left out everywhere.
 
 Cost: statuses, completion, overdue learners, and without a date range the scores, time and gain, are
-read from the learner × module rollup (:mod:`academy.rollup`, one row per pair, kept up to date by every
+read from the learner × module rollup (:mod:`academy.store.rollup`, one row per pair, kept up to date by every
 write); a date range adds two grouped queries over the raw lesson and attempt rows of the cohort
 (:func:`ranged_activity`). ``bench/dashboard_bench.py`` measures both on 10,000 learners.
 """
@@ -42,9 +42,10 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, Float, case, cast, func, select
 
-from academy import db, survey
-from academy.cohorts import cohort_assignments, member_ids_query
-from academy.models import Attempt, CohortMember, Evaluation, LearnerModuleStats, LessonProgress, User
+from academy.coordination.cohorts import cohort_assignments, member_ids_query
+from academy.learning import survey
+from academy.store import db
+from academy.store.models import Attempt, CohortMember, Evaluation, LearnerModuleStats, LessonProgress, User
 
 NOT_STARTED, IN_PROGRESS, PASSED = 0, 1, 2
 STATUSES = ("not_started", "in_progress", "passed")  # by code; also the interface's status keys
@@ -326,7 +327,7 @@ def overdue_learners(
 def knowledge_gain(engine: Engine, flt: DashboardFilter, summary: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per module: the cohort's knowledge gain on paired questions, read from the rollup.
 
-    The pairing is :func:`academy.progress.pre_post_pairs`'s, per learner: their first pre-test against
+    The pairing is :func:`academy.learning.progress.pre_post_pairs`'s, per learner: their first pre-test against
     their latest certifying attempt (started after it), on the questions answered in both in the same
     version; with a date range, only learners whose latest certifying attempt was submitted in it.
     Columns ``module_id``, ``learners`` (with paired questions), ``pairs`` (paired questions in all),
@@ -375,7 +376,7 @@ def satisfaction(engine: Engine, flt: DashboardFilter) -> pd.DataFrame:
     """Mean of each survey item per module, over the numeric answers of evaluations made in the range.
 
     Columns ``module_id``, ``item``, ``mean``, ``answers`` (how many numeric answers), by module then in
-    the order of :data:`academy.survey.ITEMS`; items nobody answered with a number are left out. One
+    the order of :data:`academy.learning.survey.ITEMS`; items nobody answered with a number are left out. One
     grouped query reads each item out of the JSON answers (text is not a score).
     """
     columns = ["module_id", "item", "mean", "answers"]

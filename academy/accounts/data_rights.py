@@ -28,9 +28,9 @@ from typing import Any
 from sqlalchemy import Engine, delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from academy import db
-from academy.audit import audit
-from academy.models import (
+from academy.store import db
+from academy.store.audit import audit
+from academy.store.models import (
     Assignment,
     Attempt,
     AuditEntry,

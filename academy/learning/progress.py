@@ -42,8 +42,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 import quiz as quiz_engine
-from academy import db, rollup
-from academy.models import ATTEMPT_KINDS, Attempt, LearnerModuleStats, LessonProgress, Response, User
+from academy.store import db, rollup
+from academy.store.models import ATTEMPT_KINDS, Attempt, LearnerModuleStats, LessonProgress, Response, User
 
 _ATTEMPTS = cast(Table, Attempt.__table__)
 _RESPONSES = cast(Table, Response.__table__)
@@ -184,7 +184,7 @@ class PrePostPairs(NamedTuple):
 class ModuleProgress:
     """A learner's progress on one module (quiz figures count submitted certifying attempts).
 
-    Read from the rollup (:mod:`academy.rollup`): ``last_activity`` is the latest lesson view, attempt
+    Read from the rollup (:mod:`academy.store.rollup`): ``last_activity`` is the latest lesson view, attempt
     start or attempt submission (autosaves inside an unsubmitted attempt do not count).
     """
 

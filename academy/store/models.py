@@ -30,10 +30,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 EMAIL_LENGTH = 254
@@ -271,7 +270,7 @@ class LearnerModuleStats(Base):
     """A learner's progress on one module, rolled up from lessons, attempts and responses.
 
     Maintained in the same transaction as every write of those tables and rebuilt on demand: column
-    definitions in :mod:`academy.rollup`. The dashboard and the progress pages read it instead of the
+    definitions in :mod:`academy.store.rollup`. The dashboard and the progress pages read it instead of the
     raw rows. It holds no personal data beyond the user id, so erasure keeps it.
     """
 
@@ -360,17 +359,3 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(50), index=True)
     target: Mapped[str] = mapped_column(String(300), default="", server_default="")
     details: Mapped[dict[str, Any]]
-
-
-# --- the rollup follows ORM writes ------------------------------------------------------------------
-
-
-@event.listens_for(Session, "after_flush")
-def _refresh_rollup(session: Session, _flush_context: Any) -> None:
-    """Keep ``learner_module_stats`` in step with ORM writes of lessons, attempts and responses.
-
-    Core statements (academy.progress) refresh it themselves; see :mod:`academy.rollup`.
-    """
-    from academy import rollup  # imports this module
-
-    rollup.refresh_flushed(session)

@@ -21,8 +21,9 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from academy import db, progress
-from academy.models import Evaluation, User
+from academy.learning import progress
+from academy.store import db
+from academy.store.models import Evaluation, User
 
 ITEMS: tuple[str, ...] = ("objectives", "relevance", "clarity", "assessment", "recommend")
 SCALE: tuple[int, ...] = (1, 2, 3, 4, 5)

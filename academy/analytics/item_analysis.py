@@ -19,9 +19,9 @@ import pandas as pd
 from sqlalchemy import Engine, Table, Text, select
 from sqlalchemy import cast as sql_cast
 
-from academy import db
-from academy.catalog import Module
-from academy.models import Attempt, Response
+from academy.content.catalog import Module
+from academy.store import db
+from academy.store.models import Attempt, Response
 from quiz import Quiz
 from quiz import stats as item_stats
 from quiz.stats import ATTEMPT_CHOICES, QuizSummary

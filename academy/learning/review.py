@@ -59,10 +59,10 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 import quiz as quiz_engine
-from academy import db
-from academy.catalog import Module
+from academy.content.catalog import Module
 from academy.i18n import t
-from academy.models import Attempt, Response, ReviewCard
+from academy.store import db
+from academy.store.models import Attempt, Response, ReviewCard
 
 _ATTEMPTS = cast(Table, Attempt.__table__)
 _RESPONSES = cast(Table, Response.__table__)

@@ -3,8 +3,8 @@
 Rules
 -----
 - A **module attestation** is issued only to a learner who passed the module (a passing certifying
-  attempt, :func:`academy.progress.module_progress`). Its score is the recorded score under the quiz's
-  grading policy (:func:`academy.progress.recorded_score`), its hours the module's ``credits_hours``;
+  attempt, :func:`academy.learning.progress.module_progress`). Its score is the recorded score under the quiz's
+  grading policy (:func:`academy.learning.progress.recorded_score`), its hours the module's ``credits_hours``;
   the holder's name is copied at issue, so later renames do not change an issued attestation.
 - A **programme attestation** covers the modules assigned to a cohort (``assignments``). It is issued to
   a member of the cohort once every assigned module is passed; it is stored with
@@ -43,10 +43,12 @@ from qrcode.constants import ERROR_CORRECT_M
 from sqlalchemy import Engine, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from academy import auth, db, progress
-from academy.audit import audit
-from academy.catalog import Module
-from academy.models import Assignment, Attempt, Certificate, Cohort, CohortMember, User
+from academy.accounts import auth
+from academy.content.catalog import Module
+from academy.learning import progress
+from academy.store import db
+from academy.store.audit import audit
+from academy.store.models import Assignment, Attempt, Certificate, Cohort, CohortMember, User
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, no 1/I
 CODE_LENGTH = 12

@@ -1,0 +1,1 @@
+"""Figures for trainers and coordinators: item analysis, the cohort dashboard, their chart builders."""

@@ -1,0 +1,1 @@
+"""Coordinators' tools: cohorts and assignments, roster import, attestations (certificates)."""

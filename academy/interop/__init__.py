@@ -1,0 +1,1 @@
+"""Data that leaves the platform: progress/response exports, xAPI statements, DPC traceability."""

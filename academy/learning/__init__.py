@@ -1,0 +1,1 @@
+"""The learner's loop: lessons, quiz attempts and grading, spaced review, knowledge gain, survey."""
