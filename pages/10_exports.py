@@ -6,9 +6,8 @@ import streamlit as st
 
 from academy.accounts.roles import COORDINATORS
 from academy.interop import exports
-from academy.store import db
 from academy.ui.guard import page
-from academy.ui.resources import catalog, engine
+from academy.ui.resources import catalog, engine, now
 
 viewer = page("nav.exports", roles=COORDINATORS)
 account = viewer.account
@@ -52,7 +51,7 @@ def record_download(downloaded: exports.ExportRequest) -> None:
     st.toast(viewer.t("exports.downloaded"), icon=":material/history:")
 
 
-file_name = request.file_name(db.utcnow().date())
+file_name = request.file_name(now().date())
 st.download_button(
     viewer.t("exports.download", file=file_name),
     data=functools.partial(exports.export_bytes, eng, cat, request),  # built when clicked

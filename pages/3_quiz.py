@@ -9,7 +9,6 @@ import streamlit as st
 from academy.accounts.roles import SIGNED_IN
 from academy.learning import progress
 from academy.learning.attempts import attempts_left, build_layout, layout_questions, missing
-from academy.store import db
 from academy.ui.guard import page
 from academy.ui.quiz_view import (
     AttemptSaver,
@@ -22,7 +21,7 @@ from academy.ui.quiz_view import (
     show_attempt_result,
     show_flashes,
 )
-from academy.ui.resources import catalog, engine
+from academy.ui.resources import catalog, engine, now
 from academy.ui.widgets import module_link, quiz_link
 
 viewer = page("nav.catalogue", roles=SIGNED_IN)
@@ -113,7 +112,7 @@ if attempt is None:
     st.stop()
 
 # --- the attempt in progress ------------------------------------------------------------------------
-if attempt.deadline is not None and db.utcnow() > attempt.deadline:
+if attempt.deadline is not None and now() > attempt.deadline:
     flash("assessment.flash.time_up")
     finish(progress.submit_attempt(eng, attempt.id, qz, pass_mark=pass_mark, default_certainty=default_certainty))
 if attempt.deadline is not None:

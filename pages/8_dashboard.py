@@ -9,9 +9,8 @@ from academy.accounts.roles import COORDINATORS
 from academy.analytics import dashboard
 from academy.analytics import dashboard_charts as charts_dashboard
 from academy.coordination import cohorts
-from academy.store import db
 from academy.ui.guard import page
-from academy.ui.resources import catalog, engine
+from academy.ui.resources import catalog, database_url, engine, now
 
 viewer = page("nav.dashboard", roles=COORDINATORS)
 state = st.session_state
@@ -59,9 +58,9 @@ if by_id[cohort_id].members == 0:
 caption_col, refresh_col = st.columns([5, 1], vertical_alignment="center")
 if refresh_col.button(viewer.t("dashboard.refresh"), icon=":material/refresh:", width="stretch"):
     load.clear()
-board = load(db.database_url(), cohort_id, module_ids, start, end, db.utcnow().date())
+board = load(database_url(), cohort_id, module_ids, start, end, now().date())
 caption_col.caption(viewer.t("dashboard.as_of", date=board.reference_day.strftime(date_format),
-                             time=db.utcnow().strftime("%H:%M")))
+                             time=now().strftime("%H:%M")))
 
 matrix = board.matrix
 cells = matrix.size

@@ -1,8 +1,13 @@
-"""Process-wide resources shared by every session: the database engine and the catalog."""
+"""Process-wide resources shared by every session: the database engine and the catalog.
+
+Pages reach the store only through this module (`database_url()` and `now()` serve as cache keys and
+dates), never by importing `academy.store` themselves.
+"""
 
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 
 import streamlit as st
@@ -24,6 +29,16 @@ def _engine_for(url: str) -> Engine:
 def engine() -> Engine:
     """The engine for the configured database, migrated to the latest revision (once per process)."""
     return _engine_for(db.database_url())
+
+
+def database_url() -> str:
+    """The configured database URL (part of cache keys, so that two databases never share an entry)."""
+    return db.database_url()
+
+
+def now() -> datetime:
+    """The current time, timezone-aware, in UTC (the store's clock)."""
+    return db.utcnow()
 
 
 def content_root() -> Path:

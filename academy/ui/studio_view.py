@@ -1,0 +1,465 @@
+"""The trainer studio's sections (pages/6_studio.py): content health, preview, edit with versions, upload, exports.
+
+Every section reads one :class:`StudioContext`, built once per run by :func:`studio_context`; the button
+callbacks receive it through their ``args``, so they act on the run that drew the button.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from academy.content import gift, studio
+from academy.content.catalog import Catalog, Module
+from quiz import Question
+
+from .guard import Viewer
+from .quiz_view import question_input, question_stem
+from .render import render_blocks, render_markdown
+from .resources import catalog, content_root, engine
+from .widgets import hours
+
+_ICONS = {True: ":green[:material/check_circle:]", False: ":red[:material/cancel:]", None: ":material/drag_indicator:"}
+_FLASH = "studio_flash"
+_UPLOAD_CHECK = "studio_upload_check"
+
+
+@dataclass(frozen=True)
+class StudioContext:
+    """What the studio's sections read: the viewer, the content folder, its modules and the editable ones."""
+
+    viewer: Viewer
+    root: Path
+    catalog: Catalog
+    modules: dict[str, Module]
+    editable: list[str]
+
+    def t(self, key: str, **values: object) -> str:
+        """The interface string `key` in the viewer's locale."""
+        return self.viewer.t(key, **values)
+
+    def label(self, folder: str) -> str:
+        """A module's folder and title, flagged when it has problems."""
+        module = self.modules[folder]
+        flag = "" if module.valid else f" · {self.t('studio.invalid')}"
+        return f"{folder} — {module.title}{flag}"
+
+
+def studio_context(viewer: Viewer) -> StudioContext:
+    """The studio's context for this run: the content folder and its modules, by folder name."""
+    cat = catalog()
+    modules = {module.folder.name: module for module in cat.all_modules}
+    editable = [name for name in modules if studio.is_module_folder_name(name)]
+    return StudioContext(viewer, content_root(), cat, modules, editable)
+
+
+def show_problems(lines: list[str] | tuple[str, ...]) -> None:
+    """Problems exactly as `python -m academy check` prints them."""
+    st.code("\n".join(lines), language=None, wrap_lines=True)
+
+
+def _flash(kind: str, text: str, lines: tuple[str, ...] = ()) -> None:
+    """A message shown at the top of the next run of the page."""
+    st.session_state[_FLASH] = {"kind": kind, "text": text, "lines": list(lines)}
+
+
+def show_flash() -> None:
+    """The message left by the last button callback, if any."""
+    message = st.session_state.pop(_FLASH, None)
+    if message is not None:
+        draw = {"success": st.success, "error": st.error, "info": st.info}[message["kind"]]
+        draw(message["text"], icon=":material/info:" if message["kind"] == "info" else None)
+        if message["lines"]:
+            show_problems(message["lines"])
+
+
+def open_link(ctx: StudioContext) -> bool:
+    """Open the file a link such as ?module=ID&file=quiz.md (from Item analysis) names in the editor, once.
+
+    True when this run opened it: the page then shows the edit tab first.
+    """
+    linked = (st.query_params.get("module"), st.query_params.get("file"))
+    linked_folder = next((m.folder.name for m in ctx.catalog.all_modules if m.id == linked[0]), None)
+    opened_from_link = linked_folder in ctx.editable and st.session_state.get("studio_link") != linked
+    if opened_from_link:
+        st.session_state["studio_link"] = linked
+        st.session_state["edit_module"] = linked_folder
+        if linked[1] in studio.module_files(ctx.root, linked_folder):
+            st.session_state[f"edit_file:{linked_folder}"] = linked[1]
+    return opened_from_link
+
+
+# --- content health ----------------------------------------------------------------------------------
+
+
+def content_health(ctx: StudioContext) -> None:
+    """Every module with its status and counts, then every problem of the content folder."""
+    t = ctx.t
+    health = studio.module_health(ctx.catalog)
+    lines = studio.problem_lines(ctx.catalog)
+    st.caption(t("studio.health_summary", modules=len(health), valid=sum(h.valid for h in health),
+                 problems=len(lines)))
+    st.dataframe(pd.DataFrame([{
+        t("studio.col_folder"): h.folder,
+        t("studio.col_title"): h.title,
+        t("studio.col_status"): t("studio.valid") if h.valid else t("studio.invalid"),
+        t("studio.col_problems"): h.problems,
+        t("studio.col_lessons"): h.lessons,
+        t("studio.col_questions"): h.questions,
+    } for h in health]), hide_index=True, width="stretch")
+    if lines:
+        st.error(t("studio.problems_found", n=len(lines)), icon=":material/error:")
+        show_problems(lines)
+    else:
+        st.success(t("studio.no_problem"), icon=":material/check_circle:")
+
+
+# --- preview -----------------------------------------------------------------------------------------
+
+
+def _module_problems(ctx: StudioContext, module: Module) -> None:
+    """A module's problems, when it has any."""
+    if module.problems:
+        st.warning(ctx.t("studio.module_invalid", n=len(module.problems)), icon=":material/warning:")
+        show_problems([str(problem) for problem in module.problems])
+
+
+def preview_tab(ctx: StudioContext) -> None:
+    """A module as learners see it (lessons, quiz widgets), as trainers see its quiz, and its coverage."""
+    t = ctx.t
+    if not ctx.modules:
+        st.info(t("studio.no_module"))
+        return
+    folder = st.selectbox(t("studio.module"), list(ctx.modules), format_func=ctx.label, key="preview_module")
+    module = ctx.modules[folder]
+    _module_problems(ctx, module)
+    views = ["lessons", "learner_quiz", "trainer_quiz", "coverage"]
+    view = st.radio(t("studio.view"), views, format_func=lambda v: t(f"studio.view_{v}"), horizontal=True,
+                    key="preview_view")
+    if view == "lessons":
+        show_module(ctx, module)
+    elif module.quiz is None:
+        st.info(t("studio.no_quiz"), icon=":material/quiz:")
+    elif view == "learner_quiz":
+        show_learner_quiz(ctx, module, preview_id=-1 - list(ctx.modules).index(folder))
+    elif view == "trainer_quiz":
+        show_trainer_quiz(ctx, module)
+    else:
+        show_coverage(ctx, module)
+
+
+def show_module(ctx: StudioContext, module: Module) -> None:
+    """The module's overview or one lesson, drawn like pages/2_module.py."""
+    t = ctx.t
+    sections = ["", *(lesson.id for lesson in module.lessons)]
+    titles = {lesson.id: f"{lesson.order}. {lesson.title}" for lesson in module.lessons}
+    section = st.selectbox(t("studio.section"), sections, key=f"preview_section:{module.folder.name}",
+                           format_func=lambda s: titles.get(s, t("module.overview")))
+    st.title(module.title)
+    level = t(f"level.{module.level}") if module.level else "—"
+    st.caption(t("module.meta", level=level, minutes=module.duration_minutes, hours=hours(module.credits_hours)))
+    if not section:
+        st.markdown(module.summary)
+        st.subheader(t("module.objectives"))
+        st.markdown("\n".join(f"{i}. {objective}" for i, objective in enumerate(module.objectives, 1)))
+        render_blocks(module.overview)
+        if module.references:
+            with st.expander(t("module.references")):
+                st.markdown("\n".join(f"- {reference}" for reference in module.references))
+        return
+    lesson = module.lesson(section)
+    index = module.lessons.index(lesson)
+    st.caption(t("module.lesson_of", i=index + 1, n=len(module.lessons)))
+    st.header(lesson.title)
+    render_blocks(lesson.blocks)
+
+
+def _numbered_questions(ctx: StudioContext, module: Module) -> Iterator[tuple[int, Question]]:
+    """The quiz's questions numbered from 1; a case's title and vignette are drawn before its first question."""
+    qz = module.quiz
+    cases = {case.id: case for case in qz.cases}
+    shown_case = None
+    for number, question in enumerate(qz.questions, 1):
+        if question.case and question.case != shown_case:
+            shown_case = question.case
+            st.subheader(f"{ctx.t('quiz.case')} : {cases[question.case].title}")
+            render_markdown(cases[question.case].vignette, module.folder)
+        yield number, question
+
+
+def show_learner_quiz(ctx: StudioContext, module: Module, preview_id: int) -> None:
+    """Every question with the learner's widgets (answers are not recorded)."""
+    locale = ctx.viewer.locale
+    st.info(ctx.t("studio.learner_preview_note"), icon=":material/visibility:")
+    layout = studio.preview_layout(module.quiz)
+    for number, question in _numbered_questions(ctx, module):
+        with st.container(border=True):
+            question_stem(question, number, module.folder, locale)
+            question_input(question, attempt_id=preview_id, order=layout["options"].get(question.id, []),
+                           rights=layout["rights"].get(question.id, []), saved=None, locale=locale,
+                           save=lambda *_: None)
+
+
+def show_trainer_quiz(ctx: StudioContext, module: Module) -> None:
+    """Every question with its answer key, option feedback, explanation, points and objective."""
+    t = ctx.t
+    qz = module.quiz
+    settings = qz.settings
+    pass_mark = settings.pass_mark if settings.pass_mark is not None else module.pass_mark
+    st.caption(t("studio.quiz_settings", n=len(qz.questions), pass_mark=round(pass_mark * 100),
+                 draw=settings.draw or len(qz.questions), attempts=settings.max_attempts or "∞"))
+    for number, question in _numbered_questions(ctx, module):
+        with st.container(border=True):
+            st.markdown(f"**{t('quiz.question_n', i=number)} · {question.title}** `{question.id}`")
+            st.caption(t("studio.question_meta", type=t(f"studio.type.{question.type}"),
+                         points=gift.format_number(question.points), tags=", ".join(question.tags) or "—"))
+            objective = question.objective
+            if objective is None:
+                st.warning(t("studio.no_objective_question"), icon=":material/target:")
+            elif objective > len(module.objectives):
+                st.error(t("studio.objective_out_of_range", n=objective, count=len(module.objectives)),
+                         icon=":material/target:")
+            else:
+                st.markdown(t("studio.tests_objective", n=objective, text=module.objectives[objective - 1]))
+            if question.stem.strip() and question.stem.strip() != question.title.strip():
+                render_markdown(question.stem, module.folder)
+            for line in studio.answer_key(question):
+                note = f" · *{t(f'studio.note.{line.note}', panel=line.panel)}*" if line.note else ""
+                st.markdown(f"{_ICONS[line.correct]} {line.text}{note}")
+                if line.feedback.strip():
+                    st.caption(t("studio.option_feedback", text=line.feedback.strip()))
+            if question.explanation.strip():
+                with st.container(border=True):
+                    st.caption(t("quiz.explanation"))
+                    render_markdown(question.explanation, module.folder)
+
+
+def show_coverage(ctx: StudioContext, module: Module) -> None:
+    """Objectives × questions, and the objectives no question assesses."""
+    t = ctx.t
+    table = studio.coverage(module, unassigned_label=t("studio.no_objective"))
+    uncovered = [name for name, count in table["questions"].items()
+                 if count == 0 and name != t("studio.no_objective")]
+    shown = table.rename(columns={"questions": t("studio.col_questions"), "points": t("studio.col_points")})
+    st.dataframe(shown.map(lambda value: "" if pd.isna(value) else gift.format_number(value)), width="stretch")
+    if uncovered:
+        st.warning(t("studio.uncovered", names=" ; ".join(uncovered)), icon=":material/target:")
+    elif module.objectives:
+        st.success(t("studio.all_covered"), icon=":material/check_circle:")
+
+
+# --- edit --------------------------------------------------------------------------------------------
+
+
+def show_edit_preview(ctx: StudioContext, folder: str, filename: str, text: str, check: studio.EditCheck) -> None:
+    """The lint result of the edited text, then the file as learners (or, for a quiz, trainers) see it."""
+    t = ctx.t
+    if check.new_problems:
+        st.error(t("studio.check_refused", n=len(check.new_problems)), icon=":material/error:")
+        show_problems(check.new_problems)
+    elif check.problems:
+        st.warning(t("studio.check_still_invalid", n=len(check.problems)), icon=":material/warning:")
+        show_problems(check.problems)
+    else:
+        st.success(t("studio.check_ok"), icon=":material/check_circle:")
+    with st.container(border=True):
+        st.caption(t("studio.preview_of", file=filename))
+        if filename == "quiz.md":
+            if check.module.quiz is not None:
+                show_trainer_quiz(ctx, check.module)
+        else:
+            live = ctx.modules[folder].folder
+            if filename == "module.md":
+                st.title(check.module.title)
+                st.markdown(check.module.summary)
+            render_blocks(studio.preview_blocks(text, live))
+
+
+def _save(ctx: StudioContext, folder: str, filename: str, text_key: str, base_key: str) -> None:
+    """Save the editor's text (button callback)."""
+    t = ctx.t
+    text = st.session_state[text_key]
+    try:
+        result = studio.save_file(ctx.root, folder, filename, text, actor_id=ctx.viewer.account.id, engine=engine(),
+                                  base_hash=st.session_state[base_key])
+    except studio.StudioError as err:
+        _flash("error", err.message(ctx.viewer.locale))
+        return
+    if result.status == studio.SAVED:
+        st.session_state[base_key] = studio.text_hash(text)
+        _flash("success", t("studio.saved", file=filename), result.problems)
+    elif result.status == studio.UNCHANGED:
+        _flash("info", t("studio.unchanged"))
+    elif result.status == studio.CONFLICT:
+        _flash("error", t("studio.conflict"))
+    else:
+        _flash("error", t("studio.save_refused", n=len(result.new_problems)), result.new_problems)
+
+
+def _reload(ctx: StudioContext, folder: str, filename: str, text_key: str, base_key: str) -> None:
+    """Drop the edits and load the file as it is now (button callback)."""
+    text = studio.read_file(ctx.root, folder, filename)
+    st.session_state[text_key] = text
+    st.session_state[base_key] = studio.text_hash(text)
+
+
+def _restore(ctx: StudioContext, folder: str, filename: str, stamp: str, text_key: str, base_key: str) -> None:
+    """Put a kept version back (button callback)."""
+    t = ctx.t
+    try:
+        result = studio.restore_version(ctx.root, folder, stamp, filename, actor_id=ctx.viewer.account.id,
+                                        engine=engine())
+    except studio.StudioError as err:
+        _flash("error", err.message(ctx.viewer.locale))
+        return
+    if result.status == studio.SAVED:
+        _reload(ctx, folder, filename, text_key, base_key)
+        _flash("success", t("studio.restored", file=filename), result.problems)
+    elif result.status == studio.UNCHANGED:
+        _flash("info", t("studio.unchanged"))
+    else:
+        _flash("error", t("studio.restore_refused", n=len(result.new_problems)), result.new_problems)
+
+
+def edit_tab(ctx: StudioContext) -> None:
+    """The editor of one file of a module: reload, check, save, then its kept versions with a diff and restore."""
+    t = ctx.t
+    if not ctx.editable:
+        st.info(t("studio.no_module"))
+        return
+    folder = st.selectbox(t("studio.module"), ctx.editable, format_func=ctx.label, key="edit_module")
+    files = studio.module_files(ctx.root, folder)
+    filename = st.selectbox(t("studio.file"), files, key=f"edit_file:{folder}")
+    disk = studio.read_file(ctx.root, folder, filename)
+    text_key, base_key = f"editor:{folder}:{filename}", f"editor_base:{folder}:{filename}"
+    if text_key not in st.session_state:
+        st.session_state[text_key] = disk
+        st.session_state[base_key] = studio.text_hash(disk)
+    _module_problems(ctx, ctx.modules[folder])
+    if st.session_state[base_key] != studio.text_hash(disk):
+        st.warning(t("studio.changed_on_disk"), icon=":material/sync_problem:")
+        st.button(t("studio.reload"), icon=":material/refresh:", on_click=_reload,
+                  args=(ctx, folder, filename, text_key, base_key))
+    text = st.text_area(t("studio.editor", file=filename), key=text_key, height=480)
+    check_col, save_col, _ = st.columns([1, 1, 4])
+    checking = check_col.button(t("studio.check"), icon=":material/fact_check:", key="edit_check")
+    save_col.button(t("studio.save"), icon=":material/save:", type="primary", key="edit_save", on_click=_save,
+                    args=(ctx, folder, filename, text_key, base_key))
+    if checking:
+        try:
+            show_edit_preview(ctx, folder, filename, text, studio.check_file(ctx.root, folder, filename, text))
+        except studio.StudioError as err:
+            st.error(err.message(ctx.viewer.locale), icon=":material/error:")
+    versions(ctx, folder, filename, disk, text_key, base_key)
+
+
+def versions(ctx: StudioContext, folder: str, filename: str, disk: str, text_key: str, base_key: str) -> None:
+    """The kept versions of a file: choose one, see its difference with the file on disk, restore it."""
+    t = ctx.t
+    kept = studio.versions(ctx.modules[folder].id, file=filename)
+    st.subheader(t("studio.versions"))
+    if not kept:
+        st.caption(t("studio.no_version"))
+        return
+    version = st.selectbox(
+        t("studio.version"), kept, key=f"version:{folder}:{filename}",
+        format_func=lambda v: t("studio.version_label", at=f"{v.saved_at:%Y-%m-%d %H:%M:%S}", size=v.size))
+    old = studio.read_version(version)
+    if filename.endswith(".md"):
+        difference = studio.diff_text(old.decode("utf-8", errors="replace"), disk, filename)
+        st.code(difference or t("studio.same_as_current"), language="diff")
+    st.button(t("studio.restore"), icon=":material/history:", key="restore_version", on_click=_restore,
+              args=(ctx, folder, filename, version.stamp, text_key, base_key))
+
+
+# --- upload ------------------------------------------------------------------------------------------
+
+
+def _install(ctx: StudioContext, target: str) -> None:
+    """Install the uploaded archive (button callback)."""
+    uploaded = st.session_state.get("studio_upload")
+    if uploaded is None:
+        return
+    try:
+        result = studio.install_upload(uploaded.getvalue(), ctx.root, target=target or None,
+                                       actor_id=ctx.viewer.account.id, engine=engine())
+    except studio.StudioError as err:
+        _flash("error", err.message(ctx.viewer.locale))
+        return
+    st.session_state.pop(_UPLOAD_CHECK, None)
+    if result.installed:
+        _flash("success", ctx.t("studio.installed", folder=result.check.folder))
+    else:
+        _flash("error", ctx.t("studio.upload_refused"), result.check.problems)
+
+
+def upload_tab(ctx: StudioContext) -> None:
+    """A module's zip archive: its limits, its check (kept while the file and target stay), then install."""
+    t = ctx.t
+    locale = ctx.viewer.locale
+    st.markdown(t("studio.upload_help", size=studio.DEFAULT_LIMITS.archive_bytes // studio.MB,
+                  total=studio.DEFAULT_LIMITS.total_bytes // studio.MB, files=studio.DEFAULT_LIMITS.files,
+                  types=" ".join(studio.ALLOWED_EXTENSIONS)))
+    uploaded = st.file_uploader(t("studio.upload_label"), type=["zip"], key="studio_upload",
+                                max_upload_size=2 * studio.DEFAULT_LIMITS.archive_bytes // studio.MB)
+    target = st.text_input(t("studio.upload_target"), key="upload_target", help=t("studio.upload_target_help"),
+                           max_chars=80).strip()
+    if uploaded is None:
+        return
+    data = uploaded.getvalue()
+    signature = (hashlib.sha256(data).hexdigest(), target)
+    cached = st.session_state.get(_UPLOAD_CHECK)
+    if cached is None or cached[0] != signature:
+        try:
+            cached = (signature, studio.validate_upload(data, ctx.root, target or None))
+        except studio.StudioError as err:
+            cached = (signature, None)
+            st.error(err.message(locale), icon=":material/error:")
+        st.session_state[_UPLOAD_CHECK] = cached
+    check = cached[1]
+    if check is not None and check.refusals:
+        st.error(t("studio.upload_refused"), icon=":material/block:")
+        st.markdown("\n".join(f"- {refusal.message(locale)}" for refusal in check.refusals))
+    elif check is not None and check.problems:
+        st.error(t("studio.upload_invalid", n=len(check.problems)), icon=":material/error:")
+        show_problems(check.problems)
+    elif check is not None:
+        key = "studio.upload_replaces" if check.replaces else "studio.upload_new"
+        st.success(t(key, folder=check.folder, title=check.title, n=len(check.files)),
+                   icon=":material/check_circle:")
+        confirmed = st.checkbox(t("studio.upload_confirm", folder=check.folder), key="upload_confirm")
+        st.button(t("studio.install"), icon=":material/upload:", type="primary", disabled=not confirmed,
+                  on_click=_install, args=(ctx, target), key="upload_install")
+
+
+# --- exports -----------------------------------------------------------------------------------------
+
+
+def downloads(ctx: StudioContext) -> None:
+    """A module's quiz as GIFT (with the questions GIFT cannot hold) and as CSV, and the module's zip."""
+    t = ctx.t
+    with_quiz = [name for name, module in ctx.modules.items() if module.quiz is not None]
+    if not with_quiz:
+        st.info(t("studio.no_module"))
+        return
+    folder = st.selectbox(t("studio.module"), with_quiz, format_func=ctx.label, key="export_module")
+    module = ctx.modules[folder]
+    gift_text, skipped = gift.to_gift(module.quiz, module)
+    st.download_button(t("studio.download_gift"), gift_text.encode("utf-8"), file_name=f"{module.id}.gift.txt",
+                       mime="text/plain", icon=":material/download:", on_click="ignore")
+    if skipped:
+        st.warning(t("studio.gift_skipped", n=len(skipped)), icon=":material/warning:")
+        st.dataframe(pd.DataFrame([{t("studio.col_question"): question_id,
+                                    t("studio.col_reason"): t(f"studio.gift_skip.{reason}")}
+                                   for question_id, reason in skipped]), hide_index=True, width="stretch")
+    st.download_button(t("studio.download_items"), gift.quiz_items_csv(module).encode("utf-8-sig"),
+                       file_name=f"{module.id}-items.csv", mime="text/csv", icon=":material/download:",
+                       on_click="ignore")
+    if folder in ctx.editable:
+        st.download_button(t("studio.download_zip"), studio.module_zip(ctx.root, folder), file_name=f"{folder}.zip",
+                           mime="application/zip", icon=":material/folder_zip:", on_click="ignore")
