@@ -649,7 +649,7 @@ def _cycle_problems(
     for prerequisite in module.prerequisites:
         if prerequisite == module.id:
             continue  # reported by the module itself
-        path = _prerequisite_path(prerequisite, module.id, graph)
+        path = prerequisite_path(prerequisite, module.id, graph)
         if path is not None:
             chain = " → ".join((module.id, *path))
             line = prerequisite_lines.get(prerequisite, 1)
@@ -658,7 +658,7 @@ def _cycle_problems(
     return []
 
 
-def _prerequisite_path(start: str, goal: str, graph: dict[str, tuple[str, ...]]) -> list[str] | None:
+def prerequisite_path(start: str, goal: str, graph: dict[str, tuple[str, ...]]) -> list[str] | None:
     """The chain of prerequisites from `start` to `goal`, or None (depth-first search)."""
     stack: list[tuple[str, list[str]]] = [(start, [start])]
     seen: set[str] = set()

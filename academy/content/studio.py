@@ -50,7 +50,16 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from academy.content.catalog import Block, Catalog, Module, Problem, cached_catalog, load_module, markdown_blocks
+from academy.content.catalog import (
+    Block,
+    Catalog,
+    Module,
+    Problem,
+    cached_catalog,
+    load_module,
+    markdown_blocks,
+    prerequisite_path,
+)
 from academy.content.frontmatter import parse_front_matter
 from academy.content.markdown_blocks import display_path
 from academy.i18n import t
@@ -532,25 +541,11 @@ def _cycle(module: Module, catalog: Catalog, live: Path) -> Problem | None:
     for prerequisite in module.prerequisites:
         if prerequisite == module.id:
             continue  # reported by load_module
-        chain = _path_between(prerequisite, module.id, graph)
+        chain = prerequisite_path(prerequisite, module.id, graph)
         if chain is not None:
             line = _prerequisite_line(module.folder / "module.md", prerequisite)
             message = f"prerequisites form a cycle ({' → '.join((module.id, *chain))}): remove one of them"
             return Problem(display_path(live / "module.md"), line, message)
-    return None
-
-
-def _path_between(start: str, goal: str, graph: dict[str, tuple[str, ...]]) -> list[str] | None:
-    stack: list[tuple[str, list[str]]] = [(start, [start])]
-    seen: set[str] = set()
-    while stack:
-        node, path = stack.pop()
-        if node == goal:
-            return path
-        if node in seen:
-            continue
-        seen.add(node)
-        stack.extend((child, [*path, child]) for child in graph.get(node, ()))
     return None
 
 
