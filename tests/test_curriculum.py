@@ -1,4 +1,4 @@
-"""The shipped curriculum's contract: twelve valid modules, each meeting the counts the team agreed on."""
+"""The shipped curriculum's contract: thirteen valid modules, each meeting the counts the team agreed on."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ MODULE_IDS = [
     "ethique-regulation",
     "evaluer-ia-sante",
     "ia-generative-pratique-clinique",
+    "former-coconstruire-gouverner",
 ]
 
 
@@ -100,3 +101,13 @@ def test_cross_curriculum_counts() -> None:
 def test_question_ids_are_unique_across_the_curriculum() -> None:
     ids = Counter(q.id for m in CATALOG.modules for q in m.quiz.questions)
     assert [qid for qid, n in ids.items() if n > 1] == []
+
+
+def test_the_training_and_governance_module() -> None:
+    m = module("former-coconstruire-gouverner")
+    assert len(m.lessons) == 4
+    assert m.quiz.settings.pretest is True
+    assert m.quiz.cases and len(m.quiz.questions) >= 10
+    assert len({q.type for q in m.quiz.questions}) >= 4
+    assert "fondamentaux-ia-sante" in m.prerequisites
+
