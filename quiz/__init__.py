@@ -14,11 +14,12 @@ from quiz.grading import (
     normalize_text,
     parse_number,
 )
-from quiz.model import GRADING_POLICIES, QUESTION_TYPES, Case, Option, Question, Quiz, QuizSettings
+from quiz.model import GRADING_POLICIES, PANEL_SOURCES, QUESTION_TYPES, Case, Option, Question, Quiz, QuizSettings
 from quiz.parser import Issue, QuizFormatError, load, parse
 
 __all__ = [
     "GRADING_POLICIES",
+    "PANEL_SOURCES",
     "QUESTION_TYPES",
     "Case",
     "Issue",

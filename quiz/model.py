@@ -18,6 +18,10 @@ REVIEW_ITEMS: tuple[str, ...] = ("score", "answers", "correct", "feedback", "exp
 the score and per-question points, the learner's answers, the correct answers, the option feedback,
 the explanations."""
 
+PANEL_SOURCES: tuple[str, ...] = ("simule", "experts")
+"""Where the panel counts of a quiz's TCS items come from (front matter `panel_source`): `simule`, a panel
+simulated by the authors; `experts`, the answers of a real panel of experts. `simulé` is read as `simule`."""
+
 
 @dataclass(frozen=True)
 class Option:
@@ -109,6 +113,8 @@ class QuizSettings:
     """The quiz front matter, typed. `pass_mark` None means "use the module's pass mark".
 
     `review` lists what learners see after an attempt (items of REVIEW_ITEMS, in that order).
+    `panel_source` says where the TCS panel counts come from (one of PANEL_SOURCES), None when the front
+    matter does not say (unknown provenance).
     """
 
     pass_mark: float | None = None
@@ -120,6 +126,7 @@ class QuizSettings:
     certainty: bool = False
     pretest: bool = False
     review: tuple[str, ...] = REVIEW_ITEMS
+    panel_source: str | None = None
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,24 @@ import hashlib
 import math
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 import yaml
 
 from quiz.grading import compile_answer_regex, is_regex_answer, normalize_text, parse_number
-from quiz.model import GRADING_POLICIES, QUESTION_TYPES, REVIEW_ITEMS, Case, Option, Question, Quiz, QuizSettings
+from quiz.model import (
+    GRADING_POLICIES,
+    PANEL_SOURCES,
+    QUESTION_TYPES,
+    REVIEW_ITEMS,
+    Case,
+    Option,
+    Question,
+    Quiz,
+    QuizSettings,
+)
 
 MAX_QROC_WORDS = 5
 MAX_YAML_DEPTH = 20
@@ -254,6 +265,16 @@ def _describe(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
+def _panel_source(value: Any) -> str | None:
+    """The `panel_source` setting as one of PANEL_SOURCES (`simulé` read as `simule`), None if invalid."""
+    if not isinstance(value, str):
+        return None
+    spelled = unicodedata.normalize("NFC", value)  # an é typed as e + combining accent is still `simulé`
+    if spelled == "simulé":
+        return "simule"
+    return spelled if spelled in PANEL_SOURCES else None
+
+
 def _option_id(index: int) -> str:
     """a, b, …, z, aa, ab, … (bijective base 26)."""
     letters = ""
@@ -408,6 +429,15 @@ class _Parser:
             self.error(at, f"grading must be one of {', '.join(GRADING_POLICIES)}, not {_describe(value)}")
         elif key == "review":
             return self.check_review(value, at)
+        elif key == "panel_source":
+            source = _panel_source(value)
+            if source is not None:
+                return source
+            self.error(
+                at,
+                f"panel_source must be `simule` (or `simulé`: a panel simulated by the authors) or `experts` "
+                f"(counts collected from real experts), not {_describe(value)}",
+            )
         elif key == "pass_mark":
             number = _finite_float(value) if is_number else None
             if number is not None and 0.0 <= number <= 1.0:

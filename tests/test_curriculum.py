@@ -1,12 +1,14 @@
-"""The shipped curriculum's contract: twelve valid modules, each meeting the counts the team agreed on."""
+"""The shipped curriculum's contract: thirteen valid modules, each meeting the counts the team agreed on."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+import quiz
 from academy.content.catalog import Module, load_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,6 +26,7 @@ MODULE_IDS = [
     "ethique-regulation",
     "evaluer-ia-sante",
     "ia-generative-pratique-clinique",
+    "former-coconstruire-gouverner",
 ]
 
 
@@ -100,3 +103,56 @@ def test_cross_curriculum_counts() -> None:
 def test_question_ids_are_unique_across_the_curriculum() -> None:
     ids = Counter(q.id for m in CATALOG.modules for q in m.quiz.questions)
     assert [qid for qid, n in ids.items() if n > 1] == []
+
+
+def test_every_quiz_with_tcs_items_says_where_its_panel_comes_from() -> None:
+    with_tcs = [m for m in CATALOG.modules if any(q.type == "tcs" for q in m.quiz.questions)]
+    assert with_tcs
+    undeclared = [m.id for m in with_tcs if m.quiz.settings.panel_source not in quiz.PANEL_SOURCES]
+    assert undeclared == [], "add `panel_source: simulé` (or `experts`) to the quiz front matter"
+    # The shipped panels were written by the authors; a module switches to `experts` with real answers only.
+    assert {m.quiz.settings.panel_source for m in with_tcs} <= set(quiz.PANEL_SOURCES)
+
+
+def test_the_training_and_governance_module() -> None:
+    m = module("former-coconstruire-gouverner")
+    assert len(m.lessons) == 4
+    assert m.quiz.settings.pretest is True
+    assert m.quiz.cases and len(m.quiz.questions) >= 10
+    assert len({q.type for q in m.quiz.questions}) >= 4
+    assert "fondamentaux-ia-sante" in m.prerequisites
+
+
+# One French term per notion across the curriculum (the trainers' glossary): the variants on the left were
+# replaced by the term on the right. Accepted QROC answers may still list a variant, so learners who use it
+# are not penalised; everything learners read is checked.
+AVOIDED_TERMS = {
+    r"\bglissements?\b": "dérive (des données)",
+    r"\bpré-?tri(e|er|s)?\b": "pré-criblage",
+    r"\bTALN\b": "TAL (traitement automatique du langage)",
+    r"\brecommandations? de reporting\b": "lignes directrices de rédaction",
+    r"\bdata scientists?\b": "spécialiste de la science des données",
+    r"\bomnibus numérique\b": "Digital Omnibus",
+}
+
+
+def _learner_text(m: Module) -> str:
+    parts = [m.folder.joinpath("module.md").read_text(encoding="utf-8")]
+    parts += [lesson.path.read_text(encoding="utf-8") for lesson in m.lessons]
+    for q in m.quiz.questions:
+        parts += [q.title, q.stem, q.explanation]
+        parts += [o.feedback for o in q.options]
+        if q.type != "qroc":
+            parts += [o.text + " " + o.match for o in q.options]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("module_id", MODULE_IDS)
+def test_one_term_per_notion(module_id: str) -> None:
+    text = _learner_text(module(module_id))
+    found = {
+        match.group(0): preferred
+        for pattern, preferred in AVOIDED_TERMS.items()
+        for match in re.finditer(pattern, text, flags=re.IGNORECASE)
+    }
+    assert found == {}, f"use the curriculum's term instead: {found}"
