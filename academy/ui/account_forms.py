@@ -10,7 +10,7 @@ from academy.accounts import auth
 from academy.i18n import t
 
 from .resources import engine
-from .session import start_session
+from .session import client_address, start_session
 
 PROFESSIONS = (
     "medecin", "interne", "etudiant_medecine", "infirmier", "etudiant_soins_infirmiers",
@@ -23,7 +23,7 @@ _SIGN_UP_ERRORS = "sign_up_errors"
 def _sign_in(locale: str) -> None:
     state = st.session_state
     try:
-        account = auth.authenticate(engine(), state["si_email"], state["si_password"])
+        account = auth.authenticate(engine(), state["si_email"], state["si_password"], client=client_address())
     except auth.ThrottledError as err:
         state[_SIGN_IN_ERROR] = t("auth.throttled", locale, minutes=max(1, math.ceil(err.retry_after_seconds / 60)))
         return
