@@ -161,7 +161,8 @@ def _dummy_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(16))
 
 
-def _account(user: User) -> Account:
+def account_of(user: User) -> Account:
+    """The public view of a user row."""
     return Account(
         id=user.id,
         email=user.email,
@@ -280,7 +281,7 @@ def _insert_account(
                 target=f"user:{user.id}",
                 details={"roles": sorted(roles)},
             )
-            return _account(user)
+            return account_of(user)
     except IntegrityError as exc:
         raise error({"email": MSG_EMAIL_TAKEN}) from exc
 
@@ -370,7 +371,7 @@ def get_account(engine: Engine, account_id: int) -> Account | None:
         user = session.get(User, account_id)
         if user is None or user.erased_at is not None:
             return None
-        return _account(user)
+        return account_of(user)
 
 
 def list_accounts(engine: Engine, *, search: str = "", limit: int = 200, include_erased: bool = False) -> list[Account]:
@@ -387,7 +388,7 @@ def list_accounts(engine: Engine, *, search: str = "", limit: int = 200, include
             )
         )
     with db.read(engine) as session:
-        return [_account(u) for u in session.scalars(query)]
+        return [account_of(u) for u in session.scalars(query)]
 
 
 def set_roles(engine: Engine, *, actor_id: int | None, account_id: int, roles: Iterable[str]) -> Account:
@@ -405,7 +406,7 @@ def set_roles(engine: Engine, *, actor_id: int | None, account_id: int, roles: I
             raise LookupError(f"no account {account_id}")
         before = frozenset(r.role for r in user.roles)
         if before == wanted:
-            return _account(user)
+            return account_of(user)
         if "admin" in before and "admin" not in wanted:
             admins = session.scalars(
                 select(UserRole.user_id)
@@ -424,7 +425,7 @@ def set_roles(engine: Engine, *, actor_id: int | None, account_id: int, roles: I
             details={"before": sorted(before), "after": sorted(wanted)},
         )
         session.flush()
-        return _account(user)
+        return account_of(user)
 
 
 def set_password(engine: Engine, account_id: int, password: str, *, actor_id: int | None = None) -> None:
@@ -492,7 +493,7 @@ def authenticate(
         raise ThrottledError(wait)
     with db.read(engine) as session:
         user = session.scalar(select(User).where(User.email == email, User.erased_at.is_(None)))
-        account = _account(user) if user is not None else None
+        account = account_of(user) if user is not None else None
         stored_hash = user.password_hash if user is not None else None
 
     valid = False
@@ -595,7 +596,7 @@ def account_for_token(engine: Engine, token: str | None, *, now: datetime | None
         auth_session, user = row
         if auth_session.revoked_at is not None or auth_session.expires_at <= now or user.erased_at is not None:
             return None
-        account = _account(user)
+        account = account_of(user)
         stale = auth_session.last_seen_at is None or now - auth_session.last_seen_at >= LAST_SEEN_RESOLUTION
     if stale:
         with db.write(engine) as session:

@@ -133,6 +133,19 @@ class AuthSession(Base):
     last_seen_at: Mapped[datetime | None]
 
 
+class ExternalIdentity(Base):
+    """An identity at an OpenID Connect provider (issuer + subject) linked to a local account."""
+
+    __tablename__ = "external_identities"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(300))
+    linked_at: Mapped[datetime]
+
+
 class SignInTicket(Base):
     """A one-time, 30-second ticket that a browser exchanges at ``/auth/session`` for its HttpOnly cookie.
 

@@ -12,7 +12,7 @@ import os
 
 import streamlit as st
 
-from academy.accounts import auth
+from academy.accounts import auth, sso
 from academy.accounts.auth import Account
 from academy.i18n import DEFAULT_LOCALE, LOCALES
 
@@ -22,21 +22,42 @@ COOKIE = "academy_session"
 COOKIE_MAX_AGE = 30 * 24 * 3600  # seconds; the server-side session expires at the same time
 _TOKEN = "auth_token"
 _PENDING_COOKIE = "pending_cookie"
+SSO_ERROR = "sso_error"
+SSO_SIGN_OUT = "sso_sign_out"
 TRUSTED_PROXIES_ENV = "ACADEMY_TRUSTED_PROXIES"  # comma-separated addresses of reverse proxies to believe
 
 
 def current_account() -> Account | None:
     """The account whose valid token this browser holds (session state first, then the cookie)."""
     token = st.session_state.get(_TOKEN) or _cookie_token()
-    if not token:
-        return None
-    account = auth.account_for_token(engine(), token)
+    account = auth.account_for_token(engine(), token) if token else None
     if account is None:
         st.session_state.pop(_TOKEN, None)
-        return None
+        return _single_sign_on()
     if _TOKEN not in st.session_state:
         st.session_state[_TOKEN] = token
         st.session_state.setdefault("locale", account.locale)
+    return account
+
+
+def sso_configured() -> bool:
+    """True when ``[auth]`` in secrets.toml configures an OpenID Connect provider for ``st.login``."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file, or an unreadable one: no SSO
+        return False
+
+
+def _single_sign_on() -> Account | None:
+    """The local account of the identity Streamlit's ``st.login`` established, with a session of ours."""
+    if not sso_configured() or not st.user.is_logged_in or st.session_state.get(SSO_SIGN_OUT):
+        return None
+    try:
+        account = sso.account_for_identity(engine(), sso.Identity.from_claims(st.user.to_dict()))
+    except sso.IdentityError as err:
+        st.session_state[SSO_ERROR] = err.code
+        return None
+    start_session(account)
     return account
 
 
@@ -58,6 +79,8 @@ def end_session() -> None:
     for token in {st.session_state.pop(_TOKEN, None), _cookie_token()} - {None}:
         auth.revoke_session(engine(), token)
     st.session_state[_PENDING_COOKIE] = ""
+    if sso_configured() and st.user.is_logged_in:
+        st.session_state[SSO_SIGN_OUT] = True
 
 
 def is_https(url: str, forwarded_proto: str | None = None) -> bool:
@@ -77,6 +100,8 @@ def write_pending_cookie() -> None:
     else:
         request = "{method: 'DELETE', credentials: 'same-origin'}"
     st.html(f"<script>fetch('/auth/session', {request});</script>", unsafe_allow_javascript=True)
+    if st.session_state.pop(SSO_SIGN_OUT, False):
+        st.logout()  # also end the provider's identity cookie, or the next run would sign in again
 
 
 def client_address() -> str | None:

@@ -1,4 +1,5 @@
-"""HttpOnly session cookies and atomic sign-in throttling: sign_in_tickets, rate_limits.
+"""HttpOnly session cookies, atomic sign-in throttling, single sign-on: sign_in_tickets, rate_limits,
+external_identities.
 
 Revision ID: 0005
 Revises: 0002
@@ -48,6 +49,19 @@ def upgrade() -> None:
         sa.Column("blocked_until", _time(), nullable=True),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_rate_limits")),
     )
+    op.create_table(
+        "external_identities",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("issuer", sa.String(300), nullable=False),
+        sa.Column("subject", sa.String(300), nullable=False),
+        sa.Column("linked_at", _time(), nullable=False),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_external_identities_user_id_users"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_external_identities")),
+        sa.UniqueConstraint("issuer", "subject", name=op.f("uq_external_identities_issuer_subject")),
+    )
+    op.create_index(op.f("ix_external_identities_user_id"), "external_identities", ["user_id"])
     op.drop_index("ix_sign_in_failures_email_at", table_name="sign_in_failures")
     op.drop_table("sign_in_failures")
 
@@ -61,6 +75,8 @@ def downgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sign_in_failures")),
     )
     op.create_index("ix_sign_in_failures_email_at", "sign_in_failures", ["email", "at"])
+    op.drop_index(op.f("ix_external_identities_user_id"), table_name="external_identities")
+    op.drop_table("external_identities")
     op.drop_table("rate_limits")
     op.drop_index(op.f("ix_sign_in_tickets_expires_at"), table_name="sign_in_tickets")
     op.drop_index(op.f("ix_sign_in_tickets_session_id"), table_name="sign_in_tickets")
