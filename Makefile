@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+PORT ?= 8501
 
 .PHONY: venv run test lint demo bench clean
 
@@ -16,7 +17,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 run: venv
 	$(PY) -m academy db upgrade
-	$(PY) -m streamlit run app.py --server.port 8501 --browser.gatherUsageStats false
+	$(PY) -m streamlit run asgi.py --server.port $(PORT) --browser.gatherUsageStats false
 
 test: venv
 	$(VENV)/bin/lint-imports --no-cache

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, select, update
 
 from academy.accounts import auth
-from academy.store import db
+from academy.store import db, rate_limits
 from academy.store.audit import audit_entries
-from academy.store.models import AuthSession, SignInFailure, User
+from academy.store.models import AuthSession, SignInTicket, User
 
 PASSWORD = "correct-horse-battery"
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=db.utcnow().tzinfo)
@@ -158,26 +160,35 @@ def test_erased_accounts_cannot_sign_in(engine: Engine) -> None:
         auth.authenticate(engine, account.email, PASSWORD)
 
 
-def test_throttling_after_five_failures(engine: Engine) -> None:
+def test_throttling_after_five_failures_with_a_doubling_wait(engine: Engine) -> None:
     account = _sign_up(engine)
-    for minute in range(auth.MAX_SIGN_IN_FAILURES):
+    free = auth.ACCOUNT_LIMIT.free_tries
+    for second in range(free):
         with pytest.raises(auth.SignInError) as caught:
-            auth.authenticate(engine, account.email, "wrong-password-123", now=T0 + timedelta(minutes=minute))
+            auth.authenticate(engine, account.email, "wrong-password-123", now=T0 + timedelta(seconds=second))
         assert not isinstance(caught.value, auth.ThrottledError)
-    # Even the right password is refused while throttled, with the time left.
-    at = T0 + timedelta(minutes=5)
+    last = T0 + timedelta(seconds=free - 1)
+    # Even the right password is refused while the back-off runs, with the time left.
     with pytest.raises(auth.ThrottledError) as throttled:
-        auth.authenticate(engine, account.email, PASSWORD, now=at)
-    assert throttled.value.retry_after_seconds == 10 * 60
-    assert "10 minute" in str(throttled.value)
+        auth.authenticate(engine, account.email, PASSWORD, now=last + timedelta(seconds=10))
+    assert throttled.value.retry_after_seconds == 20
     # Other emails are not affected.
     with pytest.raises(auth.SignInError) as other:
-        auth.authenticate(engine, "other@example.org", PASSWORD, now=at)
+        auth.authenticate(engine, "other@example.org", PASSWORD, now=last)
     assert not isinstance(other.value, auth.ThrottledError)
-    # Once the oldest failure leaves the 15-minute window, sign-in works again and resets the count.
-    assert auth.authenticate(engine, account.email, PASSWORD, now=T0 + timedelta(minutes=15, seconds=1))
+    # Once the 30 s wait is over, one more failure doubles it (60 s), not a fixed quarter of an hour.
+    after = last + timedelta(seconds=30)
+    with pytest.raises(auth.SignInError) as caught:
+        auth.authenticate(engine, account.email, "wrong-password-123", now=after)
+    assert not isinstance(caught.value, auth.ThrottledError)
+    with pytest.raises(auth.ThrottledError) as throttled:
+        auth.authenticate(engine, account.email, PASSWORD, now=after + timedelta(seconds=1))
+    assert throttled.value.retry_after_seconds == 59
+    # After that wait the right password works and resets the count.
+    assert auth.authenticate(engine, account.email, PASSWORD, now=after + timedelta(seconds=60))
     with db.read(engine) as session:
-        assert session.scalar(select(func.count()).where(SignInFailure.email == account.email)) == 0
+        assert rate_limits.failures(session, f"account:{account.email}") == 0
+    assert "sign_in_throttled" in _actions(engine)
 
 
 def test_a_success_resets_the_failure_count(engine: Engine) -> None:
@@ -190,6 +201,87 @@ def test_a_success_resets_the_failure_count(engine: Engine) -> None:
         with pytest.raises(auth.SignInError) as caught:
             auth.authenticate(engine, account.email, "wrong-password-123", now=T0 + timedelta(minutes=5 + minute))
         assert not isinstance(caught.value, auth.ThrottledError)
+
+
+def test_failures_are_forgotten_an_hour_after_the_last_one(engine: Engine) -> None:
+    account = _sign_up(engine)
+    for second in range(auth.ACCOUNT_LIMIT.free_tries):
+        with pytest.raises(auth.SignInError):
+            auth.authenticate(engine, account.email, "wrong-password-123", now=T0 + timedelta(seconds=second))
+    later = T0 + auth.ACCOUNT_LIMIT.forget_after + timedelta(seconds=10)
+    with pytest.raises(auth.SignInError) as caught:
+        auth.authenticate(engine, account.email, "wrong-password-123", now=later)
+    assert not isinstance(caught.value, auth.ThrottledError)
+    with db.read(engine) as session:
+        assert rate_limits.failures(session, f"account:{account.email}") == 1
+
+
+def test_a_client_address_guessing_many_accounts_is_throttled(engine: Engine) -> None:
+    account = _sign_up(engine)
+    for attempt in range(auth.CLIENT_LIMIT.free_tries):
+        with pytest.raises(auth.SignInError) as caught:
+            auth.authenticate(engine, f"victim{attempt}@example.org", "guess-123456", client="203.0.113.9",
+                              now=T0 + timedelta(seconds=attempt))
+        assert not isinstance(caught.value, auth.ThrottledError)
+    at = T0 + timedelta(seconds=auth.CLIENT_LIMIT.free_tries)
+    with pytest.raises(auth.ThrottledError):
+        auth.authenticate(engine, account.email, PASSWORD, client="203.0.113.9", now=at)
+    # The account itself was not charged for the refused try: from another address it signs in.
+    assert auth.authenticate(engine, account.email, PASSWORD, client="198.51.100.7", now=at)
+
+
+def test_sixteen_parallel_wrong_tries_are_each_counted(database_url: str) -> None:
+    """Throttling is decided before the password check, under a lock: N parallel tries count N."""
+    engine = db.make_engine(database_url)
+    try:
+        db.upgrade(engine)
+        account = _sign_up(engine)
+        barrier = threading.Barrier(16)
+
+        def attempt(_: int) -> str:
+            barrier.wait()
+            try:
+                auth.authenticate(engine, account.email, "wrong-password-123")
+            except auth.ThrottledError:
+                return "throttled"
+            except auth.SignInError:
+                return "evaluated"
+            return "signed in"
+
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            outcomes = list(pool.map(attempt, range(16)))
+        assert outcomes.count("evaluated") == auth.ACCOUNT_LIMIT.free_tries
+        assert outcomes.count("throttled") == 16 - auth.ACCOUNT_LIMIT.free_tries
+        with pytest.raises(auth.ThrottledError):
+            auth.authenticate(engine, account.email, PASSWORD)
+    finally:
+        engine.dispose()
+
+
+# --- sign-in tickets (HttpOnly cookie) -------------------------------------------------------------
+
+
+def test_a_ticket_gives_back_its_session_token_once(engine: Engine) -> None:
+    account = _sign_up(engine)
+    token = auth.create_session(engine, account.id)
+    ticket = auth.issue_ticket(engine, token)
+    assert ticket != token
+    with db.read(engine) as session:
+        stored = session.scalars(select(SignInTicket)).one()
+    assert token not in stored.sealed_token and ticket not in stored.ticket_hash
+    assert auth.redeem_ticket(engine, ticket) == token
+    assert auth.redeem_ticket(engine, ticket) is None
+    assert auth.redeem_ticket(engine, "not-a-ticket") is None
+
+
+def test_expired_tickets_and_tickets_of_closed_sessions_are_refused(engine: Engine) -> None:
+    account = _sign_up(engine)
+    token = auth.create_session(engine, account.id)
+    ticket = auth.issue_ticket(engine, token, now=T0)
+    assert auth.redeem_ticket(engine, ticket, now=T0 + auth.TICKET_LIFETIME + timedelta(seconds=1)) is None
+    ticket = auth.issue_ticket(engine, token)
+    auth.revoke_session(engine, token)
+    assert auth.redeem_ticket(engine, ticket) is None
 
 
 def test_outdated_hashes_are_upgraded_on_sign_in(engine: Engine) -> None:

@@ -1,25 +1,22 @@
 """The learner's main journey in a real browser (system Chromium driven by Playwright).
 
 Starts the app for real on a free port with its own SQLite file, then: sign-up → lesson → mark as read →
-quiz → results → My progress → refresh (still signed in). Set ACADEMY_SCREENSHOTS=DIR to keep screenshots.
+quiz → results → My progress → refresh (still signed in); the session cookie is HttpOnly; /healthz.
+Set ACADEMY_SCREENSHOTS=DIR to keep screenshots.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import CHROMIUM, CHROMIUM_ARGS, app_server, wait_idle
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 MODULE = "ia-imagerie-medicale"
 
 pytestmark = pytest.mark.browser
@@ -29,61 +26,22 @@ if not Path(CHROMIUM).exists():
     pytest.skip("system Chromium is absent (apt-get install chromium)", allow_module_level=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
-    data = tmp_path_factory.mktemp("browser")
-    env = {**os.environ, "ACADEMY_DATABASE_URL": f"sqlite:///{data / 'academy.db'}"}
-    log = (data / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail(f"the app did not start: {(data / 'server.log').read_text()[-2000:]}")
-            time.sleep(0.3)
+    with app_server(tmp_path_factory.mktemp("browser")) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 @pytest.fixture()
 def page(server: str) -> Iterator[object]:
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS,
         )
         context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
         context.set_default_timeout(30_000)
         yield context.new_page()
         browser.close()
-
-
-def wait_idle(page) -> None:
-    """Wait until Streamlit has finished running the script after the last interaction."""
-    page.wait_for_timeout(300)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
 
 
 def snap(page, name: str) -> None:
@@ -158,3 +116,70 @@ def test_sign_up_read_quiz_progress_and_refresh(server: str, page) -> None:
     expect(page.get_by_role("heading", name="Mes progrès")).to_be_visible()
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
     snap(page, "08-after-refresh")
+
+
+def _sign_up(page, email: str, name: str) -> None:
+    page.get_by_role("tab", name="Créer un compte").click()
+    form = page.get_by_test_id("stForm").filter(has_text="Créer mon compte")
+    form.get_by_label("Adresse électronique").fill(email)
+    form.get_by_label("Nom complet").fill(name)
+    form.get_by_label("Mot de passe", exact=True).fill("navigateur-2026-solide")
+    form.get_by_label("Confirmer le mot de passe").fill("navigateur-2026-solide")
+    form.get_by_role("button", name="Créer mon compte").click()
+    wait_idle(page)
+
+
+def test_the_session_cookie_is_http_only_and_sign_out_clears_it(server: str, page) -> None:
+    expect = sync_api.expect
+    page.goto(server)
+    wait_idle(page)
+    _sign_up(page, "cookie.test@example.org", "Camille Cookie")
+    expect(page.get_by_text("Bonjour Camille Cookie")).to_be_visible()
+    deadline = time.monotonic() + 10
+    while not [c for c in page.context.cookies() if c["name"] == "academy_session"] and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    (cookie,) = [c for c in page.context.cookies() if c["name"] == "academy_session"]
+    assert cookie["httpOnly"] is True
+    assert cookie["sameSite"] == "Lax"
+    assert "academy_session" not in page.evaluate("document.cookie")
+
+    # A new tab of the same browser is signed in by the cookie alone.
+    other = page.context.new_page()
+    other.goto(server)
+    wait_idle(other)
+    expect(other.get_by_text("Bonjour Camille Cookie")).to_be_visible()
+    other.close()
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    wait_idle(page)
+    deadline = time.monotonic() + 10
+    while [c for c in page.context.cookies() if c["name"] == "academy_session"] and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    assert not [c for c in page.context.cookies() if c["name"] == "academy_session"]
+    page.goto(server)
+    wait_idle(page)
+    expect(page.get_by_role("tab", name="Créer un compte")).to_be_visible()
+
+
+def test_healthz_answers_when_the_database_does(server: str) -> None:
+    with urllib.request.urlopen(f"{server}/healthz", timeout=10) as response:
+        assert response.status == 200
+        assert response.read() == b"ok"
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers.get("set-cookie") or ""
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers.get("set-cookie") or ""
+
+
+def test_the_session_route_refuses_bad_tickets_and_other_origins(server: str) -> None:
+    status, cookie = _post(f"{server}/auth/session", b'{"ticket": "forged"}', {"Content-Type": "application/json"})
+    assert (status, cookie) == (400, "")
+    status, cookie = _post(f"{server}/auth/session", b"not json", {})
+    assert (status, cookie) == (400, "")
+    status, cookie = _post(f"{server}/auth/session", b'{"ticket": "x"}', {"Origin": "https://evil.example"})
+    assert (status, cookie) == (403, "")

@@ -27,18 +27,23 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from academy.store import db
+from academy.store import db, rate_limits
 from academy.store.audit import audit
-from academy.store.models import EMAIL_LENGTH, AuthSession, Setting, SignInFailure, User, UserRole
+from academy.store.models import EMAIL_LENGTH, AuthSession, Setting, SignInTicket, User, UserRole
+from academy.store.rate_limits import Policy
 
 ROLES = ("learner", "trainer", "coordinator", "admin")
 LOCALES = ("fr", "en")
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
-MAX_SIGN_IN_FAILURES = 5  # failures per email within the window before sign-in is refused
-THROTTLE_WINDOW = timedelta(minutes=15)
+# Sign-in throttling: free tries per address and per client address, then a doubling wait.
+ACCOUNT_LIMIT = Policy(free_tries=5, base_delay=timedelta(seconds=30), max_delay=timedelta(minutes=15),
+                       forget_after=timedelta(hours=1))
+CLIENT_LIMIT = Policy(free_tries=30, base_delay=timedelta(seconds=30), max_delay=timedelta(minutes=15),
+                      forget_after=timedelta(hours=1))
 SESSION_LIFETIME = timedelta(days=30)
+TICKET_LIFETIME = timedelta(seconds=30)
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)  # how stale last_seen_at may get before an update
 DEFAULT_SETTINGS: dict[str, Any] = {"self_signup": True}
 
@@ -156,7 +161,8 @@ def _dummy_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(16))
 
 
-def _account(user: User) -> Account:
+def account_of(user: User) -> Account:
+    """The public view of a user row."""
     return Account(
         id=user.id,
         email=user.email,
@@ -275,7 +281,7 @@ def _insert_account(
                 target=f"user:{user.id}",
                 details={"roles": sorted(roles)},
             )
-            return _account(user)
+            return account_of(user)
     except IntegrityError as exc:
         raise error({"email": MSG_EMAIL_TAKEN}) from exc
 
@@ -365,7 +371,7 @@ def get_account(engine: Engine, account_id: int) -> Account | None:
         user = session.get(User, account_id)
         if user is None or user.erased_at is not None:
             return None
-        return _account(user)
+        return account_of(user)
 
 
 def list_accounts(engine: Engine, *, search: str = "", limit: int = 200, include_erased: bool = False) -> list[Account]:
@@ -382,7 +388,7 @@ def list_accounts(engine: Engine, *, search: str = "", limit: int = 200, include
             )
         )
     with db.read(engine) as session:
-        return [_account(u) for u in session.scalars(query)]
+        return [account_of(u) for u in session.scalars(query)]
 
 
 def set_roles(engine: Engine, *, actor_id: int | None, account_id: int, roles: Iterable[str]) -> Account:
@@ -400,7 +406,7 @@ def set_roles(engine: Engine, *, actor_id: int | None, account_id: int, roles: I
             raise LookupError(f"no account {account_id}")
         before = frozenset(r.role for r in user.roles)
         if before == wanted:
-            return _account(user)
+            return account_of(user)
         if "admin" in before and "admin" not in wanted:
             admins = session.scalars(
                 select(UserRole.user_id)
@@ -419,7 +425,7 @@ def set_roles(engine: Engine, *, actor_id: int | None, account_id: int, roles: I
             details={"before": sorted(before), "after": sorted(wanted)},
         )
         session.flush()
-        return _account(user)
+        return account_of(user)
 
 
 def set_password(engine: Engine, account_id: int, password: str, *, actor_id: int | None = None) -> None:
@@ -458,28 +464,36 @@ def set_locale(engine: Engine, account_id: int, locale: str) -> None:
 # --- sign-in ---------------------------------------------------------------------------------------
 
 
-def authenticate(engine: Engine, email: str, password: str, *, now: datetime | None = None) -> Account:
+def authenticate(
+    engine: Engine, email: str, password: str, *, client: str | None = None, now: datetime | None = None
+) -> Account:
     """The account for these credentials.
 
-    Raises :class:`ThrottledError` once ``MAX_SIGN_IN_FAILURES`` failures for this email happened
-    within ``THROTTLE_WINDOW`` (even with the right password), and :class:`SignInError` with one
-    generic message for an unknown email, an erased account or a wrong password. Unknown emails
-    verify a dummy hash so they take as long as known ones. A hash made with older argon2
-    parameters is replaced on success.
+    Before the password is checked, the try is counted against the address (``ACCOUNT_LIMIT``) and the
+    client address ``client`` (``CLIENT_LIMIT``) in one write transaction (academy.store.rate_limits),
+    so parallel tries are each counted; :class:`ThrottledError` (even with the right password) while
+    either waits out its back-off. :class:`SignInError` with one generic message for an unknown email,
+    an erased account or a wrong password. Unknown emails verify a dummy hash so they take as long as
+    known ones. A hash made with older argon2 parameters is replaced on success.
     """
     now = now or db.utcnow()
     email = normalize_email(email)[:EMAIL_LENGTH]
+    account_key = f"account:{email}"
+    client_key = f"client:{client}" if client else None
+    with db.write(engine) as session:
+        wait = rate_limits.take(session, account_key, ACCOUNT_LIMIT, now)
+        if not wait and client_key:
+            wait = rate_limits.take(session, client_key, CLIENT_LIMIT, now)
+            if wait:
+                rate_limits.forgive(session, account_key)
+        if wait:
+            audit(session, actor_id=None, action="sign_in_throttled", target=f"email:{email}", at=now,
+                  details={"client": client or ""})
+    if wait:
+        raise ThrottledError(wait)
     with db.read(engine) as session:
-        failures = session.scalars(
-            select(SignInFailure.at)
-            .where(SignInFailure.email == email, SignInFailure.at > now - THROTTLE_WINDOW)
-            .order_by(SignInFailure.at)
-        ).all()
-        if len(failures) >= MAX_SIGN_IN_FAILURES:
-            release = failures[len(failures) - MAX_SIGN_IN_FAILURES] + THROTTLE_WINDOW
-            raise ThrottledError(max(1, math.ceil((release - now).total_seconds())))
         user = session.scalar(select(User).where(User.email == email, User.erased_at.is_(None)))
-        account = _account(user) if user is not None else None
+        account = account_of(user) if user is not None else None
         stored_hash = user.password_hash if user is not None else None
 
     valid = False
@@ -491,16 +505,17 @@ def authenticate(engine: Engine, email: str, password: str, *, now: datetime | N
 
     if account is None or stored_hash is None or not valid:
         with db.write(engine) as session:
-            session.execute(delete(SignInFailure).where(SignInFailure.at <= now - THROTTLE_WINDOW))
-            session.add(SignInFailure(email=email, at=now))
-            audit(session, actor_id=None, action="sign_in_failed", target=f"email:{email}", at=now)
+            audit(session, actor_id=None, action="sign_in_failed", target=f"email:{email}", at=now,
+                  details={"client": client or ""})
         raise SignInError()
 
     new_hash = hash_password(password) if _hasher.check_needs_rehash(stored_hash) else None
     with db.write(engine) as session:
         if new_hash is not None:
             session.execute(update(User).where(User.id == account.id).values(password_hash=new_hash))
-        session.execute(delete(SignInFailure).where(SignInFailure.email == email))
+        rate_limits.clear(session, account_key)
+        if client_key:
+            rate_limits.forgive(session, client_key)
         audit(session, actor_id=account.id, action="sign_in", target=f"user:{account.id}", at=now)
     return account
 
@@ -525,6 +540,47 @@ def create_session(engine: Engine, account_id: int, *, now: datetime | None = No
     return token
 
 
+def _pad(ticket: str, length: int) -> bytes:
+    return hashlib.shake_256(b"academy-ticket:" + ticket.encode()).digest(length)
+
+
+def issue_ticket(engine: Engine, token: str, *, now: datetime | None = None) -> str:
+    """A one-time ticket that :func:`redeem_ticket` exchanges for ``token`` within ``TICKET_LIFETIME``.
+
+    The page hands the ticket to the browser, which posts it to ``/auth/session``; the server answers
+    with the token in an HttpOnly cookie, so page JavaScript never sees the session token itself.
+    """
+    now = now or db.utcnow()
+    ticket = secrets.token_urlsafe(32)
+    raw = token.encode()
+    sealed = bytes(a ^ b for a, b in zip(raw, _pad(ticket, len(raw)), strict=True)).hex()
+    with db.write(engine) as session:
+        session_id = session.scalar(select(AuthSession.id).where(AuthSession.token_hash == token_hash(token)))
+        if session_id is None:
+            raise LookupError("unknown session token")
+        session.execute(delete(SignInTicket).where(SignInTicket.expires_at <= now))
+        session.add(SignInTicket(ticket_hash=token_hash(ticket), session_id=session_id, sealed_token=sealed,
+                                 expires_at=now + TICKET_LIFETIME))
+    return ticket
+
+
+def redeem_ticket(engine: Engine, ticket: str, *, now: datetime | None = None) -> str | None:
+    """The session token of ``ticket``, once: None when unknown, used, expired, or its session is closed."""
+    now = now or db.utcnow()
+    if not ticket or len(ticket) > 100:
+        return None
+    with db.write(engine) as session:
+        row = session.execute(
+            delete(SignInTicket).where(SignInTicket.ticket_hash == token_hash(ticket))
+            .returning(SignInTicket.sealed_token, SignInTicket.expires_at, SignInTicket.session_id)
+        ).first()
+    if row is None or row.expires_at <= now:
+        return None
+    sealed = bytes.fromhex(row.sealed_token)
+    token = bytes(a ^ b for a, b in zip(sealed, _pad(ticket, len(sealed)), strict=True)).decode("ascii", "replace")
+    return token if account_for_token(engine, token, now=now) is not None else None
+
+
 def account_for_token(engine: Engine, token: str | None, *, now: datetime | None = None) -> Account | None:
     """The account signed in with ``token``; None if unknown, expired, revoked or erased."""
     if not token:
@@ -540,7 +596,7 @@ def account_for_token(engine: Engine, token: str | None, *, now: datetime | None
         auth_session, user = row
         if auth_session.revoked_at is not None or auth_session.expires_at <= now or user.erased_at is not None:
             return None
-        account = _account(user)
+        account = account_of(user)
         stale = auth_session.last_seen_at is None or now - auth_session.last_seen_at >= LAST_SEEN_RESOLUTION
     if stale:
         with db.write(engine) as session:

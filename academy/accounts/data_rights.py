@@ -40,9 +40,9 @@ from academy.store.models import (
     CohortMember,
     Evaluation,
     LessonProgress,
+    RateLimit,
     Response,
     ReviewCard,
-    SignInFailure,
     User,
     UserRole,
 )
@@ -133,6 +133,14 @@ def _cohorts(session: Session, user_id: int) -> list[dict[str, Any]]:
     ]
 
 
+def _throttle(row: RateLimit | None) -> dict[str, Any] | None:
+    """Recent failed sign-ins on the account's address (what throttling keeps), or None."""
+    if row is None or not row.failures:
+        return None
+    return {"failures": row.failures, "last_failure_at": _iso(row.last_failure_at),
+            "blocked_until": _iso(row.blocked_until)}
+
+
 def export_personal_data(engine: Engine, user_id: int) -> dict[str, Any]:
     """Everything stored about an account, as JSON-ready values (ISO dates); LookupError when unknown."""
     with db.read(engine) as session:
@@ -171,11 +179,7 @@ def export_personal_data(engine: Engine, user_id: int) -> dict[str, Any]:
                                                                                        AuthSession.id)
                 )
             ],
-            "sign_in_failures": [
-                _iso(at) for at in session.scalars(
-                    select(SignInFailure.at).where(SignInFailure.email == user.email).order_by(SignInFailure.at)
-                )
-            ],
+            "sign_in_throttle": _throttle(session.get(RateLimit, f"account:{user.email}")),
             "cohorts": _cohorts(session, user_id),
             "lesson_progress": [
                 {
@@ -264,8 +268,8 @@ def activity_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
         detail=_compact({k: account[k] for k in ("name", "profession", "rpps", "locale")}))
     for s in data["sessions"]:
         add(s["created_at"], "session", item=s["id"], detail=_compact({k: s[k] for k in ("expires_at", "revoked_at")}))
-    for at in data["sign_in_failures"]:
-        add(at, "sign_in_failed")
+    if throttle := data["sign_in_throttle"]:
+        add(throttle["last_failure_at"], "sign_in_failures", value=throttle["failures"])
     for c in data["cohorts"]:
         add(c["added_at"], "cohort_joined", item=c["name"], detail=_compact(c["assignments"]))
     for p in data["lesson_progress"]:
@@ -348,7 +352,7 @@ def erase_learner(engine: Engine, user_id: int, *, actor_id: int | None, now: da
             update(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
             .values(revoked_at=now)
         ).rowcount
-        session.execute(delete(SignInFailure).where(SignInFailure.email == old_email))
+        session.execute(delete(RateLimit).where(RateLimit.key == f"account:{old_email}"))
         cards = session.execute(delete(ReviewCard).where(ReviewCard.user_id == user_id)).rowcount
         session.execute(update(Evaluation).where(Evaluation.user_id == user_id).values(comment=""))
         certificates = session.execute(

@@ -133,15 +133,47 @@ class AuthSession(Base):
     last_seen_at: Mapped[datetime | None]
 
 
-class SignInFailure(Base):
-    """A failed sign-in, kept for throttling (pruned once older than the throttling window)."""
+class ExternalIdentity(Base):
+    """An identity at an OpenID Connect provider (issuer + subject) linked to a local account."""
 
-    __tablename__ = "sign_in_failures"
-    __table_args__ = (Index("ix_sign_in_failures_email_at", "email", "at"),)
+    __tablename__ = "external_identities"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(EMAIL_LENGTH))
-    at: Mapped[datetime]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(300))
+    linked_at: Mapped[datetime]
+
+
+class SignInTicket(Base):
+    """A one-time, 30-second ticket that a browser exchanges at ``/auth/session`` for its HttpOnly cookie.
+
+    ``sealed_token`` is the session token XOR-ed with a pad derived from the ticket, which is never stored:
+    only the browser holding the ticket can recover the token, once, before the ticket expires.
+    """
+
+    __tablename__ = "sign_in_tickets"
+
+    ticket_hash: Mapped[str] = mapped_column(String(HASH_LENGTH), primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("auth_sessions.id", ondelete="CASCADE"), index=True)
+    sealed_token: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class RateLimit(Base):
+    """Failures counted against one key (``account:<email>``, ``client:<address>``, ``verify:<address>``).
+
+    Read and written under a row lock in one write transaction (see academy.store.rate_limits), so parallel
+    tries are each counted.
+    """
+
+    __tablename__ = "rate_limits"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_failure_at: Mapped[datetime | None]
+    blocked_until: Mapped[datetime | None]
 
 
 class Setting(Base):

@@ -10,7 +10,7 @@ from academy.accounts import auth
 from academy.i18n import t
 
 from .resources import engine
-from .session import start_session
+from .session import SSO_ERROR, client_address, sso_configured, start_session
 
 PROFESSIONS = (
     "medecin", "interne", "etudiant_medecine", "infirmier", "etudiant_soins_infirmiers",
@@ -23,7 +23,7 @@ _SIGN_UP_ERRORS = "sign_up_errors"
 def _sign_in(locale: str) -> None:
     state = st.session_state
     try:
-        account = auth.authenticate(engine(), state["si_email"], state["si_password"])
+        account = auth.authenticate(engine(), state["si_email"], state["si_password"], client=client_address())
     except auth.ThrottledError as err:
         state[_SIGN_IN_ERROR] = t("auth.throttled", locale, minutes=max(1, math.ceil(err.retry_after_seconds / 60)))
         return
@@ -35,8 +35,24 @@ def _sign_in(locale: str) -> None:
     start_session(account)
 
 
+def single_sign_on(locale: str) -> None:
+    """« Se connecter avec mon établissement » (``st.login``), only when an OIDC provider is configured."""
+    if not sso_configured():
+        return
+    if code := st.session_state.get(SSO_ERROR):
+        st.error(t(f"sso.{code}", locale), icon=":material/error:")
+        if st.button(t("auth.sso_sign_out", locale), key="sso_sign_out"):
+            st.session_state.pop(SSO_ERROR, None)
+            st.logout()
+        return
+    if st.button(t("auth.sso", locale), icon=":material/account_balance:", type="primary", key="sso_sign_in"):
+        st.login()
+    st.caption(t("auth.sso_or", locale))
+
+
 def sign_in_form(locale: str) -> None:
     """Email and password; a generic message on failure (no account enumeration)."""
+    single_sign_on(locale)
     with st.form("sign_in"):
         st.text_input(t("auth.email", locale), key="si_email", autocomplete="email")
         st.text_input(t("auth.password", locale), key="si_password", type="password",

@@ -59,8 +59,8 @@ def page(title_key: str, *, roles: frozenset[str] | None, layout: str = "wide") 
     locale = st.session_state.get("locale", DEFAULT_LOCALE)
     st.set_page_config(page_title=f"{t(title_key, locale)} · {t('app.name', locale)}", layout=layout,
                        page_icon=":material/school:")
-    write_pending_cookie()
     account = current_account()
+    write_pending_cookie()  # after: a single sign-on in current_account() opens a session too
     locale = st.session_state.get("locale", locale)
     viewer = Viewer(account, locale if locale in LOCALES else DEFAULT_LOCALE)
     _sidebar(viewer)
