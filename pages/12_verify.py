@@ -6,6 +6,7 @@ from academy.coordination import certificates
 from academy.ui.guard import page
 from academy.ui.my_data import escape_markdown
 from academy.ui.resources import catalog, engine
+from academy.ui.session import client_address
 
 viewer = page("nav.verify", roles=None)
 st.title(viewer.t("verify.title"))
@@ -15,7 +16,11 @@ code = st.text_input(viewer.t("verify.code"), value=st.query_params.get("code", 
 if not code.strip():
     st.stop()
 
-result = certificates.verify(engine(), code, modules=catalog().all_modules)
+result = certificates.verify(engine(), code, modules=catalog().all_modules, client=client_address())
+if result.status == certificates.THROTTLED:
+    st.error(viewer.t("verify.throttled", minutes=max(1, -(-result.retry_after_seconds // 60))),
+             icon=":material/hourglass:")
+    st.stop()
 if result.status == certificates.UNKNOWN:
     st.warning(viewer.t("verify.unknown"), icon=":material/help:")
     st.stop()

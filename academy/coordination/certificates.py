@@ -33,7 +33,7 @@ import secrets
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -46,9 +46,10 @@ from sqlalchemy.orm import Session
 from academy.accounts import auth
 from academy.content.catalog import Module
 from academy.learning import progress
-from academy.store import db
+from academy.store import db, rate_limits
 from academy.store.audit import audit
 from academy.store.models import Assignment, Attempt, Certificate, Cohort, CohortMember, User
+from academy.store.rate_limits import Policy
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, no 1/I
 CODE_LENGTH = 12
@@ -64,7 +65,10 @@ MAX_REASON_LENGTH = 500
 FONT_PATH = Path(__file__).with_name("fonts") / "DejaVuSans.ttf"
 PROGRAMME_FALLBACK_TITLE = "Programme de formation"
 
-VALID, REVOKED, UNKNOWN, ERASED = "valid", "revoked", "unknown", "erased"
+VALID, REVOKED, UNKNOWN, ERASED, THROTTLED = "valid", "revoked", "unknown", "erased", "throttled"
+# Public verification by client address: 20 free unknown codes, then a doubling wait (a found code is free).
+VERIFY_LIMIT = Policy(free_tries=20, base_delay=timedelta(seconds=30), max_delay=timedelta(minutes=15),
+                      forget_after=timedelta(hours=1))
 
 _MONTHS = {
     "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -126,7 +130,7 @@ class CertificateInfo:
 class Verification:
     """What the public verification page may show about a code (None: not revealed)."""
 
-    status: str  # valid | revoked | unknown | erased
+    status: str  # valid | revoked | unknown | erased | throttled
     code: str = ""
     title: str | None = None
     holder_name: str | None = None
@@ -136,6 +140,7 @@ class Verification:
     issuer: str | None = None
     revoked_at: datetime | None = None
     is_programme: bool = False
+    retry_after_seconds: int = 0
 
 
 @dataclass(frozen=True)
@@ -545,9 +550,23 @@ def revoke(engine: Engine, code: str, *, actor_id: int | None, reason: str, now:
 # --- verification -----------------------------------------------------------------------------------
 
 
-def verify(engine: Engine, code: str, *, modules: Iterable[Module] = ()) -> Verification:
-    """The public answer for a typed code (see the module docstring for what each status reveals)."""
+def verify(engine: Engine, code: str, *, modules: Iterable[Module] = (), client: str | None = None,
+           now: datetime | None = None) -> Verification:
+    """The public answer for a typed code (see the module docstring for what each status reveals).
+
+    With ``client`` (the browser's address), lookups are rate-limited per address before the code is
+    looked up (``VERIFY_LIMIT``): guessing codes slows to a crawl, while checking real codes costs nothing.
+    """
+    key = f"verify:{client}" if client else None
+    if key:
+        with db.write(engine) as session:
+            wait = rate_limits.take(session, key, VERIFY_LIMIT, now or db.utcnow())
+        if wait:
+            return Verification(THROTTLED, retry_after_seconds=wait)
     info = certificate(engine, code, modules=modules)
+    if info is not None and key:
+        with db.write(engine) as session:
+            rate_limits.forgive(session, key)
     if info is None:
         return Verification(UNKNOWN)
     if info.status == ERASED:

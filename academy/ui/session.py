@@ -104,18 +104,26 @@ def write_pending_cookie() -> None:
         st.logout()  # also end the provider's identity cookie, or the next run would sign in again
 
 
-def client_address() -> str | None:
-    """The browser's address: the peer, or the proxy's ``X-Forwarded-For`` when the peer is a trusted proxy.
+LOOPBACK = "127.0.0.1"
 
-    Proxies are trusted only when listed in ``ACADEMY_TRUSTED_PROXIES``; the right-most forwarded address
-    that is not itself a trusted proxy is the client (earlier entries can be forged by the client).
-    """
-    peer = st.context.ip_address
+
+def client_address() -> str:
+    """The browser's address as seen through the trusted proxies (``ACADEMY_TRUSTED_PROXIES``)."""
     trusted = {address.strip() for address in os.environ.get(TRUSTED_PROXIES_ENV, "").split(",") if address.strip()}
-    if peer is None or peer not in trusted:
-        return peer
-    forwarded = [a.strip() for a in (st.context.headers.get("X-Forwarded-For") or "").split(",") if a.strip()]
-    for address in reversed(forwarded):
-        if address not in trusted:
-            return address
-    return peer
+    return resolve_client(st.context.ip_address, st.context.headers.get("X-Forwarded-For"), trusted)
+
+
+def resolve_client(peer: object, forwarded_for: object, trusted: set[str]) -> str:
+    """The client address: the peer, or the proxy's ``X-Forwarded-For`` when the peer is a trusted proxy.
+
+    Streamlit gives no peer for loopback (``127.0.0.1``, also a proxy on the same machine). The right-most
+    forwarded address that is not itself a trusted proxy is the client: earlier entries can be forged.
+    """
+    address = peer if isinstance(peer, str) and peer else LOOPBACK
+    if address not in trusted:
+        return address
+    forwarded = [a.strip() for a in forwarded_for.split(",") if a.strip()] if isinstance(forwarded_for, str) else []
+    for hop in reversed(forwarded):
+        if hop not in trusted:
+            return hop
+    return address
