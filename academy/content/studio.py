@@ -145,6 +145,26 @@ class ModuleHealth:
     questions: int
 
 
+_MODULE_FOLDER_IN_PATH = re.compile(r"(?:^|/)(\d+-[a-z0-9][a-z0-9-]*/)")
+
+
+def without_server_paths(line: str, content_root: Path) -> str:
+    """A ``file:line: message`` line with its file shown from the module folder, never as a server path.
+
+    Trainers see ``03-prevention/quiz.md:12: …``, not where the content folder (or an upload's
+    temporary folder) lives on the server.
+    """
+    path, separator, rest = line.partition(":")
+    if not separator or not path.startswith("/"):
+        return line
+    root = str(content_root.resolve())
+    if path.startswith(root + "/"):
+        return path[len(root) + 1:] + separator + rest
+    match = _MODULE_FOLDER_IN_PATH.search(path)
+    shown = path[match.start(1):] if match else Path(path).name
+    return shown + separator + rest
+
+
 def problem_lines(catalog: Catalog) -> list[str]:
     """Every problem as `file:line: message`: the lines `python -m academy check` prints."""
     return [str(problem) for problem in catalog.problems]

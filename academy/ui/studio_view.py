@@ -59,8 +59,9 @@ def studio_context(viewer: Viewer) -> StudioContext:
 
 
 def show_problems(lines: list[str] | tuple[str, ...]) -> None:
-    """Problems exactly as `python -m academy check` prints them."""
-    st.code("\n".join(lines), language=None, wrap_lines=True)
+    """Problems as `python -m academy check` prints them, files shown from their module folder."""
+    root = content_root()
+    st.code("\n".join(studio.without_server_paths(line, root) for line in lines), language=None, wrap_lines=True)
 
 
 def _flash(kind: str, text: str, lines: tuple[str, ...] = ()) -> None:
