@@ -7,6 +7,7 @@ from academy.learning import progress
 from academy.learning.overview import IN_PROGRESS, NOT_STARTED, PASSED, matches, module_overviews
 from academy.ui.guard import page
 from academy.ui.resources import catalog, engine
+from academy.ui.search_view import lesson_results, matching_modules
 from academy.ui.widgets import hours, module_link, status_badge
 
 viewer = page("nav.catalogue", roles=SIGNED_IN)
@@ -23,7 +24,9 @@ levels = level_col.pills(viewer.t("catalogue.level"), ["initiation", "intermedia
 statuses = status_col.pills(viewer.t("catalogue.status"), [NOT_STARTED, IN_PROGRESS, PASSED],
                             selection_mode="multi", format_func=lambda code: viewer.t(f"status.{code}"))
 
-shown = [o for o in overviews if matches(o, search=search, levels=levels, statuses=statuses)]
+found, lesson_hits = matching_modules(cat, search)
+shown = [o for o in overviews
+         if matches(o, levels=levels, statuses=statuses) and (found is None or o.module.id in found)]
 st.caption(viewer.t("catalogue.count", n=len(shown)))
 if not shown:
     st.info(viewer.t("catalogue.none"), icon=":material/search_off:")
@@ -42,3 +45,5 @@ for row_start in range(0, len(shown), 2):
                 st.caption(viewer.t("catalogue.prerequisites", names=names))
             st.progress(overview.completion)
             module_link(module, viewer.t("catalogue.open"))
+
+lesson_results(viewer, cat, lesson_hits)

@@ -58,15 +58,9 @@ def module_overviews(modules: Iterable[Module], progress: Mapping[str, ModulePro
     return result
 
 
-def matches(overview: ModuleOverview, *, search: str = "", levels: Iterable[str] = (),
-            statuses: Iterable[str] = ()) -> bool:
-    """Catalogue filter: free text over title, summary and competencies; levels; statuses."""
-    module = overview.module
+def matches(overview: ModuleOverview, *, levels: Iterable[str] = (), statuses: Iterable[str] = ()) -> bool:
+    """Catalogue filter by levels and statuses (free text goes through academy.content.search)."""
     levels, statuses = set(levels), set(statuses)
-    if levels and module.level not in levels:
+    if levels and overview.module.level not in levels:
         return False
-    if statuses and overview.status not in statuses:
-        return False
-    needle = search.strip().casefold()
-    haystack = " ".join([module.title, module.summary, *module.competencies, *module.objectives]).casefold()
-    return all(word in haystack for word in needle.split())
+    return not statuses or overview.status in statuses
