@@ -19,7 +19,8 @@ from sqlalchemy import Engine
 
 from academy.accounts import auth
 from academy.content.catalog import Module
-from academy.learning import progress
+from academy.coordination import cohorts
+from academy.learning import progress, survey
 from academy.learning.attempts import build_layout
 from academy.learning.responses import correct_response, wrong_response
 from academy.store import db
@@ -40,6 +41,11 @@ LAST_NAMES = ("Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Pet
 PROFESSIONS = ("etudiant_medecine", "interne", "medecin", "infirmier", "etudiant_soins_infirmiers", "pharmacien",
                "etudiant_pharmacie", "sage_femme")
 DAYS_OF_HISTORY = 120
+DEMO_COHORT = "Promotion de démonstration"
+DEMO_COHORT_SIZE = 60
+DEMO_DUE_IN_DAYS = (-7, 5, 30)  # first assignment overdue, second due soon, third later
+DEMO_COMMENTS = ("Module clair et utile pour ma pratique.", "Les cas cliniques sont les plus formateurs.",
+                 "J'aurais aimé plus d'exemples.", "Bon rythme, questions exigeantes.")
 
 
 class DemoAlreadyLoaded(Exception):
@@ -54,6 +60,9 @@ class DemoSummary:
     learners: int = 0
     attempts: int = 0
     lessons: int = 0
+    cohort: str = ""
+    cohort_members: int = 0
+    evaluations: int = 0
 
 
 def _item_parameters(question: Question) -> tuple[float, float]:
@@ -95,13 +104,17 @@ def _take_quiz(engine: Engine, user_id: int, module: Module, kind: str, ability:
     return progress.submit_attempt(engine, attempt_id, qz, pass_mark=pass_mark, now=when + timedelta(minutes=15))
 
 
-def _create_role_accounts(engine: Engine, summary: DemoSummary) -> None:
+def _create_role_accounts(engine: Engine, summary: DemoSummary) -> dict[str, int]:
+    """The four role accounts; returns their ids by role."""
+    ids = {}
     for role, (local, name) in ROLE_ACCOUNTS.items():
         email = f"{local}@{DEMO_DOMAIN}"
         password = f"demo-{secrets.token_urlsafe(9)}"
         roles = {role} | ({"learner"} if role != "learner" else set())
-        auth.add_user(engine, email=email, name=name, password=password, roles=roles, profession="medecin")
+        ids[role] = auth.add_user(engine, email=email, name=name, password=password, roles=roles,
+                                  profession="medecin").id
         summary.credentials[role] = (email, password)
+    return ids
 
 
 def load_demo(engine: Engine, modules: list[Module], *, learners: int = 300, seed: int = 2025,
@@ -112,7 +125,7 @@ def load_demo(engine: Engine, modules: list[Module], *, learners: int = 300, see
     now = now or db.utcnow()
     rng = random.Random(seed)
     summary = DemoSummary()
-    _create_role_accounts(engine, summary)
+    role_ids = _create_role_accounts(engine, summary)
     password_hash = auth.hash_password(secrets.token_urlsafe(24))  # simulated learners cannot sign in
     quiz_modules = [m for m in modules if m.quiz is not None]
     for index in range(learners):
@@ -139,7 +152,45 @@ def load_demo(engine: Engine, modules: list[Module], *, learners: int = 300, see
                 if result.passed or rng.random() < 0.3:
                     break
         summary.learners += 1
+    _role_learner_history(engine, role_ids["learner"], quiz_modules, now, rng, summary)
+    _demo_cohort(engine, quiz_modules, role_ids, now, rng, summary)
     return summary
+
+
+def _role_learner_history(engine: Engine, user_id: int, modules: list[Module], now: datetime,
+                          rng: random.Random, summary: DemoSummary) -> None:
+    """The demo learner has passed nothing yet but has read and tried the first module."""
+    if not modules:
+        return
+    module = modules[0]
+    when = now - timedelta(days=3)
+    summary.lessons += _read_lessons(engine, user_id, module, 0.4, when, rng)
+    _take_quiz(engine, user_id, module, "post", -0.5, 0.0, when + timedelta(hours=1), rng)
+    summary.attempts += 1
+
+
+def _demo_cohort(engine: Engine, modules: list[Module], role_ids: dict[str, int], now: datetime,
+                 rng: random.Random, summary: DemoSummary) -> None:
+    """A cohort of the coordinator with members, assignments (one overdue) and satisfaction surveys."""
+    coordinator = role_ids["coordinator"]
+    cohort = cohorts.create_cohort(engine, DEMO_COHORT, description="Cohorte de démonstration",
+                                   actor_id=coordinator)
+    simulated = [a.id for a in auth.list_accounts(engine, search="apprenant0", limit=DEMO_COHORT_SIZE)]
+    members = [role_ids["learner"], *simulated[:DEMO_COHORT_SIZE - 1]]
+    for account_id in members:
+        account = auth.get_account(engine, account_id)
+        cohorts.add_member(engine, cohort.id, email=account.email, actor_id=coordinator)
+    for module, days in zip(modules, DEMO_DUE_IN_DAYS, strict=False):
+        cohorts.assign_module(engine, cohort.id, module.id, due_date=(now + timedelta(days=days)).date(),
+                              known_modules={m.id for m in modules}, actor_id=coordinator)
+    for account_id in members:
+        for module_id, standing in progress.module_progress(engine, account_id).items():
+            if standing.passed and rng.random() < 0.6:
+                answers = {item: rng.choice((3, 4, 4, 5, 5)) for item in survey.ITEMS}
+                comment = rng.choice(DEMO_COMMENTS) if rng.random() < 0.3 else ""
+                survey.save_evaluation(engine, account_id, module_id, answers, comment, now=now)
+                summary.evaluations += 1
+    summary.cohort, summary.cohort_members = DEMO_COHORT, len(members)
 
 
 def _read_lessons(engine: Engine, user_id: int, module: Module, engagement: float, when: datetime,

@@ -9,8 +9,9 @@ import pytest
 
 from academy.accounts import auth
 from academy.content.catalog import load_catalog
+from academy.coordination import cohorts
 from academy.demo import DEMO_DOMAIN, DemoAlreadyLoaded, load_demo
-from academy.learning import progress
+from academy.learning import progress, survey
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_IDS = {"fondamentaux-ia-sante", "ia-imagerie-medicale"}
@@ -46,3 +47,18 @@ def test_loading_twice_is_refused(engine) -> None:
     load_demo(engine, MODULES, learners=1, seed=1, now=NOW)
     with pytest.raises(DemoAlreadyLoaded):
         load_demo(engine, MODULES, learners=1, seed=1, now=NOW)
+
+
+def test_every_role_lands_on_data_a_cohort_with_assignments_and_surveys(engine) -> None:
+    summary = load_demo(engine, MODULES, learners=40, seed=3, now=NOW)
+    (cohort,) = cohorts.list_cohorts(engine)
+    assert cohort.name == summary.cohort and cohort.members == summary.cohort_members == 41  # the demo learner + 40
+    due = {a.module_id: a.due_date for a in cohorts.cohort_assignments(engine, cohort.id)}
+    assert len(due) == 2 and min(due.values()) < NOW.date() < max(due.values())  # one overdue, one ahead
+    learner_email = summary.credentials["learner"][0]
+    learner = next(a for a in auth.list_accounts(engine, search=learner_email))
+    assert learner.id in {m.user_id for m in cohorts.members(engine, cohort.id)}
+    assert progress.module_progress(engine, learner.id)  # the demo learner has started a module
+    assert cohorts.assignments_for(engine, learner.id, today=NOW.date())
+    assert summary.evaluations > 0
+    assert sum(survey.module_survey_summary(engine, m.id).count for m in MODULES) == summary.evaluations
