@@ -26,6 +26,7 @@ PAGE_ROLES: dict[str, frozenset[str] | None] = {
     "pages/12_verify.py": None,
     "pages/13_item_analysis.py": TRAINERS,
     "pages/9_admin.py": ADMINS,
+    "pages/17_audit.py": ADMINS,
 }
 
 SIGN_IN_REQUIRED = t("guard.sign_in_required")

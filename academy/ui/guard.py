@@ -36,6 +36,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("pages/11_attestations.py", "nav.attestations", ":material/workspace_premium:", COORDINATORS),
     NavItem("pages/12_verify.py", "nav.verify", ":material/verified:", None),
     NavItem("pages/9_admin.py", "nav.admin", ":material/admin_panel_settings:", ADMINS),
+    NavItem("pages/17_audit.py", "nav.audit", ":material/history:", ADMINS),
 )
 
 
