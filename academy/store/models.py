@@ -186,6 +186,63 @@ class Setting(Base):
     updated_at: Mapped[datetime]
 
 
+class AccountToken(Base):
+    """A single-use link token (invitation, password reset) or a reminder unsubscribe token.
+
+    Only the SHA-256 of the token is stored. ``used_at`` marks a consumed token, ``revoked_at`` one replaced
+    by a newer token of the same purpose (or invalidated when a password was set).
+    """
+
+    __tablename__ = "account_tokens"
+    __table_args__ = (
+        CheckConstraint("purpose IN ('invitation', 'reset', 'unsubscribe')", name="purpose"),
+        Index("ix_account_tokens_user_id_purpose", "user_id", "purpose"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(HASH_LENGTH), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class MailMessage(Base):
+    """A message of the durable outbox (``academy.accounts.mail``).
+
+    ``status``: ``pending`` (waiting for ``next_attempt_at``), ``sending`` (claimed by the sender whose
+    ``claim`` it holds), ``sent`` or ``failed`` (gave up). Sent and failed rows keep no body: the bodies
+    carry sign-in links.
+    """
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status"),
+        Index("ix_mail_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    to_address: Mapped[str] = mapped_column(String(EMAIL_LENGTH))
+    subject: Mapped[str] = mapped_column(String(300))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str] = mapped_column(Text)
+    headers: Mapped[dict[str, Any]]
+    message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    status: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    claim: Mapped[str | None] = mapped_column(String(32))
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
 # --- cohorts --------------------------------------------------------------------------------------
 
 
@@ -223,6 +280,32 @@ class Assignment(Base):
     due_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime]
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class ReminderSent(Base):
+    """A due-date reminder included in a digest mail: at most one row per learner, module, due date and kind.
+
+    ``kind``: ``week_before``, ``due_today`` or ``overdue_<n>`` (the n-th week after the due date).
+    """
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (UniqueConstraint("user_id", "module_id", "due_date", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    due_date: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20))
+    sent_at: Mapped[datetime]
+
+
+class ReminderOptOut(Base):
+    """A learner who unsubscribed from due-date reminders."""
+
+    __tablename__ = "reminder_opt_outs"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    at: Mapped[datetime]
 
 
 # --- learning -------------------------------------------------------------------------------------
