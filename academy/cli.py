@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from academy.accounts.mail import MailSettings
 
 
 @click.group()
@@ -144,6 +150,208 @@ def users_add(
         engine.dispose()
     roles_text = ", ".join(sorted(account.roles))
     click.echo(f"Created account {account.id} <{account.email}> with role(s) {roles_text}.")
+
+
+def _base_url() -> str:
+    """ACADEMY_BASE_URL, required by every command that mails or prints a link (exit 1 without it)."""
+    import os
+
+    base = os.environ.get("ACADEMY_BASE_URL", "").strip().rstrip("/")
+    if not base.startswith(("http://", "https://")):
+        click.echo(
+            "Error: ACADEMY_BASE_URL must be set to the platform's public address (e.g. https://formation.chu.fr): "
+            "links in mails and printed links are built on it.",
+            err=True,
+        )
+        sys.exit(1)
+    return base
+
+
+def _mail_settings_or_none() -> MailSettings | None:
+    """The mail settings; a malformed ACADEMY_SMTP_URL / ACADEMY_MAIL_FROM exits 1 with the reason."""
+    from academy.accounts import mail
+
+    try:
+        return mail.mail_settings()
+    except mail.MailSettingsError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+
+
+def _flush_and_report(engine: Engine) -> bool:
+    """Send what the outbox holds now; print counts; True when nothing was left to retry or failed."""
+    from academy.accounts import mail
+
+    result = mail.flush(engine)
+    click.echo(f"Mail: {result.sent} sent, {result.retried} to retry later, {result.failed} failed.")
+    if result.retried or result.failed:
+        status = mail.outbox_status(engine)
+        click.echo(f"Error: last SMTP error: {status.last_error}", err=True)
+        return False
+    return True
+
+
+@users_group.command("invite")
+@click.argument("email")
+@click.option("--name", default=None, help="Full name of a new account (default: the part of EMAIL before @).")
+@click.option("--role", default="learner", show_default=True,
+              type=click.Choice(["learner", "trainer", "coordinator", "admin"]),
+              help="Role of a new account (added to an existing one).")
+@click.option("--no-send", is_flag=True, help="Only queue the mail (the app or `mail send` sends it).")
+def users_invite(email: str, name: str | None, role: str, no_send: bool) -> None:
+    """Invite EMAIL: create the account if needed (no usable password yet) and mail a link to choose one.
+
+    The link is valid 14 days and works once. Without ACADEMY_SMTP_URL the link is printed instead, for you to
+    pass on. Needs ACADEMY_BASE_URL.
+    """
+    from academy.accounts import auth, invitations
+    from academy.store import db
+
+    base = _base_url()
+    settings = _mail_settings_or_none()
+    engine = db.make_engine(db.database_url())
+    try:
+        db.upgrade(engine)
+        result = invitations.invite(engine, email=email, name=name, role=role, base_url=base,
+                                    deliver=settings is not None)
+        account = result.account
+        what = "Created" if result.created else "Existing"
+        click.echo(f"{what} account {account.id} <{account.email}> ({', '.join(sorted(account.roles))}).")
+        if result.had_password:
+            click.echo("Note: this account already has a password; the link lets its holder choose a new one.")
+        if result.invitation.link is not None:
+            click.echo("Mail is not configured (ACADEMY_SMTP_URL): pass this invitation link on (valid 14 days):")
+            click.echo(result.invitation.link)
+            return
+        click.echo(f"Invitation queued for {account.email}.")
+        if not no_send and not _flush_and_report(engine):
+            sys.exit(1)
+    except auth.AccountError as exc:
+        for field, message in exc.errors.items():
+            click.echo(f"Error: {field}: {message}", err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+
+
+@users_group.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+def users_set_password(email: str, password_stdin: bool) -> None:
+    """Set the password of the existing account EMAIL (asked twice unless --password-stdin).
+
+    Every sign-in session of the account is revoked and its pending invitation or reset links stop working.
+    """
+    from sqlalchemy import select
+
+    from academy.accounts import auth, invitations
+    from academy.store import db
+    from academy.store.models import User
+
+    engine = db.make_engine(db.database_url())
+    try:
+        db.upgrade(engine)
+        with db.read(engine) as session:
+            user_id = session.scalar(
+                select(User.id).where(User.email == auth.normalize_email(email), User.erased_at.is_(None))
+            )
+        if user_id is None:
+            click.echo(f"Error: no account with the address {auth.normalize_email(email)}.", err=True)
+            sys.exit(1)
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+        invitations.set_password(engine, user_id, password, actor_id=None)
+    except auth.AccountError as exc:
+        for field, message in exc.errors.items():
+            click.echo(f"Error: {field}: {message}", err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    click.echo(f"Password set for {auth.normalize_email(email)}; its sessions were signed out.")
+
+
+# --- mail and reminders (academy.accounts.mail, academy.coordination.reminders) --------------------------------
+
+
+@cli.group("mail")
+def mail_group() -> None:
+    """E-mail (ACADEMY_SMTP_URL, ACADEMY_MAIL_FROM) and its outbox."""
+
+
+@mail_group.command("send")
+def mail_send() -> None:
+    """Send every message of the outbox that is due now (exit 1 if some must be retried or failed)."""
+    from academy.store import db
+
+    if _mail_settings_or_none() is None:
+        click.echo("Error: ACADEMY_SMTP_URL is not set: nothing can be sent.", err=True)
+        sys.exit(1)
+    engine = db.make_engine(db.database_url())
+    try:
+        db.upgrade(engine)
+        ok = _flush_and_report(engine)
+    finally:
+        engine.dispose()
+    if not ok:
+        sys.exit(1)
+
+
+@mail_group.command("test")
+@click.argument("address")
+def mail_test(address: str) -> None:
+    """Send a test message to ADDRESS right away (not through the outbox) and report the SMTP outcome."""
+    import smtplib
+
+    from academy.accounts import mail
+
+    settings = _mail_settings_or_none()
+    if settings is None:
+        click.echo("Error: ACADEMY_SMTP_URL is not set.", err=True)
+        sys.exit(1)
+    try:
+        message_id = mail.send_test(settings, address.strip())
+    except (OSError, smtplib.SMTPException) as exc:
+        click.echo(f"Error: cannot send through {settings.display}: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Test message sent to {address.strip()} through {settings.display} (Message-ID {message_id}).")
+
+
+@cli.command("remind")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day to remind for (default: today, UTC).")
+@click.option("--no-send", is_flag=True, help="Only queue the digests (the app or `mail send` sends them).")
+def remind(today: object, no_send: bool) -> None:
+    """Mail due-date reminder digests: modules due within 7 days, due today, or overdue (weekly).
+
+    One digest per learner and run at most; a reminder is never sent twice (recorded). Run it daily from cron
+    or a systemd timer (docs/deployment.md). Needs ACADEMY_BASE_URL and ACADEMY_SMTP_URL.
+    """
+    import os
+    from datetime import datetime
+
+    from academy.content.catalog import load_catalog
+    from academy.coordination import reminders
+    from academy.store import db
+
+    base = _base_url()
+    if _mail_settings_or_none() is None:
+        click.echo("Error: ACADEMY_SMTP_URL is not set: reminders are sent by e-mail.", err=True)
+        sys.exit(1)
+    catalog = load_catalog(Path(os.environ.get("ACADEMY_CONTENT_DIR") or db.PROJECT_ROOT / "content"))
+    modules = {module.id: module.title for module in catalog.modules}
+    engine = db.make_engine(db.database_url())
+    try:
+        db.upgrade(engine)
+        day = today.date() if isinstance(today, datetime) else None
+        result = reminders.send_reminders(engine, modules=modules, base_url=base, today=day)
+        click.echo(f"Queued {result.digests} digest(s) carrying {result.reminders} reminder(s).")
+        ok = no_send or _flush_and_report(engine)
+    finally:
+        engine.dispose()
+    if not ok:
+        sys.exit(1)
 
 
 # --- stats: item statistics of a module's quiz (academy.analytics.item_analysis) ----------------------------

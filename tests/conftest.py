@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from mail_support import no_smtp, smtp  # noqa: F401  (fixtures: a loopback SMTP server / mail off)
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 

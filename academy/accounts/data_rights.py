@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from academy.store import db
 from academy.store.audit import audit
 from academy.store.models import (
+    AccountToken,
     Assignment,
     Attempt,
     AuditEntry,
@@ -40,6 +41,7 @@ from academy.store.models import (
     CohortMember,
     Evaluation,
     LessonProgress,
+    MailMessage,
     RateLimit,
     Response,
     ReviewCard,
@@ -353,6 +355,8 @@ def erase_learner(engine: Engine, user_id: int, *, actor_id: int | None, now: da
             .values(revoked_at=now)
         ).rowcount
         session.execute(delete(RateLimit).where(RateLimit.key == f"account:{old_email}"))
+        session.execute(delete(AccountToken).where(AccountToken.user_id == user_id))
+        session.execute(delete(MailMessage).where(MailMessage.user_id == user_id))  # queued mails carry the address
         cards = session.execute(delete(ReviewCard).where(ReviewCard.user_id == user_id)).rowcount
         session.execute(update(Evaluation).where(Evaluation.user_id == user_id).values(comment=""))
         certificates = session.execute(
