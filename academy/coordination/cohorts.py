@@ -11,9 +11,11 @@ Accounts created for unknown emails
 -----------------------------------
 :func:`add_member` (and the CSV import) create a *learner* account when no account has the email. Its
 stored password hash is ``"!"`` followed by random characters: that is not an argon2 hash, so no
-password ever matches it and :func:`academy.accounts.auth.authenticate` refuses it like a wrong password. The
-learner gets a password later through the administrator's or the "forgotten password" flow
-(:func:`academy.accounts.auth.set_password` replaces the hash). No hashing happens, so importing thousands of
+password ever matches it and :func:`academy.accounts.auth.authenticate` refuses it like a wrong password. When
+the caller passes the platform's public address (``invite_base_url``), each new account gets an invitation
+link (:mod:`academy.accounts.invitations`) in the same transaction: mailed through the outbox when mail is
+configured, otherwise returned so the page shows it to the coordinator. The learner chooses a password from
+that link (or "forgotten password", or the administrator). No hashing happens, so importing thousands of
 learners stays fast. Existing accounts are never modified: only their membership is added.
 
 Learner statuses on Home (:func:`assignments_for`): ``done`` once a certifying attempt passed (at any
@@ -35,7 +37,9 @@ from sqlalchemy import Engine, Select, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from academy.accounts import invitations
 from academy.accounts.auth import normalize_email
+from academy.accounts.invitations import InvitationLink
 from academy.i18n import STRINGS
 from academy.store import db
 from academy.store.audit import audit
@@ -89,12 +93,14 @@ class Member:
 
 @dataclass(frozen=True)
 class AddedMember:
-    """Outcome of :func:`add_member`: ``created`` when a new learner account was made for the email."""
+    """Outcome of :func:`add_member`: ``created`` when a new learner account was made for the email, and its
+    invitation (None when no account was created or no base URL was given)."""
 
     user_id: int
     email: str
     created: bool
     already_member: bool
+    invitation: InvitationLink | None = None
 
 
 @dataclass(frozen=True)
@@ -353,10 +359,12 @@ def add_member(
     profession: str = "",
     rpps: str | None = None,
     actor_id: int | None,
+    invite_base_url: str | None = None,
 ) -> AddedMember:
     """Add one learner by email: an existing account as is, or a new learner account (see module docstring).
 
     ``name``, ``profession`` and ``rpps`` only matter for a new account (``name`` is then required).
+    With ``invite_base_url``, a new account is invited (mailed, or the link returned in ``invitation``).
     Raises :class:`CohortError` with field errors. Audited as ``cohort_member_add``.
     """
     learner, problems = check_learner(email, name, profession, rpps)
@@ -372,9 +380,14 @@ def add_member(
             user_id = (change.added or change.already_members)[0]
             audit(session, actor_id=actor_id, action="cohort_member_add", target=f"cohort:{cohort_id}",
                   details={"user_id": user_id, "created_account": bool(change.created)})
+            links = []
+            if change.created and invite_base_url is not None:
+                links = invitations.issue_links(session, change.created, "invitation", base_url=invite_base_url,
+                                                actor_id=actor_id)
     except IntegrityError as exc:  # the same email or membership was added concurrently
         raise CohortError({"form": "cohorts.error.conflict"}) from exc
-    return AddedMember(user_id, learner.email, bool(change.created), bool(change.already_members))
+    return AddedMember(user_id, learner.email, bool(change.created), bool(change.already_members),
+                       links[0] if links else None)
 
 
 def remove_member(engine: Engine, cohort_id: int, user_id: int, *, actor_id: int | None) -> bool:

@@ -6,7 +6,8 @@ cohorts assign it) that they have not passed yet:
 
 - ``week_before``: the due date is within the next ``WINDOW_DAYS`` days (once per module and due date);
 - ``due_today``: the due date is today;
-- ``overdue_<n>``: the due date is past, once per week after it (n = whole weeks since the due date).
+- ``overdue_<n>``: the due date is past, once per week after it (n = whole weeks since the due date; the
+  first week's reminder is skipped when the learner had the ``due_today`` one).
 
 Each reminder is recorded in ``reminders_sent`` (unique per learner, module, due date and kind) in the same
 transaction as the digest that carries it, so a second run the same day, or two runs at once, mail nothing
@@ -73,6 +74,11 @@ def reminder_kind(due_date: date, today: date) -> str | None:
     return f"{OVERDUE}_{(today - due_date).days // 7}"
 
 
+def _covered(kind: str, sent_kinds: set[str]) -> bool:
+    """True when a reminder of ``kind`` (or one standing for it) was already sent for this module and due date."""
+    return kind in sent_kinds or (kind == f"{OVERDUE}_0" and DUE_TODAY in sent_kinds)
+
+
 def due_reminders(
     engine: Engine, *, today: date, modules: Mapping[str, str] | None = None
 ) -> dict[int, list[Reminder]]:
@@ -102,16 +108,17 @@ def due_reminders(
                 wanted[user_id].append(Reminder(module_id, due, kind))
         if not wanted:
             return {}
-        sent: set[tuple[int, str, date, str]] = set()
+        sent: dict[tuple[int, str, date], set[str]] = defaultdict(set)
         user_ids = list(wanted)
         for start in range(0, len(user_ids), 1000):  # bounded IN lists
-            sent.update(session.execute(
+            for user_id, module_id, due, kind in session.execute(
                 select(ReminderSent.user_id, ReminderSent.module_id, ReminderSent.due_date, ReminderSent.kind)
                 .where(ReminderSent.user_id.in_(user_ids[start:start + 1000]))
-            ).tuples())
+            ):
+                sent[user_id, module_id, due].add(kind)
     result: dict[int, list[Reminder]] = {}
     for user_id, items in wanted.items():
-        fresh = [r for r in items if (user_id, r.module_id, r.due_date, r.kind) not in sent]
+        fresh = [r for r in items if not _covered(r.kind, sent.get((user_id, r.module_id, r.due_date), set()))]
         if fresh:
             result[user_id] = sorted(fresh, key=lambda r: (r.due_date, r.module_id))
     return result
@@ -149,12 +156,13 @@ def send_reminders(
         try:
             with db.write(engine) as session:
                 user = session.get(User, user_id)
-                taken = set(session.execute(
+                taken: dict[tuple[str, date], set[str]] = defaultdict(set)
+                for module_id, due, kind in session.execute(
                     select(ReminderSent.module_id, ReminderSent.due_date, ReminderSent.kind).where(
-                        ReminderSent.user_id == user_id,
-                        ReminderSent.module_id.in_([r.module_id for r in items]))
-                ).tuples())
-                fresh = [r for r in items if (r.module_id, r.due_date, r.kind) not in taken]
+                        ReminderSent.user_id == user_id, ReminderSent.module_id.in_([r.module_id for r in items]))
+                ):
+                    taken[module_id, due].add(kind)
+                fresh = [r for r in items if not _covered(r.kind, taken.get((r.module_id, r.due_date), set()))]
                 opted_out = session.get(ReminderOptOut, user_id) is not None
                 if user is None or user.erased_at is not None or opted_out or not fresh:
                     continue

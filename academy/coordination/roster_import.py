@@ -13,7 +13,8 @@ File format
 :func:`preview_import` writes nothing: it returns every row it would import and every problem, each
 with its line number in the file and a reason code (interface string ``cohorts.reason.<code>``).
 :func:`apply_import` refuses a preview with any problem, and otherwise writes everything in one
-transaction (accounts, roles, memberships, one audit entry) or nothing at all.
+transaction (accounts, roles, memberships, one audit entry, and the new accounts' invitations when given the
+public address) or nothing at all.
 
 Cells that look like spreadsheet formulas (``=``, ``+``, ``-``, ``@``…) are stored as plain text: nothing
 here evaluates them, and exports neutralise them.
@@ -29,6 +30,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
+from academy.accounts import invitations
+from academy.accounts.invitations import InvitationLink
 from academy.coordination.cohorts import CohortError, LearnerFields, check_learner, insert_members
 from academy.store import db
 from academy.store.audit import audit
@@ -102,6 +105,12 @@ class ImportResult:
     created_accounts: int
     added_members: int
     already_members: int
+    invitations: tuple[InvitationLink, ...] = ()  # of the created accounts (links set when not mailed)
+
+    @property
+    def links_to_share(self) -> tuple[InvitationLink, ...]:
+        """Invitations that were not mailed (mail not configured): the coordinator passes these links on."""
+        return tuple(i for i in self.invitations if i.link is not None)
 
 
 class RosterImportError(ValueError):
@@ -234,8 +243,13 @@ def preview_import(csv_bytes: bytes, engine: Engine) -> ImportPreview:
     return ImportPreview(tuple(rows), tuple(issues), encoding, delimiter, ignored)
 
 
-def apply_import(preview: ImportPreview, engine: Engine, cohort_id: int, actor_id: int | None) -> ImportResult:
+def apply_import(
+    preview: ImportPreview, engine: Engine, cohort_id: int, actor_id: int | None, *, invite_base_url: str | None = None
+) -> ImportResult:
     """Import a previewed roster into a cohort in ONE transaction; all or nothing.
+
+    With ``invite_base_url`` (the public address), every created account is invited in the same transaction:
+    mailed through the outbox, or returned in ``ImportResult.invitations`` when mail is not configured.
 
     Refuses (``RosterImportError``, nothing written) a preview with any problem or without rows, an
     unknown cohort, and a conflict with a concurrent change (an account erased or created meanwhile
@@ -264,6 +278,11 @@ def apply_import(preview: ImportPreview, engine: Engine, cohort_id: int, actor_i
                     "created_user_ids": list(change.created),
                 },
             )
+            links = []
+            if change.created and invite_base_url is not None:
+                links = invitations.issue_links(session, change.created, "invitation", base_url=invite_base_url,
+                                                actor_id=actor_id)
     except (IntegrityError, CohortError) as exc:
         raise RosterImportError("cohorts.import.conflict") from exc
-    return ImportResult(len(preview.rows), len(change.created), len(change.added), len(change.already_members))
+    return ImportResult(len(preview.rows), len(change.created), len(change.added), len(change.already_members),
+                        tuple(links))
