@@ -4,6 +4,7 @@ import streamlit as st
 
 from academy.accounts import auth
 from academy.accounts.roles import ADMINS, ROLES
+from academy.ui.account_admin import mail_section, password_actions, pending_invitations_section
 from academy.ui.guard import page
 from academy.ui.my_data import erase_account_form
 from academy.ui.resources import engine
@@ -18,6 +19,9 @@ if st.toggle(viewer.t("admin.self_signup"), value=bool(signup_open)) != bool(sig
     auth.set_setting(engine(), "self_signup", not signup_open, actor_id=account.id)
     st.toast(viewer.t("admin.saved"), icon=":material/check:")
     st.rerun()
+
+mail_section(viewer)
+pending_invitations_section(viewer)
 
 st.subheader(viewer.t("admin.users"))
 search = st.text_input(viewer.t("admin.search"))
@@ -37,5 +41,6 @@ for other in accounts:
                     st.error(str(err), icon=":material/error:")
                 else:
                     st.success(viewer.t("admin.roles_saved"), icon=":material/check:")
+        password_actions(viewer, other)
 
 erase_account_form(viewer)

@@ -25,6 +25,8 @@ PAGE_ROLES: dict[str, frozenset[str] | None] = {
     "pages/11_attestations.py": COORDINATORS,
     "pages/12_verify.py": None,
     "pages/13_item_analysis.py": TRAINERS,
+    "pages/14_password.py": None,
+    "pages/15_unsubscribe.py": None,
     "pages/9_admin.py": ADMINS,
     "pages/17_audit.py": ADMINS,
 }

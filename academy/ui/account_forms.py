@@ -9,6 +9,7 @@ import streamlit as st
 from academy.accounts import auth
 from academy.i18n import t
 
+from .password_forms import forgot_password_form
 from .resources import engine
 from .session import SSO_ERROR, client_address, sso_configured, start_session
 
@@ -51,7 +52,7 @@ def single_sign_on(locale: str) -> None:
 
 
 def sign_in_form(locale: str) -> None:
-    """Email and password; a generic message on failure (no account enumeration)."""
+    """Email and password; a generic message on failure (no account enumeration); « Mot de passe oublié ? »."""
     single_sign_on(locale)
     with st.form("sign_in"):
         st.text_input(t("auth.email", locale), key="si_email", autocomplete="email")
@@ -60,6 +61,8 @@ def sign_in_form(locale: str) -> None:
         if error := st.session_state.get(_SIGN_IN_ERROR):
             st.error(error, icon=":material/error:")
         st.form_submit_button(t("auth.sign_in", locale), type="primary", on_click=_sign_in, args=(locale,))
+    with st.expander(t("password.forgot", locale), icon=":material/key:"):
+        forgot_password_form(locale)
 
 
 def _sign_up(locale: str) -> None:
