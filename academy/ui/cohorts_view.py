@@ -12,15 +12,21 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from academy.accounts import mail
+from academy.accounts.invitations import InvitationLink
 from academy.content.catalog import Module
 from academy.coordination import cohorts, roster_import
 from academy.coordination.cohorts import CohortInfo
+from academy.i18n import t as translate
 
 from .account_forms import PROFESSIONS
 from .guard import Viewer
+from .links import public_base_url
+from .password_forms import show_links
 from .resources import catalog, engine
 
 _FLASH = "cohorts_flash"
+_LINKS = "cohorts_links"  # invitation links to pass on (mail not configured), kept until dismissed
 
 
 @dataclass(frozen=True)
@@ -54,9 +60,22 @@ def cohorts_context(viewer: Viewer) -> CohortsContext:
 
 
 def show_flash() -> None:
-    """The confirmation left by the last callback, if any."""
+    """The confirmation left by the last callback, if any, and the invitation links to pass on."""
     if flash := st.session_state.pop(_FLASH, None):
         st.success(flash, icon=":material/check:")
+    links = st.session_state.get(_LINKS)
+    if links:
+        locale = st.session_state.get("locale", "fr")
+        show_links(locale, links)
+        st.button(translate("links.dismiss", locale), key="dismiss_links", icon=":material/visibility_off:",
+                  on_click=lambda: st.session_state.pop(_LINKS, None))
+
+
+def _invited(links: list[InvitationLink]) -> None:
+    """Wake the mail sender for mailed invitations; keep the others to show."""
+    if any(link.mailed for link in links):
+        mail.kick(engine())
+    st.session_state[_LINKS] = [link for link in links if link.link]
 
 
 def _show_error(ctx: CohortsContext, errors_key: str, field: str) -> None:
@@ -131,6 +150,7 @@ def _add_member(ctx: CohortsContext, cohort_id: int) -> None:
         added = cohorts.add_member(
             engine(), cohort_id, email=state["member_email"], name=state["member_name"],
             profession=state["member_profession"], rpps=state["member_rpps"], actor_id=ctx.actor_id,
+            invite_base_url=public_base_url(),
         )
     except cohorts.CohortError as err:
         state["member_errors"] = err.errors
@@ -139,6 +159,10 @@ def _add_member(ctx: CohortsContext, cohort_id: int) -> None:
     state["member_email"] = state["member_name"] = state["member_rpps"] = ""
     message = "cohorts.member_already" if added.already_member else (
         "cohorts.member_created" if added.created else "cohorts.member_added")
+    if added.invitation is not None:
+        _invited([added.invitation])
+        if not added.invitation.mailed:
+            message = "cohorts.member_created_link"
     state[_FLASH] = ctx.t(message, email=added.email)
 
 
@@ -233,14 +257,16 @@ def import_tab(ctx: CohortsContext, cohort: CohortInfo) -> None:
     if st.button(t("cohorts.import_confirm", rows=len(rows), cohort=cohort.name), type="primary",
                  icon=":material/upload:", key="import_confirm"):
         try:
-            result = roster_import.apply_import(preview, engine(), cohort.id, ctx.actor_id)
+            result = roster_import.apply_import(preview, engine(), cohort.id, ctx.actor_id,
+                                                invite_base_url=public_base_url())
         except roster_import.RosterImportError as err:
             st.error(t(err.key), icon=":material/error:")
         else:
             message = t("cohorts.import_done", added=result.added_members, created=result.created_accounts,
                         already=result.already_members)
-            if result.created_accounts:
-                message += " " + t("cohorts.import_new_accounts")
+            if result.invitations:
+                _invited(list(result.invitations))
+                message += " " + t("cohorts.import_links" if result.links_to_share else "cohorts.import_new_accounts")
             state[_FLASH] = message
             state["roster_round"] = upload_round + 1
             st.rerun()

@@ -150,7 +150,7 @@ def show_links(locale: str, links: Sequence[InvitationLink]) -> None:
     shown = [item for item in links if item.link]
     if not shown:
         return
-    st.warning(t("links.mail_off", locale), icon=":material/content_copy:")
+    st.info(t("links.mail_off", locale), icon=":material/content_copy:")
     for item in shown:
         st.markdown(t(f"links.{item.purpose}", locale, name=escape_markdown(item.name),
                       email=escape_markdown(item.email)))
