@@ -162,6 +162,7 @@ def test_admin_without_mail_sees_pending_invitations_and_copies_links(app_env, n
     [code] = at.code
     assert code.value.startswith(f"{BASE_URL}/password?token=")
     assert not invitations.check_link(app_env, token_of(invited.invitation.link)).valid  # replaced
+    assert not at.button(key="dismiss_admin_links").click().run().code  # hidden once passed on
     account = invitations.complete(app_env, token_of(code.value), PASSWORD)
     assert account.email == "nina@example.org"
 

@@ -78,7 +78,10 @@ def mail_section(viewer: Viewer) -> None:
     st.caption(viewer.t("admin.base_url", url=public_base_url()))
     if flash := st.session_state.pop(_FLASH, None):
         st.success(flash, icon=":material/check:")
-    show_links(viewer.locale, st.session_state.get(_LINKS, []))
+    if st.session_state.get(_LINKS):
+        show_links(viewer.locale, st.session_state[_LINKS])
+        st.button(viewer.t("links.dismiss"), key="dismiss_admin_links", icon=":material/visibility_off:",
+                  on_click=lambda: st.session_state.pop(_LINKS, None))
 
 
 def pending_invitations_section(viewer: Viewer) -> None:
