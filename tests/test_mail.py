@@ -252,3 +252,14 @@ def test_send_test_message(smtp) -> None:
     assert message["Message-ID"] == message_id
     assert message["Subject"] == "Test message — Académie IA Santé"
     assert f"127.0.0.1:{smtp.port}" in text_of(message)
+
+
+def test_a_message_that_cannot_be_built_fails_without_blocking_the_others(engine: Engine, smtp) -> None:
+    mail.queue_mail(engine, _mail(to="lea@example.org\r\nBcc: spy@example.org"))  # header injection attempt
+    mail.queue_mail(engine, _mail(to="tom@example.org"))
+    assert mail.flush(engine) == mail.FlushResult(1, 0, 1)
+    bad, good = _rows(engine)
+    assert bad.status == "failed" and "ValueError" in bad.last_error
+    assert good.status == "sent"
+    [message] = smtp.sink.wait_for(1)
+    assert message["To"] == "tom@example.org" and not smtp.sink.to("spy@example.org")

@@ -39,14 +39,12 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import Engine, and_, func, select, update
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from academy.i18n import t
@@ -387,7 +385,7 @@ def build_message(settings: MailSettings, message: Claimed, *, now: datetime | N
     """The RFC 5322 message (multipart/alternative: text, then HTML)."""
     email = EmailMessage()
     email["From"] = settings.sender
-    email["To"] = Address(addr_spec=message.to) if message.to.isascii() else message.to
+    email["To"] = message.to
     email["Subject"] = message.subject
     email["Date"] = format_datetime(now or db.utcnow())
     email["Message-ID"] = message.message_id
@@ -464,8 +462,14 @@ def flush(engine: Engine, settings: MailSettings | None = None, *, limit: int | 
                         retried += 1
                     break
                 try:
-                    client.send_message(build_message(settings, message), from_addr=parseaddr(settings.sender)[1],
-                                        to_addrs=[message.to])
+                    email = build_message(settings, message)
+                except (ValueError, TypeError) as exc:  # e.g. a header the email package refuses: never sendable
+                    _mark_failed(engine, message, token, f"{type(exc).__name__}: {exc}", permanent=True,
+                                 now=db.utcnow())
+                    failed += 1
+                    continue
+                try:
+                    client.send_message(email, from_addr=parseaddr(settings.sender)[1], to_addrs=[message.to])
                 except (OSError, smtplib.SMTPException) as exc:
                     permanent = _permanent(exc)
                     _mark_failed(engine, message, token, f"{type(exc).__name__}: {exc}", permanent=permanent,
@@ -554,8 +558,8 @@ def _work(engine: Engine, key: str, wakeup: threading.Event) -> None:
         try:
             flush(engine)
             due = next_due(engine)
-        except (SQLAlchemyError, MailSettingsError, OSError) as exc:
-            log.warning("mail sender stopped: %s", exc)
+        except Exception:  # a database gone, a bad setting…: stop; the next kick (or `mail send`) starts again
+            log.exception("mail sender stopped")
             due = None
         with _workers_lock:
             if due is None and not wakeup.is_set():
