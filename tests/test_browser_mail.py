@@ -1,29 +1,23 @@
 """Mail journeys in a real browser (system Chromium driven by Playwright) against the app served for real and an
 SMTP server (aiosmtpd) on loopback: forgotten password → mail → reset → old password refused; roster import →
-invitation mail → choose a password → signed in. ``ACADEMY_BASE_URL`` is left unset: the links must carry the
+invitation mail → choose a password → signed in, through asgi.py. ``ACADEMY_BASE_URL`` is empty: links must carry the
 address the browser used. Set ACADEMY_SCREENSHOTS=DIR to keep screenshots."""
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from browser_support import CHROMIUM, CHROMIUM_ARGS, app_server, wait_idle
 from mail_support import SENDER, Sink, free_port, links
 
 from academy.accounts import auth
 from academy.coordination import cohorts
 from academy.store import db
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 OLD_PASSWORD, NEW_PASSWORD = "ancien-mot-de-passe-42", "nouveau-mot-de-passe-42"
 
 pytestmark = pytest.mark.browser
@@ -40,41 +34,18 @@ class Server:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
+    """The app served for real (asgi.py) with mail to an SMTP server on loopback; ACADEMY_BASE_URL empty."""
     sink = Sink()
     smtp_port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
     controller.start()
-    database = f"sqlite:///{tmp_path / 'academy.db'}"
-    engine = db.make_engine(database)
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'academy.db'}")
     db.upgrade(engine)
-    port = free_port()
-    env = {key: value for key, value in os.environ.items() if key != "ACADEMY_BASE_URL"}
-    env.update(ACADEMY_DATABASE_URL=database, ACADEMY_SMTP_URL=f"smtp://127.0.0.1:{smtp_port}",
-               ACADEMY_MAIL_FROM=SENDER)
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
+    env = {"ACADEMY_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}", "ACADEMY_MAIL_FROM": SENDER, "ACADEMY_BASE_URL": ""}
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail(f"the app did not start: {(tmp_path / 'server.log').read_text()[-2000:]}")
-            time.sleep(0.3)
-        yield Server(url, engine, sink)
+        with app_server(tmp_path, env=env) as url:
+            yield Server(url, engine, sink)
     finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
         controller.stop()
         engine.dispose()
 
@@ -82,20 +53,11 @@ def server(tmp_path: Path) -> Iterator[Server]:
 @pytest.fixture
 def page(server: Server) -> Iterator[object]:
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
         context.set_default_timeout(30_000)
         yield context.new_page()
         browser.close()
-
-
-def wait_idle(page) -> None:
-    page.wait_for_timeout(300)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
 
 
 def snap(page, name: str) -> None:

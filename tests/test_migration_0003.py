@@ -1,4 +1,4 @@
-"""Migration 0003 (mail outbox, link tokens, reminders) on a database that already holds data, both ways."""
+"""Migration 0003 (mail outbox, link tokens, reminders; it follows 0005) on a database that holds data, both ways."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ def _migrate(engine: Engine, revision: str, *, down: bool = False) -> None:
         (command.downgrade if down else command.upgrade)(config, revision)
 
 
-def test_0003_upgrades_a_populated_0002_database_and_downgrades(empty_engine: Engine) -> None:
-    _migrate(empty_engine, "0002")
-    assert db.current_revision(empty_engine) == "0002"
+def test_0003_upgrades_a_populated_database_and_downgrades(empty_engine: Engine) -> None:
+    _migrate(empty_engine, "0005")
+    assert db.current_revision(empty_engine) == "0005"
     assert not NEW_TABLES & set(inspect(empty_engine).get_table_names())
     with db.write_connection(empty_engine) as connection:  # an invited account made before 0003 existed
         connection.execute(text(
@@ -42,7 +42,8 @@ def test_0003_upgrades_a_populated_0002_database_and_downgrades(empty_engine: En
     # an account invited before 0003 (no token) is listed as pending, to be invited again from the Admin page
     assert [p.email for p in invitations.pending_invitations(empty_engine)] == ["old@example.org"]
 
-    _migrate(empty_engine, "0002", down=True)
+    _migrate(empty_engine, "0005", down=True)
+    assert db.current_revision(empty_engine) == "0005"
     assert not NEW_TABLES & set(inspect(empty_engine).get_table_names())
     assert db.upgrade(empty_engine) == db.head_revision()
     assert set(inspect(empty_engine).get_table_names()) >= NEW_TABLES

@@ -1,10 +1,12 @@
 """E-mail outbox, invitation / reset / unsubscribe tokens, due-date reminders sent and opt-outs.
 
 Revision ID: 0003
-Revises: 0002
+Revises: 0005
 Create Date: 2026-12-05
 
 Self-contained on purpose (no import of academy.store.models): later model changes must not rewrite history.
+Revision ids were handed out before the branches landed; 0005 (sessions and rate limits) landed first, so this
+one follows it: the chain is 0001 → 0002 → 0005 → 0003.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0003"
-down_revision: str | None = "0002"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
