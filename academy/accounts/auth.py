@@ -224,6 +224,17 @@ def _check_new_account(
     *, email: str, name: str, profession: str, password: str, rpps: str | None, locale: str
 ) -> tuple[_NewAccount, dict[str, str]]:
     """Normalised fields and field errors of a new account."""
+    new, errors = check_profile(email=email, name=name, profession=profession, rpps=rpps, locale=locale)
+    problems = password_problems(password, new.email, new.name)
+    if problems:
+        errors["password"] = " ".join(problems)
+    return new, errors
+
+
+def check_profile(
+    *, email: str, name: str, profession: str, rpps: str | None, locale: str
+) -> tuple[_NewAccount, dict[str, str]]:
+    """Normalised fields and field errors of a new account's profile (everything but the password)."""
     errors: dict[str, str] = {}
     email = normalize_email(email)
     if len(email) > EMAIL_LENGTH or not _EMAIL_RE.match(email):
@@ -241,9 +252,6 @@ def _check_new_account(
         errors["rpps"] = MSG_RPPS_INVALID
     if locale not in LOCALES:
         errors["locale"] = MSG_LOCALE_INVALID
-    problems = password_problems(password, email, name)
-    if problems:
-        errors["password"] = " ".join(problems)
     return _NewAccount(email, name, profession, rpps, locale), errors
 
 

@@ -232,6 +232,51 @@ def reset_link(engine: Engine, user_id: int, *, base_url: str, actor_id: int | N
     return links[0]
 
 
+def sign_up_by_mail(
+    engine: Engine, *, email: str, name: str, profession: str, rpps: str | None, locale: str, base_url: str,
+    now: datetime | None = None,
+) -> None:
+    """Self sign-up when mail is configured: the answer never tells whether the address has an account.
+
+    A new address gets a learner account without a password and an invitation mail to choose one (which
+    also proves the address); an address that has an account gets a reset mail instead (at most
+    ``RESET_REQUESTS_PER_HOUR``); a pending invitation is sent again. The caller shows one neutral message.
+    Raises :class:`academy.accounts.auth.SignUpError` for field errors (never for a taken address).
+    """
+    if not auth.get_setting(engine, "self_signup"):
+        raise auth.SignUpError({"form": auth.MSG_SIGNUP_DISABLED})
+    new, errors = auth.check_profile(email=email, name=name, profession=profession, rpps=rpps, locale=locale)
+    if errors:
+        raise auth.SignUpError(errors)
+    now = now or db.utcnow()
+    with db.write(engine) as session:
+        user = session.scalar(select(User).where(User.email == new.email))
+        if user is None:
+            user = User(email=new.email, name=new.name, profession=new.profession, rpps=new.rpps,
+                        password_hash=unusable_password_hash(), locale=new.locale, created_at=now,
+                        roles=[UserRole(role="learner")])
+            session.add(user)
+            session.flush()
+            audit(session, actor_id=user.id, action="sign_up", target=f"user:{user.id}",
+                  details={"roles": ["learner"], "by_mail": True}, at=now)
+            issue_links(session, [user.id], tokens.INVITATION, base_url=base_url, actor_id=None, now=now, deliver=True)
+            return
+        pending = user.erased_at is None and not has_usable_password(user.password_hash)
+        if pending and _recent_links(session, user.id, tokens.INVITATION, now) < RESET_REQUESTS_PER_HOUR:
+            issue_links(session, [user.id], tokens.INVITATION, base_url=base_url, actor_id=None, now=now, deliver=True)
+    if not pending:
+        request_reset(engine, new.email, base_url=base_url, now=now)
+
+
+def _recent_links(session: Session, user_id: int, purpose: str, now: datetime) -> int:
+    """How many ``purpose`` links the account got in the last hour (to cap mails anyone can trigger)."""
+    return int(session.scalar(
+        select(func.count()).select_from(AccountToken).where(
+            AccountToken.user_id == user_id, AccountToken.purpose == purpose,
+            AccountToken.created_at > now - timedelta(hours=1))
+    ) or 0)
+
+
 def request_reset(engine: Engine, email: str, *, base_url: str, now: datetime | None = None) -> bool:
     """« Mot de passe oublié ? »: mail a reset link when ``email`` has an account (and mail is configured).
 
@@ -246,12 +291,7 @@ def request_reset(engine: Engine, email: str, *, base_url: str, now: datetime | 
         user_id = session.scalar(select(User.id).where(User.email == email, User.erased_at.is_(None)))
         if user_id is None:
             return False
-        recent = session.scalar(
-            select(func.count()).select_from(AccountToken).where(
-                AccountToken.user_id == user_id, AccountToken.purpose == tokens.RESET,
-                AccountToken.created_at > now - timedelta(hours=1))
-        )
-        if recent >= RESET_REQUESTS_PER_HOUR:
+        if _recent_links(session, user_id, tokens.RESET, now) >= RESET_REQUESTS_PER_HOUR:
             return False
         issue_links(session, [user_id], tokens.RESET, base_url=base_url, actor_id=None, now=now, deliver=True)
     return True

@@ -6,9 +6,10 @@ import math
 
 import streamlit as st
 
-from academy.accounts import auth
+from academy.accounts import auth, invitations, mail
 from academy.i18n import t
 
+from .links import public_base_url
 from .password_forms import forgot_password_form
 from .resources import engine
 from .session import SSO_ERROR, client_address, sso_configured, start_session
@@ -19,6 +20,7 @@ PROFESSIONS = (
 )
 _SIGN_IN_ERROR = "sign_in_error"
 _SIGN_UP_ERRORS = "sign_up_errors"
+_SIGN_UP_SENT = "sign_up_sent"
 
 
 def _sign_in(locale: str) -> None:
@@ -65,6 +67,21 @@ def sign_in_form(locale: str) -> None:
         forgot_password_form(locale)
 
 
+def _sign_up_by_mail(locale: str) -> None:
+    state = st.session_state
+    try:
+        invitations.sign_up_by_mail(
+            engine(), email=state["su_email"], name=state["su_name"], profession=state["su_profession"],
+            rpps=state["su_rpps"].strip() or None, locale=locale, base_url=public_base_url(),
+        )
+    except auth.SignUpError as err:
+        state[_SIGN_UP_ERRORS] = err.errors
+        return
+    mail.kick(engine())
+    state.pop(_SIGN_UP_ERRORS, None)
+    state[_SIGN_UP_SENT] = True
+
+
 def _sign_up(locale: str) -> None:
     state = st.session_state
     errors: dict[str, str] = {}
@@ -91,6 +108,10 @@ def sign_up_form(locale: str) -> None:
         st.info(t("auth.sign_up_closed", locale), icon=":material/lock:")
         return
     errors: dict[str, str] = st.session_state.get(_SIGN_UP_ERRORS, {})
+    by_mail = mail.mail_enabled()  # then the answer must not tell whether the address has an account
+    if by_mail and st.session_state.pop(_SIGN_UP_SENT, False):
+        st.success(t("auth.sign_up_sent", locale), icon=":material/mark_email_read:")
+        return
 
     def field_error(name: str) -> None:
         if name in errors:
@@ -106,11 +127,15 @@ def sign_up_form(locale: str) -> None:
         field_error("profession")
         st.text_input(t("auth.rpps", locale), key="su_rpps", help=t("auth.rpps_help", locale), max_chars=11)
         field_error("rpps")
-        st.text_input(t("auth.password", locale), key="su_password", type="password",
-                      help=t("auth.password_help", locale), autocomplete="new-password")
-        field_error("password")
-        st.text_input(t("auth.password_again", locale), key="su_password2", type="password",
-                      autocomplete="new-password")
-        field_error("password2")
+        if by_mail:
+            st.caption(t("auth.sign_up_by_mail", locale))
+        else:
+            st.text_input(t("auth.password", locale), key="su_password", type="password",
+                          help=t("auth.password_help", locale), autocomplete="new-password")
+            field_error("password")
+            st.text_input(t("auth.password_again", locale), key="su_password2", type="password",
+                          autocomplete="new-password")
+            field_error("password2")
         field_error("form")
-        st.form_submit_button(t("auth.sign_up", locale), type="primary", on_click=_sign_up, args=(locale,))
+        st.form_submit_button(t("auth.sign_up", locale), type="primary",
+                              on_click=_sign_up_by_mail if by_mail else _sign_up, args=(locale,))
