@@ -14,7 +14,7 @@ A definition in Markdown (one or more paragraphs).
 - Synonymes à éviter : « glissement », « glissement des données »
 - Modules : evaluer-ia-sante, aide-decision-clinique
 - Source : Fiche de faits des auteurs, §4 (medRxiv, doi 10.1101/2023.03.26.23286718)
-- Voir aussi : surveillance-continue
+- Voir aussi : validation-externe
 ```
 
 Each term is a level-2 heading with an id; the bullet list that ends the term holds its fields
@@ -106,10 +106,13 @@ def fold(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
-def sort_key(text: str) -> tuple[str, str]:
-    """French dictionary order: accents and case are ignored first (« é » sorts with « e »), then break ties."""
-    words = re.sub(r"[\W_]+", " ", fold(text)).strip()
-    return (words, text)
+def sort_key(text: str) -> tuple[str, str, str]:
+    """French dictionary order: accents, case, punctuation and a gloss in parentheses are ignored first
+    (« é » sorts with « e », « IA (intelligence artificielle) » with « IA »), then break ties."""
+    def words(value: str) -> str:
+        return re.sub(r"[\W_]+", " ", fold(value).replace(".", "")).strip()  # « A.V.E.C. » files as « avec »
+
+    return (words(re.sub(r"\([^)]*\)", " ", text)), words(text), text)
 
 
 # --- the glossary ---------------------------------------------------------------------------------
@@ -412,8 +415,8 @@ class _Parser:
             return None
         result: list[str] = []
         for synonym in synonyms:
-            key = sort_key(synonym)[0]
-            if key == sort_key(name)[0] or _find_synonyms(name, ((match_form(synonym), _NO_TERM),)):
+            key = sort_key(synonym)[1]
+            if key == sort_key(name)[1] or _find_synonyms(name, ((match_form(synonym), _NO_TERM),)):
                 self.error(line, f"« {synonym} » is the term itself: list only the words to avoid")
                 return None
             if key in seen and seen[key][0] != term_id:
@@ -445,7 +448,7 @@ class _Parser:
     def _check_names_and_links(
         self, synonyms: dict[str, tuple[str, int]], see_also_lines: list[tuple[Term, int]]
     ) -> None:
-        names = {sort_key(term.term)[0]: term for term in self.terms}
+        names = {key: term for term in self.terms for key in sort_key(term.term)[:2]}
         for key, (term_id, line) in synonyms.items():
             other = names.get(key)
             if other is not None and other.id != term_id:
