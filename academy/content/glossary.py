@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 
-from academy.content.markdown_blocks import Problem, check_markdown, display_path
+from academy.content.markdown_blocks import Block, Problem, check_markdown, display_path, markdown_blocks
 
 if TYPE_CHECKING:
     from academy.content.catalog import Module
@@ -174,9 +174,11 @@ class Glossary:
         words = fold(query).split()
         return tuple(term for term in self.sorted_terms if all(word in term.folded_text for word in words))
 
-    def terms_of_module(self, module_id: str) -> tuple[Term, ...]:
-        """The terms whose `Modules` field names `module_id`, alphabetical."""
-        return tuple(term for term in self.sorted_terms if module_id in term.modules)
+    @cached_property
+    def blocks(self) -> dict[str, tuple[Block, ...]]:
+        """Each term's definition as renderable blocks (parsed once per glossary, i.e. per content version)."""
+        base = self.path.parent if self.path is not None else Path(".")
+        return {term.id: tuple(markdown_blocks(term.definition, base)) for term in self.terms}
 
     @cached_property
     def needles(self) -> tuple[tuple[str, Term], ...]:

@@ -12,7 +12,7 @@ from academy.content.catalog import Catalog
 from academy.content.glossary import Glossary, Term, fold
 
 from .guard import Viewer
-from .render import render_markdown
+from .render import render_blocks
 from .widgets import module_link
 
 
@@ -48,7 +48,7 @@ def _letter(term: Term) -> str:
 
 def _term(viewer: Viewer, cat: Catalog, glossary: Glossary, term: Term) -> None:
     st.subheader(term.label, anchor=term.id)
-    render_markdown(term.definition, cat.root, glossary_url="")
+    render_blocks(glossary.blocks[term.id], glossary_url="")
     details = []
     if term.synonyms:
         avoided = ", ".join(f"«\u00a0{synonym}\u00a0»" for synonym in term.synonyms)
