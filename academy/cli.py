@@ -28,7 +28,9 @@ def check(path: Path) -> None:
     """Lint the curriculum in PATH (default: content/), or a single module folder.
 
     Prints every problem as `file:line: message` and exits 1 if there is any; otherwise prints a
-    one-line summary and exits 0. A PATH that is not a folder exits 2.
+    one-line summary and exits 0. Warnings (`file:line: warning: message`, e.g. a synonym that the
+    glossary replaces) are printed too but do not change the exit status. A PATH that is not a folder
+    exits 2.
     """
     from academy.content.catalog import load_content
 
@@ -39,18 +41,23 @@ def check(path: Path) -> None:
         click.echo(f"Error: {path} is not a folder: give the content folder or a module folder.", err=True)
         sys.exit(2)
     catalog = load_content(path)
+    warnings = catalog.warnings
+    for problem in sorted((*catalog.problems, *warnings), key=lambda problem: (problem.path, problem.line)):
+        click.echo(str(problem))
+    warned = f", {_plural(len(warnings), 'warning')}" if warnings else ""
     if catalog.problems:
-        for problem in catalog.problems:
-            click.echo(str(problem))
         invalid = sum(1 for module in catalog.all_modules if not module.valid)
-        click.echo(f"{_plural(len(catalog.problems), 'problem')} in {_plural(invalid, 'module')}.", err=True)
+        where = _plural(invalid, "module")
+        if catalog.glossary is not None and catalog.glossary.problems:
+            where += " and the glossary"
+        click.echo(f"{_plural(len(catalog.problems), 'problem')} in {where}{warned}.", err=True)
         sys.exit(1)
     modules = catalog.all_modules
     lessons = sum(len(module.lessons) for module in modules)
     questions = sum(len(module.quiz.questions) for module in modules if module.quiz is not None)
     click.echo(
         f"OK: {_plural(len(modules), 'module')}, {_plural(lessons, 'lesson')}, "
-        f"{_plural(questions, 'question')}"
+        f"{_plural(questions, 'question')}{warned}"
     )
 
 

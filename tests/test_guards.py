@@ -27,6 +27,7 @@ PAGE_ROLES: dict[str, frozenset[str] | None] = {
     "pages/13_item_analysis.py": TRAINERS,
     "pages/14_password.py": None,
     "pages/15_unsubscribe.py": None,
+    "pages/16_glossary.py": SIGNED_IN,
     "pages/9_admin.py": ADMINS,
     "pages/17_audit.py": ADMINS,
 }

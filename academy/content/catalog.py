@@ -19,6 +19,7 @@ from typing import Any
 
 import quiz as quiz_engine
 from academy.content.frontmatter import FrontMatter, parse_front_matter
+from academy.content.glossary import GLOSSARY_FILE, Glossary, check_module, load_glossary
 from academy.content.markdown_blocks import (
     CALLOUT_KINDS,
     Block,
@@ -108,6 +109,7 @@ class Module:
     lessons: tuple[Lesson, ...]
     quiz: Quiz | None
     problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...] = ()  # glossary synonyms used: reported, but the module stays valid
 
     @property
     def valid(self) -> bool:
@@ -131,6 +133,12 @@ class Catalog:
     root: Path
     all_modules: tuple[Module, ...]
     problems: tuple[Problem, ...]
+    glossary: Glossary | None = None  # content/glossaire.md, when the folder has one
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """Every module's warnings (they do not make a module invalid), sorted by file and line."""
+        return _sorted(warning for module in self.all_modules for warning in module.warnings)
 
     @property
     def modules(self) -> tuple[Module, ...]:
@@ -185,21 +193,28 @@ def load_catalog(root: Path | str) -> Catalog:
         if extra:
             module = replace(module, problems=_sorted((*module.problems, *extra)))
         modules.append(module)
-    problems = _sorted(problem for module in modules for problem in module.problems)
-    return Catalog(root, tuple(modules), problems)
+    glossary = load_glossary(root / GLOSSARY_FILE, known_ids)
+    modules = [_with_glossary(module, glossary) for module in modules]
+    problems = _sorted((*glossary.problems, *(problem for module in modules for problem in module.problems)))
+    return Catalog(root, tuple(modules), problems, glossary)
 
 
-def load_module(folder: Path | str, known_ids: Collection[str] | None = None) -> Module:
+def load_module(
+    folder: Path | str, known_ids: Collection[str] | None = None, *, glossary: Glossary | None = None
+) -> Module:
     """Read and check one module folder. Never raises on content errors.
 
     `known_ids` are the module ids that prerequisites may name; by default, the ids of the `NN-slug`
-    folders beside `folder`. Checks that need the whole tree (duplicate ids, prerequisite cycles) are
-    done by `load_catalog` only.
+    folders beside `folder`. `glossary` checks the module's glossary links and synonyms; by default, the
+    glossaire.md beside `folder` (its own problems are reported by `load_catalog` only). Checks that need
+    the whole tree (duplicate ids, prerequisite cycles) are done by `load_catalog` only.
     """
     folder = Path(folder)
     if known_ids is None:
         known_ids = _sibling_ids(folder)
-    return _load_module(folder, known_ids)[0]
+    if glossary is None:
+        glossary = load_glossary(folder.parent / GLOSSARY_FILE)
+    return _with_glossary(_load_module(folder, known_ids)[0], glossary)
 
 
 def is_module_folder(path: Path) -> bool:
@@ -214,8 +229,9 @@ def load_content(path: Path | str) -> Catalog:
     """
     path = Path(path)
     if path.is_dir() and is_module_folder(path):
-        module = load_module(path)
-        return Catalog(path.parent, (module,), module.problems)
+        glossary = load_glossary(path.parent / GLOSSARY_FILE)
+        module = load_module(path, glossary=glossary)
+        return Catalog(path.parent, (module,), module.problems, glossary)
     return load_catalog(path)
 
 
@@ -689,6 +705,14 @@ def _folder_sort_key(folder: Path) -> tuple[int, int, str]:
     if match is None:
         return (1, 0, folder.name)  # misnamed folders last
     return (0, int(match.group(1)), folder.name)
+
+
+def _with_glossary(module: Module, glossary: Glossary) -> Module:
+    """`module` with its glossary links checked (errors) and the synonyms it uses (warnings)."""
+    errors, warnings = check_module(module, glossary)
+    if not errors and not warnings:
+        return module
+    return replace(module, problems=_sorted((*module.problems, *errors)), warnings=_sorted(warnings))
 
 
 def _sorted(problems: Any) -> tuple[Problem, ...]:

@@ -43,13 +43,20 @@ _URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
 
 @dataclass(frozen=True)
 class Problem:
-    """A content error: where it is (file, 1-based line) and how to fix it."""
+    """A content problem: where it is (file, 1-based line) and how to fix it.
+
+    `severity` is `error` (the module is invalid; `academy check` exits 1) or `warning` (reported, printed
+    as `file:line: warning: message`, but the module stays valid).
+    """
 
     path: str
     line: int
     message: str
+    severity: str = "error"
 
     def __str__(self) -> str:
+        if self.severity == "warning":
+            return f"{self.path}:{self.line}: warning: {self.message}"
         return f"{self.path}:{self.line}: {self.message}"
 
 

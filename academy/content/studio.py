@@ -536,9 +536,10 @@ def _lint(folder: Path, root: Path, live: Path) -> tuple[Module, list[Problem]]:
     live catalog is reported like `load_catalog` does.
     """
     known = {match.group(2) for entry in _subfolders(root) if (match := _MODULE_NAME.fullmatch(entry.name))}
-    module = load_module(folder, known)
+    live_catalog = cached_catalog(root)
+    module = load_module(folder, known, glossary=live_catalog.glossary)  # the staged copy has none beside it
     problems = [_moved(problem, folder, live) for problem in module.problems]
-    cycle = _cycle(module, cached_catalog(root), live)
+    cycle = _cycle(module, live_catalog, live)
     if cycle is not None:
         problems.append(cycle)
     return module, sorted(problems, key=lambda problem: (problem.path, problem.line))

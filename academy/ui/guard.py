@@ -26,6 +26,7 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem(HOME, "nav.home", ":material/home:", None),
     NavItem("pages/1_catalogue.py", "nav.catalogue", ":material/menu_book:", SIGNED_IN),
+    NavItem("pages/16_glossary.py", "nav.glossary", ":material/dictionary:", SIGNED_IN),
     NavItem("pages/4_progress.py", "nav.progress", ":material/insights:", SIGNED_IN),
     NavItem("pages/5_review.py", "nav.review", ":material/replay:", SIGNED_IN),
     NavItem("pages/6_studio.py", "nav.studio", ":material/edit_note:", TRAINERS),

@@ -8,6 +8,9 @@ from pathlib import Path
 import streamlit as st
 
 from academy.content.catalog import Block, markdown_blocks
+from academy.content.glossary import link_terms
+
+GLOSSARY_URL = "glossary"  # the URL path of pages/16_glossary.py, relative to any page of the app
 
 _CALLOUTS = {
     "note": (st.info, ":material/info:"),
@@ -18,23 +21,27 @@ _CALLOUTS = {
 }
 
 
-def render_blocks(blocks: Iterable[Block]) -> None:
-    """Draw each block: Markdown text, callouts as Streamlit alerts, images, tables."""
+def render_blocks(blocks: Iterable[Block], *, glossary_url: str = GLOSSARY_URL) -> None:
+    """Draw each block: Markdown text, callouts as Streamlit alerts, images, tables.
+
+    Glossary links `[FHIR](glossaire#fhir)` point at the Glossaire page's anchor (`glossary_url=""`: on the
+    Glossaire page itself, the anchor of this page).
+    """
     for block in blocks:
         if block.kind == "callout":
             draw, icon = _CALLOUTS.get(block.callout, _CALLOUTS["note"])
-            draw(block.text, icon=icon)
+            draw(link_terms(block.text, glossary_url), icon=icon)
         elif block.kind == "image":
             if block.src and Path(block.src).is_file():
                 st.image(str(block.src), caption=block.text or block.alt)
         elif block.kind == "table":
-            st.markdown(block.text)
+            st.markdown(link_terms(block.text, glossary_url))
         else:
-            st.markdown(block.text)
+            st.markdown(link_terms(block.text, glossary_url))
 
 
-def render_markdown(text: str, base_dir: Path) -> None:
+def render_markdown(text: str, base_dir: Path, *, glossary_url: str = GLOSSARY_URL) -> None:
     """Draw a Markdown fragment (a quiz stem or explanation) whose images live under `base_dir`."""
     if text.strip():
-        render_blocks(markdown_blocks(text, base_dir))
+        render_blocks(markdown_blocks(text, base_dir), glossary_url=glossary_url)
 

@@ -118,6 +118,10 @@ def content_health(ctx: StudioContext) -> None:
         show_problems(lines)
     else:
         st.success(t("studio.no_problem"), icon=":material/check_circle:")
+    warnings = [str(warning) for warning in ctx.catalog.warnings]
+    if warnings:
+        st.warning(t("studio.warnings_found", n=len(warnings)), icon=":material/spellcheck:")
+        show_problems(warnings)
 
 
 # --- preview -----------------------------------------------------------------------------------------
@@ -128,6 +132,9 @@ def _module_problems(ctx: StudioContext, module: Module) -> None:
     if module.problems:
         st.warning(ctx.t("studio.module_invalid", n=len(module.problems)), icon=":material/warning:")
         show_problems([str(problem) for problem in module.problems])
+    if module.warnings:
+        st.info(ctx.t("studio.module_warnings", n=len(module.warnings)), icon=":material/spellcheck:")
+        show_problems([str(warning) for warning in module.warnings])
 
 
 def preview_tab(ctx: StudioContext) -> None:
