@@ -201,6 +201,69 @@ def stats(module_id: str, attempts: str, output_format: str) -> None:
     else:
         click.echo(item_analysis.to_table(analysis))
 
+# --- gift: a module's quiz as Moodle GIFT (academy.content.gift) -----------------------------------------------
+
+
+@cli.command("gift")
+@click.argument("module_ref", metavar="MODULE")
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write (replaced only once it is complete).")
+def gift_command(module_ref: str, output: Path) -> None:
+    """Write MODULE's quiz as Moodle GIFT to OUTPUT: the same bytes as the Studio's download.
+
+    MODULE is a module id of the catalogue (content/, or ACADEMY_CONTENT_DIR) or a module folder. Questions
+    GIFT cannot carry are left out, each named with its reason in a `//` comment and on stderr. A module
+    that is not found or has no quiz exits 1.
+    """
+    import os
+
+    from academy.content import gift
+    from academy.content.catalog import is_module_folder, load_catalog, load_module
+    from academy.i18n import t
+    from academy.store import db
+
+    folder = Path(module_ref)
+    if folder.is_dir() and is_module_folder(folder):
+        module = load_module(folder)
+    else:
+        content = Path(os.environ.get("ACADEMY_CONTENT_DIR") or db.PROJECT_ROOT / "content")
+        module = next((m for m in load_catalog(content).all_modules if m.id == module_ref), None)
+        if module is None:
+            click.echo(f"Error: {module_ref} is neither a module id in {content} nor a module folder.", err=True)
+            sys.exit(1)
+    if module.quiz is None:
+        problems = [p for p in module.problems if p.path.endswith("quiz.md")]
+        detail = f" ({len(problems)} problem(s) in quiz.md; run `python -m academy check`)" if problems else ""
+        click.echo(f"Error: module {module.id} has no quiz{detail}.", err=True)
+        sys.exit(1)
+    data, skipped = gift.gift_file(module)
+    try:
+        _write_atomically(output, data)
+    except OSError as exc:
+        click.echo(f"Error: cannot write {output}: {exc}", err=True)
+        sys.exit(1)
+    for question_id, reason in skipped:
+        click.echo(f"Skipped {question_id}: {t(f'studio.gift_skip.{reason}', 'en')}", err=True)
+    written = len(module.quiz.questions) - len(skipped)
+    click.echo(f"Wrote {_plural(written, 'question')} of {module.id} to {output}"
+               f"{f' ({len(skipped)} skipped)' if skipped else ''}.")
+
+
+def _write_atomically(output: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``output``, then rename it over ``output``."""
+    import os
+    import tempfile
+
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=output.absolute().parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, output)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 # --- export: coordinator exports (academy.interop.exports) ---------------------------------------------------
