@@ -161,11 +161,13 @@ def users_add(
 @click.option(
     "--format", "output_format", type=click.Choice(["table", "csv"]), default="table", show_default=True
 )
-def stats(module_id: str, attempts: str, output_format: str) -> None:
+@click.option("--no-bom", is_flag=True, help="CSV only: no UTF-8 byte-order mark (for programs; Excel needs it).")
+def stats(module_id: str, attempts: str, output_format: str, no_bom: bool) -> None:
     """Item statistics of MODULE's quiz (Moodle's definitions; see docs/item-analysis.md).
 
     The curriculum is read from content/ (ACADEMY_CONTENT_DIR overrides), the responses from the
-    database (ACADEMY_DATABASE_URL). An unknown module, or one without a valid quiz, exits 1.
+    database (ACADEMY_DATABASE_URL). An unknown module, or one without a valid quiz, exits 1. The CSV
+    starts with a UTF-8 byte-order mark (so that Excel reads the accents) unless --no-bom.
     """
     import os
 
@@ -197,7 +199,8 @@ def stats(module_id: str, attempts: str, output_format: str) -> None:
     finally:
         engine.dispose()
     if output_format == "csv":
-        click.echo(item_analysis.to_csv(analysis), nl=False)
+        text = ("" if no_bom else "\ufeff") + item_analysis.to_csv(analysis)
+        click.echo(text.encode("utf-8"), nl=False)  # bytes: UTF-8 whatever the terminal's encoding
     else:
         click.echo(item_analysis.to_table(analysis))
 
@@ -272,17 +275,23 @@ def _write_atomically(output: Path, data: bytes) -> None:
 @cli.command("export")
 @click.argument("kind", type=click.Choice(["progress", "responses", "xapi", "dpc"]))
 @click.option("--format", "fmt", required=True, type=click.Choice(["csv", "xlsx", "jsonl"]),
-              help="csv or xlsx (progress, responses), jsonl (xapi), csv (dpc).")
+              help="csv or xlsx (every kind), jsonl (xapi: one statement per line).")
 @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The file to write (replaced only once the export is complete).")
 @click.option("--cohort", default=None, help="Only the members of this cohort (its name).")
 @click.option("--module", "module_id", default=None, help="Only this module (its id).")
 @click.option("--pseudonymize", is_flag=True, help="Stable pseudonyms instead of ids, names, emails and RPPS.")
-def export(kind: str, fmt: str, output: Path, cohort: str | None, module_id: str | None, pseudonymize: bool) -> None:
+@click.option("--dialect", type=click.Choice(["standard", "excel-fr"]), default="standard", show_default=True,
+              help="CSV only. standard: comma, decimal point, UTC ISO times; excel-fr: semicolon, decimal comma, "
+                   "Paris dates and times, for a French Excel.")
+@click.option("--no-bom", is_flag=True, help="CSV only: no UTF-8 byte-order mark (for programs; Excel needs it).")
+def export(kind: str, fmt: str, output: Path, cohort: str | None, module_id: str | None, pseudonymize: bool,
+           dialect: str, no_bom: bool) -> None:
     """Export progress, responses, xAPI statements or the DPC/CME traceability file to OUTPUT.
 
     The export is written to a temporary file beside OUTPUT, then renamed over it: a failed export
-    leaves OUTPUT as it was. Each export is recorded in the audit log (via "cli").
+    leaves OUTPUT as it was. Each export is recorded in the audit log (via "cli"). A CSV starts with a
+    UTF-8 byte-order mark unless --no-bom.
     """
     import os
     import tempfile
@@ -297,7 +306,10 @@ def export(kind: str, fmt: str, output: Path, cohort: str | None, module_id: str
     if not folder.is_dir():
         click.echo(f"Error: {folder}: no such folder.", err=True)
         sys.exit(2)
-    request = exports.ExportRequest(kind, fmt, cohort, module_id, pseudonymize)
+    if fmt != "csv" and (dialect != "standard" or no_bom):
+        click.echo("Error: --dialect and --no-bom apply to --format csv only.", err=True)
+        sys.exit(2)
+    request = exports.ExportRequest(kind, fmt, cohort, module_id, pseudonymize, dialect, not no_bom)
     catalog = load_catalog(Path(os.environ.get("ACADEMY_CONTENT_DIR") or db.PROJECT_ROOT / "content"))
     engine = db.make_engine(db.database_url())
     temporary: str | None = None
