@@ -616,7 +616,7 @@ def test_xapi_as_a_table(engine: Engine, data: Dataset) -> None:
     assert len(rows) == len(statements)
     assert list(rows[0]) == list(exports.XAPI_COLUMNS)
     answered = next(r for r, s in zip(rows, statements, strict=True) if s["verb"]["id"].endswith("answered"))
-    assert answered["interaction_type"] == "choice"
+    assert answered["interaction_type"] == "choice" and answered["registration"]
     assert answered["parent_id"].endswith("/module/bases-ia/pretest")
     payload = exports.export_bytes(engine, data.catalog, exports.ExportRequest("xapi", "csv", dialect="excel-fr"))
     french = read_csv_fr(payload)
