@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv js run test lint demo bench clean
+.PHONY: venv js ralph run test lint demo bench clean
 
 venv: $(STAMP)
 
@@ -14,17 +14,30 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
 	touch $(STAMP)
 
-# JavaScript clients the tests run with node (gift-pegjs); skipped by those tests when node is absent.
+# Clients nobody here wrote, used by the tests (each test skips with a reason when its client is missing):
+# gift-pegjs run with node (tests/test_gift.py), Ralph's LRS in a virtual environment of its own
+# (tests/test_lrs.py; its FastAPI pins a Starlette older than Streamlit's, see requirements-ralph.txt).
 js: tests/js/node_modules/.package-lock.json
 
 tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package-lock.json
 	npm ci --prefix tests/js --no-audit --no-fund
 
+RALPH_VENV := .venv-ralph
+
+ralph: $(RALPH_VENV)/.installed
+
+$(RALPH_VENV)/.installed: requirements-ralph.txt
+	$(PYTHON) -m venv $(RALPH_VENV)
+	$(RALPH_VENV)/bin/python -m pip install --quiet -r requirements-ralph.txt
+	touch $@
+
+TEST_CLIENTS := ralph $(if $(shell command -v npm),js)
+
 run: venv
 	$(PY) -m academy db upgrade
 	$(PY) -m streamlit run app.py --server.port 8501 --browser.gatherUsageStats false
 
-test: venv
+test: venv $(TEST_CLIENTS)
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest
 
@@ -41,4 +54,4 @@ bench: venv
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(RALPH_VENV) tests/js/node_modules .pytest_cache .ruff_cache

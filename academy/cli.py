@@ -337,6 +337,114 @@ def export(kind: str, fmt: str, output: Path, cohort: str | None, module_id: str
     click.echo(f"Wrote {count} {unit}{'' if count == 1 else 's'} to {output}.")
 
 
+# --- lrs: the xAPI outbox and the Learning Record Store (academy.interop.lrs) ----------------------------------
+
+
+@cli.group("lrs")
+def lrs_group() -> None:
+    """Send xAPI statements to a Learning Record Store (ACADEMY_LRS_URL, ACADEMY_LRS_USERNAME, ACADEMY_LRS_PASSWORD).
+
+    Learning events are queued in the database's xAPI outbox when they happen; `lrs push` sends them (run it
+    from cron or a systemd timer), `lrs status` shows the backlog and the latest error.
+    """
+
+
+@lrs_group.command("push")
+@click.option("--max-events", type=click.IntRange(min=1), default=None, help="Send at most this many events.")
+def lrs_push(max_events: int | None) -> None:
+    """Send the due events of the outbox to the LRS, in batches; failed events are retried later with back-off.
+
+    Exits 1 when the LRS is not configured or when events could not be sent (they stay queued).
+    """
+    import os
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from academy.content.catalog import load_catalog
+    from academy.interop import lrs
+    from academy.store import db
+
+    try:
+        settings = lrs.LrsSettings.from_env()
+    except ValueError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    if settings is None:
+        click.echo(f"Error: no LRS configured: set {lrs.URL_ENV} (and {lrs.USERNAME_ENV}, {lrs.PASSWORD_ENV}).",
+                   err=True)
+        sys.exit(1)
+    catalog = load_catalog(Path(os.environ.get("ACADEMY_CONTENT_DIR") or db.PROJECT_ROOT / "content"))
+    engine = db.make_engine(db.database_url())
+    try:
+        db.upgrade(engine)
+        result = lrs.push(engine, catalog, lrs.LrsClient(settings), max_events=max_events)
+        backlog = lrs.status(engine, settings).outbox.pending
+    except SQLAlchemyError as exc:
+        click.echo(f"Error: cannot read the database: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    click.echo(f"Sent {_plural(result.statements_sent, 'statement')} ({_plural(result.events_sent, 'event')}) "
+               f"to {settings.display_url}; {result.events_dropped} dropped (erased accounts); "
+               f"{_plural(backlog, 'event')} waiting.")
+    if result.events_failed:
+        click.echo(f"Error: {_plural(result.events_failed, 'event')} not sent, retried later: {result.error}",
+                   err=True)
+        sys.exit(1)
+
+
+@lrs_group.command("status")
+def lrs_status() -> None:
+    """The LRS address, the outbox's backlog, the next retry and the latest error."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from academy.interop import lrs
+    from academy.store import db
+
+    engine = db.make_engine(db.database_url())
+    try:
+        db.upgrade(engine)
+        state = lrs.status(engine)
+    except SQLAlchemyError as exc:
+        click.echo(f"Error: cannot read the database: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    box = state.outbox
+    click.echo(f"LRS: {state.url or f'not configured ({lrs.URL_ENV} is not set)'}")
+    oldest = f" (oldest queued {box.oldest_pending_at:%Y-%m-%d %H:%M:%S} UTC)" if box.oldest_pending_at else ""
+    click.echo(f"Waiting: {_plural(box.pending, 'event')}{oldest}, of which {box.failing} failed at least once")
+    if box.next_try_at is not None:
+        click.echo(f"Next retry: {box.next_try_at:%Y-%m-%d %H:%M:%S} UTC")
+    last_sent = f", last at {box.last_sent_at:%Y-%m-%d %H:%M:%S} UTC" if box.last_sent_at else ""
+    click.echo(f"Sent: {_plural(box.sent, 'event')} ({_plural(box.statements_sent, 'statement')}){last_sent}; "
+               f"dropped: {box.dropped}")
+    if box.last_error:
+        click.echo(f"Last error ({box.last_error_at:%Y-%m-%d %H:%M:%S} UTC): {box.last_error}")
+    else:
+        click.echo("Last error: none")
+
+
+@lrs_group.command("backfill")
+def lrs_backfill() -> None:
+    """Queue the events of the history recorded before the outbox existed (lessons viewed and completed, submitted
+    attempts); events already queued or sent are left alone."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from academy.store import db, outbox
+
+    engine = db.make_engine(db.database_url())
+    try:
+        db.upgrade(engine)
+        added = outbox.backfill(engine)
+    except SQLAlchemyError as exc:
+        click.echo(f"Error: cannot queue the history: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    click.echo(f"Queued {_plural(added, 'event')}.")
+
+
 # --- demo: demo accounts and simulated learners (academy.demo) ---------------------------------------
 
 

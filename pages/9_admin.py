@@ -1,10 +1,11 @@
-"""Admin: accounts and their roles, and platform settings."""
+"""Admin: accounts and their roles, platform settings, the xAPI outbox to the LRS."""
 
 import streamlit as st
 
 from academy.accounts import auth
 from academy.accounts.roles import ADMINS, ROLES
 from academy.ui.guard import page
+from academy.ui.lrs_view import lrs_section
 from academy.ui.my_data import erase_account_form
 from academy.ui.resources import engine
 
@@ -18,6 +19,8 @@ if st.toggle(viewer.t("admin.self_signup"), value=bool(signup_open)) != bool(sig
     auth.set_setting(engine(), "self_signup", not signup_open, actor_id=account.id)
     st.toast(viewer.t("admin.saved"), icon=":material/check:")
     st.rerun()
+
+lrs_section(viewer)
 
 st.subheader(viewer.t("admin.users"))
 search = st.text_input(viewer.t("admin.search"))

@@ -86,7 +86,7 @@ from academy import i18n
 from academy.accounts.roles import LEARNER
 from academy.content.catalog import Catalog, Module
 from academy.interop import dpc, xapi
-from academy.store import db
+from academy.store import db, outbox
 from academy.store.audit import audit
 from academy.store.models import (
     Attempt,
@@ -688,7 +688,40 @@ def xapi_statements(
     return _statements(engine, scope, factory)
 
 
+def statements_for_events(
+    engine: Engine, catalog: Catalog, events: Iterable[tuple[str, int]], user_ids: Iterable[int], *,
+    home: str | None = None,
+) -> dict[tuple[str, int], list[dict[str, Any]]]:
+    """The statements of outbox events (:mod:`academy.store.outbox`): ``(event, source id)`` → its statements, the
+    very ones the xAPI export gives for the same rows (same ids). ``user_ids`` are the events' users; erased
+    accounts are left out, so their events get no statement."""
+    wanted = set(events)
+    modules: dict[str, Module] = {}
+    for item in catalog.all_modules:
+        modules.setdefault(item.id, item)
+    population = select(User.id).where(User.id.in_(sorted(set(user_ids))), User.erased_at.is_(None))
+    scope = _Scope(population, None, modules, None)
+    factory = xapi.StatementFactory(home or xapi.base_url())
+    lesson_ids = sorted({source for event, source in wanted if event != outbox.ATTEMPT_SUBMITTED})
+    attempt_ids = sorted({source for event, source in wanted if event == outbox.ATTEMPT_SUBMITTED})
+    found: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for key, statement in _tagged_statements(engine, scope, factory, lesson_ids=lesson_ids, attempt_ids=attempt_ids):
+        if key in wanted:
+            found.setdefault(key, []).append(statement)
+    return found
+
+
 def _statements(engine: Engine, scope: _Scope, factory: xapi.StatementFactory) -> Statements:
+    for _, statement in _tagged_statements(engine, scope, factory):
+        yield statement
+
+
+def _tagged_statements(
+    engine: Engine, scope: _Scope, factory: xapi.StatementFactory, *, lesson_ids: list[int] | None = None,
+    attempt_ids: list[int] | None = None,
+) -> Generator[tuple[tuple[str, int], dict[str, Any]], None, None]:
+    """Each statement with the outbox event it belongs to, ``(event, source id)``; ``lesson_ids`` and
+    ``attempt_ids`` keep those lesson_progress and attempt rows only (None: all)."""
     lp = LessonProgress
     lessons = (
         select(*_USER_COLUMNS, lp.id, lp.module_id, lp.lesson_id, lp.first_viewed_at, lp.completed_at)
@@ -696,6 +729,8 @@ def _statements(engine: Engine, scope: _Scope, factory: xapi.StatementFactory) -
         .where(lp.user_id.in_(scope.population))
         .order_by(lp.id)
     )
+    if lesson_ids is not None:
+        lessons = lessons.where(lp.id.in_(lesson_ids))
     a = Attempt
     ranked_query = select(
         a.id, a.user_id, a.module_id, a.kind, a.started_at, a.submitted_at, a.score, a.points, a.max_points, a.passed,
@@ -717,18 +752,23 @@ def _statements(engine: Engine, scope: _Scope, factory: xapi.StatementFactory) -
         .outerjoin(r, r.attempt_id == ranked.c.id)
         .order_by(ranked.c.id, r.id)
     )
+    if attempt_ids is not None:  # after ranking: the rank needs the learner's other attempts
+        attempts = attempts.where(ranked.c.id.in_(attempt_ids))
     with db.read_connection(engine) as connection:
-        for row in connection.execution_options(yield_per=CHUNK).execute(lessons):
-            module = scope.modules.get(row.module_id)
-            lesson = module.lesson(row.lesson_id) if module is not None else None
-            args = (scope.learner(row), row.id, row.module_id, scope.title(row.module_id), row.lesson_id,
-                    lesson.title if lesson is not None else None)
-            yield factory.lesson_experienced(*args, row.first_viewed_at)
-            if row.completed_at is not None:
-                yield factory.lesson_completed(*args, row.completed_at)
-        rows = connection.execution_options(yield_per=CHUNK).execute(attempts)
-        for _, group in itertools.groupby(rows, key=lambda row: row.id):
-            yield from _attempt_statements(scope, factory, list(group))
+        if lesson_ids is None or lesson_ids:
+            for row in connection.execution_options(yield_per=CHUNK).execute(lessons):
+                module = scope.modules.get(row.module_id)
+                lesson = module.lesson(row.lesson_id) if module is not None else None
+                args = (scope.learner(row), row.id, row.module_id, scope.title(row.module_id), row.lesson_id,
+                        lesson.title if lesson is not None else None)
+                yield (outbox.LESSON_VIEWED, row.id), factory.lesson_experienced(*args, row.first_viewed_at)
+                if row.completed_at is not None:
+                    yield (outbox.LESSON_COMPLETED, row.id), factory.lesson_completed(*args, row.completed_at)
+        if attempt_ids is None or attempt_ids:
+            rows = connection.execution_options(yield_per=CHUNK).execute(attempts)
+            for attempt_id, group in itertools.groupby(rows, key=lambda row: row.id):
+                for statement in _attempt_statements(scope, factory, list(group)):
+                    yield (outbox.ATTEMPT_SUBMITTED, attempt_id), statement
 
 
 def _attempt_statements(scope: _Scope, factory: xapi.StatementFactory, rows: list[Any]) -> Statements:
