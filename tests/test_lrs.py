@@ -31,6 +31,8 @@ from sqlalchemy import Engine, func, select, update
 from test_exports import Dataset, at, build_dataset
 
 from academy.cli import cli
+from academy.content.catalog import load_catalog
+from academy.demo import load_demo
 from academy.i18n import t
 from academy.interop import exports, lrs, xapi
 from academy.learning import progress
@@ -238,6 +240,22 @@ def test_push_stores_every_statement_once_in_ralph(engine: Engine, data: Dataset
     assert (again.statements_sent, again.events_failed) == (len(expected), 0)
     assert set(ralph.stored(home)) == set(expected)
     print(f"\nRalph stored {len(stored)} statements of {len(expected)} sent")
+
+
+@pytest.mark.slow
+def test_a_demo_history_reaches_ralph_whole(engine: Engine, ralph: Ralph, home: str) -> None:
+    """The demo's simulated learners (their events queued by the progress functions as they happen): every statement
+    of the xAPI export is stored by Ralph, once."""
+    catalog = load_catalog(ROOT / "content")
+    load_demo(engine, list(catalog.modules), learners=12, seed=16)
+    exported = {s["id"] for s in exports.xapi_statements(engine, catalog, home=home)}
+    result = lrs.push(engine, catalog, ralph.client(), home=home)
+    assert (result.events_failed, result.events_dropped) == (0, 0)
+    stored = ralph.stored(home)
+    assert set(stored) == exported and result.statements_sent == len(exported)
+    assert outbox.status(engine).pending == 0
+    print(f"\ndemo history: {len(exported)} statements exported, {result.statements_sent} sent, "
+          f"{len(stored)} stored by Ralph")
 
 
 def test_a_conflicting_id_goes_one_by_one_and_counts_as_stored(engine: Engine, data: Dataset, ralph: Ralph,
