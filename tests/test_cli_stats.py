@@ -133,3 +133,16 @@ def test_bad_option(content: Path, populated_url: str) -> None:
     code, _, err = run("bases-ia", "--attempts", "best")
     assert code == 2
     assert "--attempts" in err
+
+
+def test_csv_cells_cannot_start_a_formula_whichever_separator_opens_them(content: Path, populated_url: str) -> None:
+    quiz = (content / "01-bases-ia" / "quiz.md").read_text(encoding="utf-8")
+    (content / "01-bases-ia" / "quiz.md").write_text(quiz.replace("=SOMME(A1:A2) piège", "Piège;=SOMME(A1:A2)"),
+                                                     encoding="utf-8")
+    code, out, err = run("bases-ia", "--format", "csv")
+    assert code == 0, err
+    for delimiter in (",", ";"):
+        for row in csv.reader(io.StringIO(out.removeprefix("\ufeff")), delimiter=delimiter):
+            for cell in row:
+                assert not cell.startswith(("=", "+", "@", "\t", "\r")), cell
+    assert "Piège;'=SOMME(A1:A2)" in out
