@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from academy.cli import cli
 from academy.content.catalog import Module, load_catalog, load_module
 from academy.content.gift import SKIP_REASONS, format_number, gift_file, gift_file_name, quiz_items_csv, to_gift
-from academy.i18n import LOCALES, STRINGS
+from academy.i18n import LOCALES, STRINGS, t
 from quiz import Question
 
 MODULE_MD = """---
@@ -414,6 +414,16 @@ def _expected_weights(question: Question) -> list[float]:
     return [100.0 if o.correct else 0.0 for o in options]
 
 
+def _expected_stem(module: Module, question: Question) -> str:
+    """The question text Moodle shows: the case's title and vignette first, the stem, the unit last."""
+    case = next((c for c in module.quiz.cases if c.id == question.case), None)
+    parts = [f"**{case.title}**", case.vignette.strip()] if case is not None else []
+    stem = "\n\n".join(part for part in [*parts, question.stem.strip()] if part)
+    if question.type == "numerique" and question.unit:
+        stem += "\n\n" + t("studio.gift_unit", module.language, unit=question.unit)
+    return stem
+
+
 def _feedback_text(feedback: dict[str, Any] | None) -> str:
     return "" if feedback is None else feedback["text"]
 
@@ -431,7 +441,7 @@ def compare_with_gift_pegjs(module: Module) -> tuple[int, int]:
         assert got["title"] == f"{question.title} [{question.id}]", where
         assert got["type"] == kinds[question.type], where
         assert got["stem"]["format"] == "markdown", where
-        assert got["stem"]["text"].startswith(question.stem.strip().split("\n")[0][:40]) or question.case, where
+        assert got["stem"]["text"] == _expected_stem(module, question), where
         assert _feedback_text(got["globalFeedback"]) == question.explanation.strip(), where
         if question.type == "association":
             pairs = [(o.text, o.match) for o in question.options if o.text]
