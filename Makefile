@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: venv run test lint demo bench clean
+.PHONY: venv js ralph run test lint demo bench clean
 
 venv: $(STAMP)
 
@@ -15,11 +15,30 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
 	touch $(STAMP)
 
+# Clients nobody here wrote, used by the tests (each test skips with a reason when its client is missing):
+# gift-pegjs run with node (tests/test_gift.py), Ralph's LRS in a virtual environment of its own
+# (tests/test_lrs.py; its FastAPI pins a Starlette older than Streamlit's, see requirements-ralph.txt).
+js: tests/js/node_modules/.package-lock.json
+
+tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --no-audit --no-fund
+
+RALPH_VENV := .venv-ralph
+
+ralph: $(RALPH_VENV)/.installed
+
+$(RALPH_VENV)/.installed: requirements-ralph.txt
+	$(PYTHON) -m venv $(RALPH_VENV)
+	$(RALPH_VENV)/bin/python -m pip install --quiet -r requirements-ralph.txt
+	touch $@
+
+TEST_CLIENTS := ralph $(if $(shell command -v npm),js)
+
 run: venv
 	$(PY) -m academy db upgrade
 	$(PY) -m streamlit run asgi.py --server.port $(PORT) --browser.gatherUsageStats false
 
-test: venv
+test: venv $(TEST_CLIENTS)
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest
 
@@ -36,4 +55,4 @@ bench: venv
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(RALPH_VENV) tests/js/node_modules .pytest_cache .ruff_cache

@@ -376,11 +376,13 @@ def remind(today: object, no_send: bool) -> None:
 @click.option(
     "--format", "output_format", type=click.Choice(["table", "csv"]), default="table", show_default=True
 )
-def stats(module_id: str, attempts: str, output_format: str) -> None:
+@click.option("--no-bom", is_flag=True, help="CSV only: no UTF-8 byte-order mark (for programs; Excel needs it).")
+def stats(module_id: str, attempts: str, output_format: str, no_bom: bool) -> None:
     """Item statistics of MODULE's quiz (Moodle's definitions; see docs/item-analysis.md).
 
     The curriculum is read from content/ (ACADEMY_CONTENT_DIR overrides), the responses from the
-    database (ACADEMY_DATABASE_URL). An unknown module, or one without a valid quiz, exits 1.
+    database (ACADEMY_DATABASE_URL). An unknown module, or one without a valid quiz, exits 1. The CSV
+    starts with a UTF-8 byte-order mark (so that Excel reads the accents) unless --no-bom.
     """
     import os
 
@@ -412,10 +414,74 @@ def stats(module_id: str, attempts: str, output_format: str) -> None:
     finally:
         engine.dispose()
     if output_format == "csv":
-        click.echo(item_analysis.to_csv(analysis), nl=False)
+        text = ("" if no_bom else "\ufeff") + item_analysis.to_csv(analysis)
+        click.echo(text.encode("utf-8"), nl=False)  # bytes: UTF-8 whatever the terminal's encoding
     else:
         click.echo(item_analysis.to_table(analysis))
 
+# --- gift: a module's quiz as Moodle GIFT (academy.content.gift) -----------------------------------------------
+
+
+@cli.command("gift")
+@click.argument("module_ref", metavar="MODULE")
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write (replaced only once it is complete).")
+def gift_command(module_ref: str, output: Path) -> None:
+    """Write MODULE's quiz as Moodle GIFT to OUTPUT: the same bytes as the Studio's download.
+
+    MODULE is a module id of the catalogue (content/, or ACADEMY_CONTENT_DIR) or a module folder. Questions
+    GIFT cannot carry are left out, each named with its reason in a `//` comment and on stderr. A module
+    that is not found or has no quiz exits 1.
+    """
+    import os
+
+    from academy.content import gift
+    from academy.content.catalog import is_module_folder, load_catalog, load_module
+    from academy.i18n import t
+    from academy.store import db
+
+    folder = Path(module_ref)
+    if folder.is_dir() and is_module_folder(folder):
+        module = load_module(folder)
+    else:
+        content = Path(os.environ.get("ACADEMY_CONTENT_DIR") or db.PROJECT_ROOT / "content")
+        module = next((m for m in load_catalog(content).all_modules if m.id == module_ref), None)
+        if module is None:
+            click.echo(f"Error: {module_ref} is neither a module id in {content} nor a module folder.", err=True)
+            sys.exit(1)
+    if module.quiz is None:
+        problems = [p for p in module.problems if p.path.endswith("quiz.md")]
+        detail = f" ({len(problems)} problem(s) in quiz.md; run `python -m academy check`)" if problems else ""
+        click.echo(f"Error: module {module.id} has no quiz{detail}.", err=True)
+        sys.exit(1)
+    data, skipped = gift.gift_file(module)
+    try:
+        _write_atomically(output, data)
+    except OSError as exc:
+        click.echo(f"Error: cannot write {output}: {exc}", err=True)
+        sys.exit(1)
+    for question_id, reason in skipped:
+        click.echo(f"Skipped {question_id}: {t(f'studio.gift_skip.{reason}', 'en')}", err=True)
+    written = len(module.quiz.questions) - len(skipped)
+    click.echo(f"Wrote {_plural(written, 'question')} of {module.id} to {output}"
+               f"{f' ({len(skipped)} skipped)' if skipped else ''}.")
+
+
+def _write_atomically(output: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``output``, then rename it over ``output``."""
+    import os
+    import tempfile
+
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=output.absolute().parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, output)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 # --- export: coordinator exports (academy.interop.exports) ---------------------------------------------------
@@ -424,17 +490,23 @@ def stats(module_id: str, attempts: str, output_format: str) -> None:
 @cli.command("export")
 @click.argument("kind", type=click.Choice(["progress", "responses", "xapi", "dpc"]))
 @click.option("--format", "fmt", required=True, type=click.Choice(["csv", "xlsx", "jsonl"]),
-              help="csv or xlsx (progress, responses), jsonl (xapi), csv (dpc).")
+              help="csv or xlsx (every kind), jsonl (xapi: one statement per line).")
 @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The file to write (replaced only once the export is complete).")
 @click.option("--cohort", default=None, help="Only the members of this cohort (its name).")
 @click.option("--module", "module_id", default=None, help="Only this module (its id).")
 @click.option("--pseudonymize", is_flag=True, help="Stable pseudonyms instead of ids, names, emails and RPPS.")
-def export(kind: str, fmt: str, output: Path, cohort: str | None, module_id: str | None, pseudonymize: bool) -> None:
+@click.option("--dialect", type=click.Choice(["standard", "excel-fr"]), default="standard", show_default=True,
+              help="CSV only. standard: comma, decimal point, UTC ISO times; excel-fr: semicolon, decimal comma, "
+                   "Paris dates and times, for a French Excel.")
+@click.option("--no-bom", is_flag=True, help="CSV only: no UTF-8 byte-order mark (for programs; Excel needs it).")
+def export(kind: str, fmt: str, output: Path, cohort: str | None, module_id: str | None, pseudonymize: bool,
+           dialect: str, no_bom: bool) -> None:
     """Export progress, responses, xAPI statements or the DPC/CME traceability file to OUTPUT.
 
     The export is written to a temporary file beside OUTPUT, then renamed over it: a failed export
-    leaves OUTPUT as it was. Each export is recorded in the audit log (via "cli").
+    leaves OUTPUT as it was. Each export is recorded in the audit log (via "cli"). A CSV starts with a
+    UTF-8 byte-order mark unless --no-bom.
     """
     import os
     import tempfile
@@ -449,7 +521,10 @@ def export(kind: str, fmt: str, output: Path, cohort: str | None, module_id: str
     if not folder.is_dir():
         click.echo(f"Error: {folder}: no such folder.", err=True)
         sys.exit(2)
-    request = exports.ExportRequest(kind, fmt, cohort, module_id, pseudonymize)
+    if fmt != "csv" and (dialect != "standard" or no_bom):
+        click.echo("Error: --dialect and --no-bom apply to --format csv only.", err=True)
+        sys.exit(2)
+    request = exports.ExportRequest(kind, fmt, cohort, module_id, pseudonymize, dialect, not no_bom)
     catalog = load_catalog(Path(os.environ.get("ACADEMY_CONTENT_DIR") or db.PROJECT_ROOT / "content"))
     engine = db.make_engine(db.database_url())
     temporary: str | None = None
@@ -475,6 +550,114 @@ def export(kind: str, fmt: str, output: Path, cohort: str | None, module_id: str
         engine.dispose()
     unit = "statement" if kind == "xapi" else "row"
     click.echo(f"Wrote {count} {unit}{'' if count == 1 else 's'} to {output}.")
+
+
+# --- lrs: the xAPI outbox and the Learning Record Store (academy.interop.lrs) ----------------------------------
+
+
+@cli.group("lrs")
+def lrs_group() -> None:
+    """Send xAPI statements to a Learning Record Store (ACADEMY_LRS_URL, ACADEMY_LRS_USERNAME, ACADEMY_LRS_PASSWORD).
+
+    Learning events are queued in the database's xAPI outbox when they happen; `lrs push` sends them (run it
+    from cron or a systemd timer), `lrs status` shows the backlog and the latest error.
+    """
+
+
+@lrs_group.command("push")
+@click.option("--max-events", type=click.IntRange(min=1), default=None, help="Send at most this many events.")
+def lrs_push(max_events: int | None) -> None:
+    """Send the due events of the outbox to the LRS, in batches; failed events are retried later with back-off.
+
+    Exits 1 when the LRS is not configured or when events could not be sent (they stay queued).
+    """
+    import os
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from academy.content.catalog import load_catalog
+    from academy.interop import lrs
+    from academy.store import db
+
+    try:
+        settings = lrs.LrsSettings.from_env()
+    except ValueError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    if settings is None:
+        click.echo(f"Error: no LRS configured: set {lrs.URL_ENV} (and {lrs.USERNAME_ENV}, {lrs.PASSWORD_ENV}).",
+                   err=True)
+        sys.exit(1)
+    catalog = load_catalog(Path(os.environ.get("ACADEMY_CONTENT_DIR") or db.PROJECT_ROOT / "content"))
+    engine = db.make_engine(db.database_url())
+    try:
+        db.upgrade(engine)
+        result = lrs.push(engine, catalog, lrs.LrsClient(settings), max_events=max_events)
+        backlog = lrs.status(engine, settings).outbox.pending
+    except SQLAlchemyError as exc:
+        click.echo(f"Error: cannot read the database: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    click.echo(f"Sent {_plural(result.statements_sent, 'statement')} ({_plural(result.events_sent, 'event')}) "
+               f"to {settings.display_url}; {result.events_dropped} dropped (erased accounts); "
+               f"{_plural(backlog, 'event')} waiting.")
+    if result.events_failed:
+        click.echo(f"Error: {_plural(result.events_failed, 'event')} not sent, retried later: {result.error}",
+                   err=True)
+        sys.exit(1)
+
+
+@lrs_group.command("status")
+def lrs_status() -> None:
+    """The LRS address, the outbox's backlog, the next retry and the latest error."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from academy.interop import lrs
+    from academy.store import db
+
+    engine = db.make_engine(db.database_url())
+    try:
+        db.upgrade(engine)
+        state = lrs.status(engine)
+    except SQLAlchemyError as exc:
+        click.echo(f"Error: cannot read the database: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    box = state.outbox
+    click.echo(f"LRS: {state.url or f'not configured ({lrs.URL_ENV} is not set)'}")
+    oldest = f" (oldest queued {box.oldest_pending_at:%Y-%m-%d %H:%M:%S} UTC)" if box.oldest_pending_at else ""
+    click.echo(f"Waiting: {_plural(box.pending, 'event')}{oldest}, of which {box.failing} failed at least once")
+    if box.next_try_at is not None:
+        click.echo(f"Next retry: {box.next_try_at:%Y-%m-%d %H:%M:%S} UTC")
+    last_sent = f", last at {box.last_sent_at:%Y-%m-%d %H:%M:%S} UTC" if box.last_sent_at else ""
+    click.echo(f"Sent: {_plural(box.sent, 'event')} ({_plural(box.statements_sent, 'statement')}){last_sent}; "
+               f"dropped: {box.dropped}")
+    if box.last_error:
+        click.echo(f"Last error ({box.last_error_at:%Y-%m-%d %H:%M:%S} UTC): {box.last_error}")
+    else:
+        click.echo("Last error: none")
+
+
+@lrs_group.command("backfill")
+def lrs_backfill() -> None:
+    """Queue the events of the history recorded before the outbox existed (lessons viewed and completed, submitted
+    attempts); events already queued or sent are left alone."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from academy.store import db, outbox
+
+    engine = db.make_engine(db.database_url())
+    try:
+        db.upgrade(engine)
+        added = outbox.backfill(engine)
+    except SQLAlchemyError as exc:
+        click.echo(f"Error: cannot queue the history: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    click.echo(f"Queued {_plural(added, 'event')}.")
 
 
 # --- demo: demo accounts and simulated learners (academy.demo) ---------------------------------------

@@ -28,10 +28,15 @@ module = col_module.selectbox(viewer.t("exports.module"), [None, *titles], key="
                               format_func=lambda mid: viewer.t("exports.all_modules") if mid is None else titles[mid])
 pseudonymize = st.toggle(viewer.t("exports.pseudonymize"), help=viewer.t("exports.pseudonymize_help"),
                          key="export_pseudonymize")
+dialect = "standard"
 if fmt == "csv":
-    st.caption(viewer.t("exports.csv_note"))
+    dialect = st.radio(viewer.t("exports.dialect"), exports.DIALECTS, horizontal=True, key="export_dialect",
+                       format_func=lambda d: viewer.t(f"exports.dialect.{d}"))
+    st.caption(viewer.t(f"exports.csv_note.{dialect}"))
+elif fmt == "xlsx":
+    st.caption(viewer.t("exports.xlsx_note"))
 
-request = exports.ExportRequest(kind, fmt, cohort, module, pseudonymize)
+request = exports.ExportRequest(kind, fmt, cohort, module, pseudonymize, dialect)
 try:
     table = exports.preview(eng, cat, request)
 except exports.ExportError as err:  # e.g. a cohort deleted since the page was drawn

@@ -1,4 +1,4 @@
-"""Admin: accounts and their roles, and platform settings."""
+"""Admin: accounts and their roles, platform settings, the xAPI outbox to the LRS."""
 
 import streamlit as st
 
@@ -6,6 +6,7 @@ from academy.accounts import auth
 from academy.accounts.roles import ADMINS, ROLES
 from academy.ui.account_admin import mail_section, password_actions, pending_invitations_section
 from academy.ui.guard import page
+from academy.ui.lrs_view import lrs_section
 from academy.ui.my_data import erase_account_form
 from academy.ui.resources import engine
 
@@ -22,6 +23,7 @@ if st.toggle(viewer.t("admin.self_signup"), value=bool(signup_open)) != bool(sig
 
 mail_section(viewer)
 pending_invitations_section(viewer)
+lrs_section(viewer)
 
 st.subheader(viewer.t("admin.users"))
 search = st.text_input(viewer.t("admin.search"))

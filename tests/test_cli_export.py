@@ -1,4 +1,5 @@
-"""`python -m academy export KIND --format FMT --output FILE [--cohort] [--module] [--pseudonymize]`."""
+"""`python -m academy export KIND --format FMT --output FILE [--cohort] [--module] [--pseudonymize]
+[--dialect standard|excel-fr] [--no-bom]`."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ def header(path: Path) -> list[str]:
 def test_every_kind_and_format(engine: Engine, data: Dataset, tmp_path: Path) -> None:
     expected = {
         ("progress", "csv"): 6, ("progress", "xlsx"): 6, ("responses", "csv"): 20, ("responses", "xlsx"): 20,
-        ("xapi", "jsonl"): 39, ("dpc", "csv"): 14,
+        ("xapi", "jsonl"): 39, ("xapi", "csv"): 39, ("xapi", "xlsx"): 39, ("dpc", "csv"): 14, ("dpc", "xlsx"): 14,
     }
     for (kind, fmt), count in expected.items():
         output = tmp_path / f"{kind}.{fmt}"
@@ -52,12 +53,16 @@ def test_every_kind_and_format(engine: Engine, data: Dataset, tmp_path: Path) ->
         assert result.exit_code == 0, result.output
         unit = "statements" if kind == "xapi" else "rows"
         assert result.stdout == f"Wrote {count} {unit} to {output}.\n"
-        if kind == "xapi":
+        if (kind, fmt) == ("xapi", "jsonl"):
             lines = output.read_text(encoding="utf-8").splitlines()
             assert len(lines) == count
             assert all(xapi.validate_statement(json.loads(line)) == [] for line in lines)
+        elif kind == "xapi":
+            assert header(output)[:3] == ["statement_id", "timestamp", "actor"]
         else:
             assert header(output)[:5] == ["user_id", "name", "email", "profession", "rpps"]
+        if fmt == "csv":
+            assert output.read_bytes().startswith(b"\xef\xbb\xbf")  # for people: Excel needs the BOM
     assert sorted(path.name for path in tmp_path.iterdir() if path.is_file()) == sorted(
         f"{kind}.{fmt}" for kind, fmt in expected
     )
@@ -81,12 +86,28 @@ def test_filters_and_pseudonyms(engine: Engine, data: Dataset, tmp_path: Path) -
     ]
     (entry,) = audit_entries(engine, action="export")
     assert entry.details == {"kind": "progress", "fmt": "csv", "cohort": COHORT, "module": "bases-ia",
-                             "pseudonymize": True, "via": "cli", "rows": 1}
+                             "pseudonymize": True, "dialect": "standard", "bom": True, "via": "cli", "rows": 1}
+
+
+def test_csv_for_french_excel_and_without_bom(engine: Engine, data: Dataset, tmp_path: Path) -> None:
+    french, plain = tmp_path / "fr.csv", tmp_path / "plain.csv"
+    assert run("progress", "--format", "csv", "--output", str(french), "--dialect", "excel-fr").exit_code == 0
+    assert run("progress", "--format", "csv", "--output", str(plain), "--no-bom").exit_code == 0
+    text = french.read_bytes()
+    assert text.startswith(b"\xef\xbb\xbfuser_id;name;email;")
+    rows = list(csv.DictReader(io.StringIO(text.decode("utf-8-sig")), delimiter=";"))
+    assert (rows[0]["started_at"], rows[0]["quiz_minutes"]) == ("10/01/2025 09:50:00", "19,5")
+    assert plain.read_bytes().startswith(b"user_id,name,email,")
+    entries = audit_entries(engine, action="export")
+    assert {(e.details["dialect"], e.details["bom"]) for e in entries} == {("excel-fr", True), ("standard", False)}
 
 
 @pytest.mark.parametrize(("args", "code", "message"), [
-    (["dpc", "--format", "xlsx"], 1, "Error: The format “xlsx” is not offered for “dpc” (possible formats: csv).\n"),
-    (["xapi", "--format", "csv"], 1, "Error: The format “csv” is not offered for “xapi” (possible formats: jsonl).\n"),
+    (["dpc", "--format", "jsonl"], 1,
+     "Error: The format “jsonl” is not offered for “dpc” (possible formats: csv, xlsx).\n"),
+    (["xapi", "--format", "xlsx", "--dialect", "excel-fr"], 2,
+     "Error: --dialect and --no-bom apply to --format csv only.\n"),
+    (["progress", "--format", "xlsx", "--no-bom"], 2, "Error: --dialect and --no-bom apply to --format csv only.\n"),
     (["progress", "--format", "csv", "--cohort", "Externes"], 1, "Error: No cohort is named “Externes”.\n"),
     (["responses", "--format", "csv", "--module", "nope"], 1, "Error: No module has the id “nope”.\n"),
 ])
@@ -118,7 +139,7 @@ def test_a_failure_mid_export_leaves_the_previous_file(engine: Engine, data: Dat
     output = tmp_path / "progress.csv"
     output.write_bytes(b"previous export")
 
-    def failing_writer(rows: Any, fileobj: IO[bytes]) -> int:
+    def failing_writer(rows: Any, fileobj: IO[bytes], **options: Any) -> int:
         fileobj.write(b"user_id,name\r\n1,half")
         raise OSError(28, "No space left on device")
 

@@ -97,13 +97,21 @@ def test_all_attempts(content: Path, populated_url: str) -> None:
 def test_csv(content: Path, populated_url: str) -> None:
     code, out, err = run("bases-ia", "--format", "csv")
     assert code == 0, err
-    rows = list(csv.DictReader(io.StringIO(out)))
+    assert out.startswith("\ufeffmodule,id,")  # a byte-order mark, so that Excel reads the accents
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
     assert [(r["id"], r["type"], r["n"], r["facility"], r["discrimination"]) for r in rows] == [
         ("A", "qru", "6", "66.67", "23.15"),
         ("B", "qru", "6", "50.00", "22.36"),
         ("C", "qrm", "6", "50.00", "59.41"),
     ]
     assert rows[2]["title"] == "'=SOMME(A1:A2) piège"  # formula neutralised
+
+
+def test_csv_without_bom_for_programs(content: Path, populated_url: str) -> None:
+    code, out, err = run("bases-ia", "--format", "csv", "--no-bom")
+    assert code == 0, err
+    assert out.startswith("module,id,")
+    assert out.encode("utf-8") == run("bases-ia", "--format", "csv")[1].encode("utf-8")[3:]
 
 
 @pytest.mark.parametrize(
@@ -125,3 +133,16 @@ def test_bad_option(content: Path, populated_url: str) -> None:
     code, _, err = run("bases-ia", "--attempts", "best")
     assert code == 2
     assert "--attempts" in err
+
+
+def test_csv_cells_cannot_start_a_formula_whichever_separator_opens_them(content: Path, populated_url: str) -> None:
+    quiz = (content / "01-bases-ia" / "quiz.md").read_text(encoding="utf-8")
+    (content / "01-bases-ia" / "quiz.md").write_text(quiz.replace("=SOMME(A1:A2) piège", "Piège;=SOMME(A1:A2)"),
+                                                     encoding="utf-8")
+    code, out, err = run("bases-ia", "--format", "csv")
+    assert code == 0, err
+    for delimiter in (",", ";"):
+        for row in csv.reader(io.StringIO(out.removeprefix("\ufeff")), delimiter=delimiter):
+            for cell in row:
+                assert not cell.startswith(("=", "+", "@", "\t", "\r")), cell
+    assert "Piège;'=SOMME(A1:A2)" in out

@@ -1,4 +1,5 @@
-"""Exports: progress, responses and DPC tables on a fixed data set; writers, injection, pseudonyms, audit.
+"""Exports: progress, responses and DPC tables on a fixed data set; writers (CSV in both dialects, XLSX read back
+with openpyxl), injection, pseudonyms, audit.
 
 `build_dataset` is also used by test_xapi, test_dpc, test_cli_export and test_exports_page.
 """
@@ -9,10 +10,11 @@ import csv
 import io
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -39,8 +41,13 @@ def at(*parts: int) -> datetime:
 
 
 def iso(*parts: int) -> str:
-    """A UTC time as the table exports write it."""
+    """A UTC time as the standard CSV writes it."""
     return f"{at(*parts):%Y-%m-%dT%H:%M:%SZ}"
+
+
+def paris(*parts: int) -> datetime:
+    """A UTC time as a spreadsheet cell holds it: naive, in Europe/Paris."""
+    return at(*parts).astimezone(ZoneInfo("Europe/Paris")).replace(tzinfo=None)
 
 
 ETHICS_MODULE = """---
@@ -318,9 +325,15 @@ def test_progress_xlsx(engine: Engine, data: Dataset) -> None:
     assert rows[0] == IDENTITY + PROGRESS_HEADER
     assert sheet["A1"].font.bold
     assert rows[1][:3] == (data.lea, "Léa Martin-Dupré", "lea.martin@example.org")
-    assert rows[1][8:11] == ("2025-01-10T08:50:00Z", "2025-01-11T10:05:00Z", "2025-01-11T10:05:00Z")
+    # Real date-time cells, in Paris time (UTC+1 in January), shown in French order.
+    assert rows[1][8:11] == (paris(2025, 1, 10, 8, 50), paris(2025, 1, 11, 10, 5), paris(2025, 1, 11, 10, 5))
+    assert rows[1][8] == datetime(2025, 1, 10, 9, 50)
+    started = sheet.cell(row=2, column=9)
+    assert started.is_date and started.number_format == "dd/mm/yyyy hh:mm:ss"
     assert rows[1][-5:] == (100, 100, 9, 19.5, 1)
+    assert all(isinstance(value, int | float) for value in rows[1][11:])  # numbers as numbers
     assert rows[3][1] == "'" + INJECTION
+    assert sheet.freeze_panes == "A2"
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row), "no cell may be a formula"
 
 
@@ -374,9 +387,11 @@ def test_responses_xlsx(engine: Engine, data: Dataset) -> None:
     assert header == IDENTITY + RESPONSE_HEADER
     assert [(row[10], row[12], row[13]) for row in rows] == [
         ("seuil", "42,5", 1), ("etapes", '["a", "b", "c"]', 1), ("standards", '{"a": "Échange", "b": "Images"}', 1),
-        ("hypothese", "0", 1), ("seuil", "10", 0), ("etapes", '["b", "a", "c"]', 0),
-        ("standards", '{"a": "Images", "b": "Échange"}', 0), ("hypothese", "1", 0.5),
-    ]
+        ("hypothese", 0, 1), ("seuil", "10", 0), ("etapes", '["b", "a", "c"]', 0),
+        ("standards", '{"a": "Images", "b": "Échange"}', 0), ("hypothese", 1, 0.5),
+    ]  # a TCS answer is a number
+    assert [row[8] for row in rows[:1]] == [paris(2026, 1, 2, 8, 0)]  # attempt_started_at, a date-time cell
+    assert all(cell.is_date for cell in next(sheet.iter_rows(min_row=2, min_col=9, max_col=10)))
 
 
 def test_responses_are_streamed(engine: Engine, data: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -440,10 +455,15 @@ def test_writers_neutralise_every_text_cell_but_not_numbers() -> None:
         "a,b,c,d", "'=cmd,-2,'@x,2025-01-01T12:00:00Z", ",true,1.5,\x01=x"
     ]
     buffer = io.BytesIO()
+    assert exports.write_csv(rows, buffer, dialect="excel-fr") == 2
+    assert buffer.getvalue().decode("utf-8-sig").splitlines() == [
+        "a;b;c;d", "'=cmd;-2;'@x;01/01/2025 13:00:00", ";VRAI;1,5;\x01=x"
+    ]
+    buffer = io.BytesIO()
     assert exports.write_xlsx(rows, buffer) == 2
     sheet = load_workbook(io.BytesIO(buffer.getvalue())).active
     assert list(sheet.iter_rows(min_row=2, values_only=True)) == [
-        ("'=cmd", -2, "'@x", datetime(2025, 1, 1, 12)), (None, True, 1.5, "'=x")  # control characters removed first
+        ("'=cmd", -2, "'@x", datetime(2025, 1, 1, 13)), (None, True, 1.5, "'=x")  # control characters removed first
     ]
 
 
@@ -472,6 +492,10 @@ def test_file_name_and_cohort_names(engine: Engine, data: Dataset) -> None:
     assert request.file_name(date(2026, 3, 1)) == "responses-internes-2025-bases-ia-pseudonymized-20260301.xlsx"
     assert exports.ExportRequest("xapi", "jsonl").file_name(date(2026, 3, 1)) == "xapi-20260301.jsonl"
     assert exports.ExportRequest("xapi", "jsonl").mime_type == "application/x-ndjson"
+    french = exports.ExportRequest("progress", "csv", dialect="excel-fr", bom=False)
+    assert french.file_name(date(2026, 3, 1)) == "progress-excel-fr-20260301.csv"
+    assert french.command("p.csv") == ("python -m academy export progress --format csv --output p.csv "
+                                       "--dialect excel-fr --no-bom")
     assert exports.cohort_names(engine) == [COHORT]
 
 
@@ -482,5 +506,119 @@ def test_record_export_writes_the_audit_log(engine: Engine, data: Dataset) -> No
     cli_entry, page_entry = audit_entries(engine, action="export")
     assert (page_entry.actor_id, page_entry.target) == (data.coordinator, "export:dpc")
     assert page_entry.details == {"kind": "dpc", "fmt": "csv", "cohort": COHORT, "module": None,
-                                  "pseudonymize": True, "via": "page"}
+                                  "pseudonymize": True, "dialect": "standard", "bom": True, "via": "page"}
     assert (cli_entry.actor_id, cli_entry.details["via"], cli_entry.details["rows"]) == (None, "cli", 12)
+
+
+# --- CSV for Excel (France), and the same text read with the other separator --------------------------------------
+
+
+def read_csv_fr(payload: bytes) -> list[dict[str, str]]:
+    assert payload.startswith(b"\xef\xbb\xbf"), "CSV must start with a UTF-8 BOM"
+    return list(csv.DictReader(io.StringIO(payload.decode("utf-8-sig"), newline=""), delimiter=";"))
+
+
+def test_progress_csv_for_french_excel(engine: Engine, data: Dataset) -> None:
+    request = exports.ExportRequest("progress", "csv", dialect="excel-fr")
+    payload = exports.export_bytes(engine, data.catalog, request)
+    assert payload.splitlines()[0] == ("\ufeff" + ";".join((*IDENTITY, *PROGRESS_HEADER))).encode("utf-8")
+    rows = read_csv_fr(payload)
+    assert rows[0] == {
+        "user_id": str(data.lea), "name": "Léa Martin-Dupré", "email": "lea.martin@example.org",
+        "profession": "Infirmière", "rpps": "10101010101", "module_id": "bases-ia",
+        "module_title": "Les bases de l'IA en santé", "status": "passed", "started_at": "10/01/2025 09:50:00",
+        "last_activity_at": "11/01/2025 11:05:00", "completed_at": "11/01/2025 11:05:00",
+        "lessons_completed": "1", "lessons_total": "2", "attempts": "2", "best_score_pct": "100,0",
+        "recorded_score_pct": "100,0", "reading_minutes": "9,0", "quiz_minutes": "19,5",
+        "credits_earned_hours": "1,0",
+    }  # Paris times (UTC+1), decimal commas
+    assert rows[2]["name"] == "'" + INJECTION
+    assert exports.export_bytes(engine, data.catalog, replace(request, bom=False)) == payload[3:]
+
+
+def test_responses_csv_for_french_excel_keeps_numbers_as_numbers(engine: Engine, data: Dataset) -> None:
+    request = exports.ExportRequest("responses", "csv", module="ethique-ia", dialect="excel-fr")
+    rows = read_csv_fr(exports.export_bytes(engine, data.catalog, request))
+    assert [(r["question_id"], r["answer"], r["fraction"]) for r in rows] == [
+        ("seuil", "42,5", "1,0"), ("etapes", '["a", "b", "c"]', "1,0"),
+        ("standards", '{"a": "Échange", "b": "Images"}', "1,0"), ("hypothese", "0", "1,0"),
+        ("seuil", "10", "0,0"), ("etapes", '["b", "a", "c"]', "0,0"),
+        ("standards", '{"a": "Images", "b": "Échange"}', "0,0"), ("hypothese", "1", "0,5"),
+    ]
+    assert rows[0]["answered_at"] == "02/01/2026 09:01:00"
+
+
+DANGEROUS = "=+-@\t\r"
+NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+
+def _spreadsheet_cells(payload: bytes, delimiter: str) -> list[str]:
+    text = payload.decode("utf-8-sig")
+    return [cell for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) for cell in row]
+
+
+@pytest.mark.parametrize("dialect", exports.DIALECTS)
+def test_no_cell_starts_a_formula_whichever_separator_opens_the_file(dialect: str) -> None:
+    """A CSV opened with the other dialect's separator is split inside cells: a fragment may not start a formula,
+    and numbers stay numbers (a TCS answer -1 is the number -1)."""
+    texts = ["Dupont;=HYPERLINK(\"http://x\")", "a,+33 6", 'x;"=1+1', "b,@SUM(A1)", "c;\t=x", "d,\r=x",
+             "=1+1", "@x", "1-2", "tiret, -", "e;-f", '["a", "-b"]']
+    rows = [("text", "answer", "score"), *((text, -1, -0.5) for text in texts)]
+    buffer = io.BytesIO()
+    exports.write_csv(rows, buffer, dialect=dialect)
+    payload = buffer.getvalue()
+    for delimiter in (",", ";"):
+        for cell in _spreadsheet_cells(payload, delimiter):
+            assert not cell.startswith(tuple(DANGEROUS)) or NUMBER.fullmatch(cell), (delimiter, cell)
+    right = ";" if dialect == "excel-fr" else ","
+    body = [row for row in csv.reader(io.StringIO(payload.decode("utf-8-sig"), newline=""), delimiter=right)][1:]
+    assert [row[1] for row in body] == ["-1"] * len(texts)
+    assert {row[2] for row in body} == {"-0,5" if dialect == "excel-fr" else "-0.5"}
+    assert [row[0] for row in body][:3] == ["Dupont;'=HYPERLINK(\"http://x\")", "a,'+33 6", 'x;"\'=1+1']
+
+
+def test_neutralize_csv() -> None:
+    assert exports.neutralize_csv("Dupont;=CMD()") == "Dupont;'=CMD()"
+    assert exports.neutralize_csv("=a,=b") == "'=a,'=b"
+    assert exports.neutralize_csv('x,""-1') == "x,\"\"'-1"
+    assert exports.neutralize_csv("a, -1; b") == "a, -1; b"  # a space: not the start of a cell
+    assert exports.neutralize_csv("Léa") == "Léa"
+
+
+# --- XLSX for every export, read back with openpyxl -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "time_columns"), [
+    ("progress", ("started_at", "last_activity_at", "completed_at")),
+    ("responses", ("attempt_started_at", "attempt_submitted_at", "answered_at")),
+    ("xapi", ("timestamp",)),
+    ("dpc", ("date",)),
+])
+def test_every_kind_has_an_xlsx_with_date_cells(engine: Engine, data: Dataset, kind: str,
+                                               time_columns: tuple[str, ...]) -> None:
+    assert "xlsx" in exports.FORMATS[kind]
+    payload = exports.export_bytes(engine, data.catalog, exports.ExportRequest(kind, "xlsx"))
+    workbook = load_workbook(io.BytesIO(payload))
+    sheet = workbook.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    for name in time_columns:
+        column = header.index(name) + 1
+        cells = [row[0] for row in sheet.iter_rows(min_row=2, min_col=column, max_col=column) if row[0].value]
+        assert cells, name
+        assert all(cell.is_date and isinstance(cell.value, datetime) for cell in cells), name
+        assert {cell.number_format for cell in cells} == {"dd/mm/yyyy hh:mm:ss"}
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_xapi_as_a_table(engine: Engine, data: Dataset) -> None:
+    statements = list(exports.xapi_statements(engine, data.catalog))
+    rows = table(exports.xapi_table(statements))
+    assert len(rows) == len(statements)
+    assert list(rows[0]) == list(exports.XAPI_COLUMNS)
+    answered = next(r for r, s in zip(rows, statements, strict=True) if s["verb"]["id"].endswith("answered"))
+    assert answered["interaction_type"] == "choice" and answered["registration"]
+    assert answered["parent_id"].endswith("/module/bases-ia/pretest")
+    payload = exports.export_bytes(engine, data.catalog, exports.ExportRequest("xapi", "csv", dialect="excel-fr"))
+    french = read_csv_fr(payload)
+    assert [r["statement_id"] for r in french] == [s["id"] for s in statements]
+    assert french[0]["timestamp"] == "10/01/2025 10:00:00"  # Léa's first lesson view, 09:00 UTC

@@ -1,4 +1,5 @@
-"""The Exports page in AppTest: preview and download of every export, filters, audit on download, refusals."""
+"""The Exports page in AppTest: preview and download of every export (XLSX for every kind, the CSV for French
+Excel), filters, audit on download, refusals."""
 
 from __future__ import annotations
 
@@ -39,8 +40,8 @@ def test_a_coordinator_previews_and_downloads_every_export(app_env: Engine, data
     at = coordinator_page(app_env, data)
     assert at.title[0].value == "Exports des données de formation"
     downloads = []
-    for kind, formats in (("progress", ["csv", "xlsx"]), ("responses", ["csv", "xlsx"]), ("xapi", ["jsonl"]),
-                          ("dpc", ["csv"])):
+    for kind, formats in (("progress", ["csv", "xlsx"]), ("responses", ["csv", "xlsx"]),
+                          ("xapi", ["jsonl", "csv", "xlsx"]), ("dpc", ["csv", "xlsx"])):
         at.segmented_control(key="export_kind").set_value(kind).run()
         assert t(f"exports.about.{kind}") in texts(at, "markdown")
         assert at.selectbox(key=f"export_format_{kind}").options == [fmt.upper() for fmt in formats]
@@ -58,6 +59,25 @@ def test_a_coordinator_previews_and_downloads_every_export(app_env: Engine, data
     assert sorted((e.details["kind"], e.details["fmt"]) for e in entries) == sorted(downloads)
     assert {(e.actor_id, e.details["via"]) for e in entries} == {(data.coordinator, "page")}
     assert "Export inscrit au journal d’audit." in [toast.value for toast in at.toast]
+
+
+def test_the_csv_for_french_excel_is_a_choice(app_env: Engine, data: Dataset) -> None:
+    at = coordinator_page(app_env, data)
+    dialect = at.radio(key="export_dialect")
+    assert dialect.options == [t("exports.dialect.standard"), t("exports.dialect.excel-fr")]
+    assert t("exports.csv_note.standard") in texts(at, "caption")
+    dialect.set_value("excel-fr").run()
+    assert not at.exception
+    assert t("exports.csv_note.excel-fr") in texts(at, "caption")
+    button = at.download_button(key="export_download")
+    assert button.label.startswith("Télécharger progress-excel-fr-") and button.label.endswith(".csv")
+    assert at.code[0].value.endswith("--dialect excel-fr")
+    button.click().run()
+    (entry,) = audit_entries(app_env, action="export")
+    assert (entry.details["fmt"], entry.details["dialect"]) == ("csv", "excel-fr")
+    at.selectbox(key="export_format_progress").set_value("xlsx").run()
+    assert len(at.radio) == 0  # the dialect is a CSV choice
+    assert t("exports.xlsx_note") in texts(at, "caption")
 
 
 def test_preview_values_and_filters(app_env: Engine, data: Dataset) -> None:

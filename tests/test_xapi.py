@@ -1,9 +1,12 @@
-"""xAPI statements: every exported statement is structurally valid, with the expected verbs, results and ids."""
+"""xAPI statements: every exported statement is structurally valid, with the expected verbs, results, ids,
+interaction definitions and registrations; a demo export read by the clients themselves: TinCanPython (`tincan`)
+parses every statement and Ralph's pydantic models (`ralph-malph`) validate them."""
 
 from __future__ import annotations
 
 import copy
 import json
+import re
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -11,9 +14,11 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine
-from test_exports import Dataset, at, build_dataset
+from test_exports import ROOT, Dataset, at, build_dataset
 
 import quiz
+from academy.content.catalog import load_catalog
+from academy.demo import load_demo
 from academy.interop import exports, xapi
 
 HOME = "https://academie.example.org"
@@ -111,8 +116,15 @@ def test_answers(engine: Engine, data: Dataset) -> None:
         ("sigle", "fill-in", "rgpd", 1, True, "2025-01-10T09:13:00.000Z"),
     ]
     question = data.catalog.module("bases-ia").quiz.question("pratiques")
-    assert answers[1]["object"]["definition"] == {"type": "http://adlnet.gov/expapi/activities/cmi.interaction",
-                                                  "name": {"fr-FR": "Bonnes pratiques"}, "interactionType": "choice"}
+    assert answers[1]["object"]["definition"] == {
+        "type": "http://adlnet.gov/expapi/activities/cmi.interaction", "name": {"fr-FR": "Bonnes pratiques"},
+        "interactionType": "choice",
+        "choices": [{"id": "a", "description": {"fr-FR": "Vérifier la sortie avant de l'intégrer au dossier."}},
+                    {"id": "b", "description": {"fr-FR": "Informer le patient de l'usage de l'outil."}},
+                    {"id": "c", "description": {"fr-FR": "Saisir des données identifiantes dans un service public "
+                                                         "en ligne."}}],
+        "correctResponsesPattern": ["a[,]b"],
+    }
     assert answers[1]["context"]["contextActivities"]["parent"][0]["id"] == f"{HOME}/module/bases-ia/quiz"
     assert answers[1]["context"]["contextActivities"]["grouping"][0]["id"] == f"{HOME}/module/bases-ia"
     assert answers[1]["context"]["extensions"] == {f"{HOME}/xapi/extensions/attempt-id": 2,
@@ -132,12 +144,82 @@ def test_response_patterns_of_every_interaction_type(engine: Engine, data: Datas
     assert {q: answers[(right, q)] for _, q in answers} == {
         "seuil": ("numeric", "42.5"),
         "etapes": ("sequencing", "a[,]b[,]c"),
-        "standards": ("matching", "a[.]Échange[,]b[.]Images"),
+        "standards": ("matching", "a[.]echange[,]b[.]images"),  # target ids: slugs, no whitespace
         "hypothese": ("likert", "0"),
     }
     assert answers[(wrong, "hypothese")] == ("likert", "1")
     verbs = [s["verb"]["display"]["en-US"] for s in items if s["object"]["id"].endswith(("/quiz", "/ethique-ia"))]
     assert verbs == ["attempted", "passed", "completed", "attempted", "failed"]  # the module is completed once
+
+
+def test_interaction_definitions_of_every_question_type(engine: Engine, data: Dataset) -> None:
+    items = statements(engine, data)
+    definitions = {s["object"]["id"].rsplit("/", 1)[1]: s["object"]["definition"] for s in items
+                   if s["verb"]["display"]["en-US"] == "answered"}
+    cmi = definitions
+    assert {key: value["interactionType"] for key, value in cmi.items()} == {
+        "definition": "choice", "pratiques": "choice", "sigle": "fill-in", "seuil": "numeric", "etapes": "sequencing",
+        "standards": "matching", "hypothese": "likert"}
+    assert cmi["definition"]["correctResponsesPattern"] == ["b"]
+    assert [c["id"] for c in cmi["definition"]["choices"]] == ["a", "b", "c"]
+    assert cmi["sigle"]["correctResponsesPattern"] == ["{case_matters=false}RGPD"]
+    assert cmi["seuil"]["correctResponsesPattern"] == ["42[:]43"]
+    assert cmi["etapes"]["choices"] == [{"id": "a", "description": {"fr-FR": "Collecte"}},
+                                        {"id": "b", "description": {"fr-FR": "Annotation"}},
+                                        {"id": "c", "description": {"fr-FR": "Validation"}}]
+    assert cmi["etapes"]["correctResponsesPattern"] == ["a[,]b[,]c"]
+    assert cmi["standards"]["source"] == [{"id": "a", "description": {"fr-FR": "FHIR"}},
+                                          {"id": "b", "description": {"fr-FR": "DICOM"}}]
+    assert cmi["standards"]["target"] == [{"id": "echange", "description": {"fr-FR": "Échange"}},
+                                          {"id": "images", "description": {"fr-FR": "Images"}}]
+    assert cmi["standards"]["correctResponsesPattern"] == ["a[.]echange[,]b[.]images"]
+    assert [c["id"] for c in cmi["hypothese"]["scale"]] == ["-2", "-1", "0", "1", "2"]
+    assert cmi["hypothese"]["scale"][3] == {"id": "1", "description": {"fr-FR": "+1"}}
+    assert cmi["hypothese"]["correctResponsesPattern"] == ["0"]  # the answer of the largest panel
+    for statement in items:  # component ids: stable, never whitespace; responses never empty
+        definition = statement["object"]["definition"]
+        for key in ("choices", "scale", "source", "target", "steps"):
+            assert all(re.fullmatch(r"\S+", c["id"]) for c in definition.get(key, [])), definition
+        assert statement.get("result", {}).get("response", "x") != ""
+
+
+def test_matching_targets_include_distractors_and_stay_unique() -> None:
+    qz = quiz.parse("## M {#m .association}\n\n- Ré => Deux mots\n- Mi => deux-mots\n- Fa => 42 !\n"
+                    "- => ???\n", source="quiz.md")
+    definition = xapi.interaction_definition(qz.question("m"))
+    assert [t["id"] for t in definition["target"]] == ["deux-mots", "deux-mots-2", "42", "t4"]
+    assert definition["correctResponsesPattern"] == ["a[.]deux-mots[,]b[.]deux-mots-2[,]c[.]42"]
+    answer = {"a": "deux-mots", "b": "Deux mots", "c": "inconnu"}
+    assert xapi.response_string("matching", answer, qz.question("m")) == "a[.]deux-mots-2[,]b[.]deux-mots"
+
+
+def test_registration_groups_the_statements_of_an_attempt(engine: Engine, data: Dataset) -> None:
+    items = statements(engine, data, module="bases-ia")
+    for attempt_id in (1, 2, 3):
+        attempt = by_attempt(items, attempt_id)
+        registrations = {s["context"].get("registration") for s in attempt}
+        assert len(registrations) == 1 and None not in registrations
+        (registration,) = registrations
+        assert uuid.UUID(registration).version == 5
+        assert registration == xapi.StatementFactory(HOME).registration(attempt_id)
+    assert len({s["context"]["registration"] for s in items if "registration" in s["context"]}) == 4  # 4 attempts
+    assert all("registration" not in s["context"] for s in items if "/lesson/" in s["object"]["id"])
+    pseudonymised = xapi.StatementFactory(HOME, pseudonymized=True)
+    assert xapi.StatementFactory(HOME).registration(1) != pseudonymised.registration(1)
+
+
+def test_an_empty_answer_has_no_response() -> None:
+    qz = quiz.parse("## C {#c .qrm}\n\n- [x] A\n- [ ] B\n\n## Q {#q .qroc}\n\n- [x] oui\n", source="quiz.md")
+    factory = xapi.StatementFactory(HOME)
+    for question, answer in ((qz.question("c"), []), (qz.question("q"), "  "), (qz.question("c"), "")):
+        statement = factory.question_answered(
+            xapi.Learner("7"), response_id=1, attempt_id=2, module_id="m", module_title=None, kind="post",
+            question_id=question.id, question_hash=question.hash, question=question, answer=answer, fraction=0,
+            certainty=None, at=at(2025, 1, 1))
+        assert "response" not in statement["result"]
+        assert xapi.validate_statement(statement) == []
+    assert "statement.result.response: empty (leave it out; strict LRSs refuse empty values)" in (
+        xapi.validate_statement(broken("result.response", "")))
 
 
 def test_ids_are_stable_and_pseudonymised_runs_differ(engine: Engine, data: Dataset) -> None:
@@ -197,6 +279,8 @@ def test_response_strings() -> None:
     qz = quiz.parse("## N {#n .numerique}\n\nValeur ?\n\n- [x] 3 {tolerance=1}\n", source="quiz.md")
     assert xapi.QUESTION_INTERACTIONS[qz.question("n").type] == "numeric"
     assert xapi.response_string("numeric", "2,50") == "2.5"
+    assert xapi.response_string("numeric", "0,00001") == "0.00001"  # plain decimal, never 1e-05
+    assert xapi.response_string("numeric", "1234567") == "1234567"
     assert xapi.response_string("numeric", "beaucoup") == "beaucoup"
     assert xapi.response_string("choice", ["c", "a"]) == "a[,]c"
     assert xapi.response_string("choice", "b") == "b"
@@ -326,3 +410,60 @@ def test_scores_of_a_zero_point_attempt_stay_valid() -> None:
     )
     assert statement["result"] == {"score": {"scaled": 0}, "completion": True, "duration": "PT1S"}
     assert xapi.validate_statement(statement) == []
+
+
+def test_component_rules_of_the_checker() -> None:
+    qz = quiz.parse("## C {#c .qru}\n\n- [x] A\n- [ ] B\n", source="quiz.md")
+    statement = xapi.StatementFactory(HOME).question_answered(
+        xapi.Learner("7"), response_id=1, attempt_id=2, module_id="m", module_title=None, kind="post",
+        question_id="c", question_hash=qz.question("c").hash, question=qz.question("c"), answer="a", fraction=1,
+        certainty=None, at=at(2025, 1, 1))
+    assert xapi.validate_statement(statement) == []
+    definition = statement["object"]["definition"]
+    definition["choices"] = [{"id": "a b"}, {"id": "c"}, {"id": "c"}]
+    definition["scale"] = [{"id": "1"}]
+    assert xapi.validate_statement(statement) == [
+        "statement.object.definition.choices[0].id: empty or holding whitespace",
+        "statement.object.definition.choices[2].id: 'c' repeated",
+        "statement.object.definition.scale: not a component list of a 'choice' interaction",
+    ]
+
+
+# --- a demo export read by real xAPI clients -------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_tincan_and_ralph_accept_every_statement_of_a_demo_export(engine: Engine) -> None:
+    """TinCanPython parses every statement (and reads back what matters); Ralph's strict pydantic model of an xAPI
+    statement validates every one (it refuses empty values, whitespace in component ids…)."""
+    tincan = pytest.importorskip("tincan")
+    ralph_statements = pytest.importorskip("ralph.models.xapi.base.statements")
+    catalog = load_catalog(ROOT / "content")
+    load_demo(engine, list(catalog.modules), learners=12, seed=16)
+    items = list(exports.xapi_statements(engine, catalog, home=HOME))
+    assert len(items) > 2000
+    kinds = {s["object"]["definition"].get("interactionType") for s in items}
+    assert kinds >= {"choice", "fill-in", "numeric", "sequencing", "matching", "likert"}
+    parsed = 0
+    for statement in items:
+        read = tincan.Statement.from_json(json.dumps(statement))
+        assert (str(read.id), read.verb.id, read.object.id) == (statement["id"], statement["verb"]["id"],
+                                                                statement["object"]["id"])
+        definition = statement["object"]["definition"]
+        if "interactionType" in definition:
+            assert read.object.definition.interaction_type == definition["interactionType"]
+            assert list(read.object.definition.correct_responses_pattern or []) == definition.get(
+                "correctResponsesPattern", [])
+            for key, attribute in (("choices", "choices"), ("scale", "scale"), ("source", "source"),
+                                   ("target", "target")):
+                components = getattr(read.object.definition, attribute) or []
+                assert [c.id for c in components] == [c["id"] for c in definition.get(key, [])]
+        if "registration" in statement["context"]:
+            assert str(read.context.registration) == statement["context"]["registration"]
+        parsed += 1
+    validated = 0
+    for statement in items:
+        ralph_statements.BaseXapiStatement.model_validate(statement)
+        validated += 1
+    assert parsed == validated == len(items)
+    print(f"\ndemo export: {len(items)} statements, parsed by tincan {parsed}, validated by ralph {validated}")

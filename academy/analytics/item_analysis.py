@@ -20,6 +20,7 @@ from sqlalchemy import Engine, Table, Text, select
 from sqlalchemy import cast as sql_cast
 
 from academy.content.catalog import Module
+from academy.interop.exports import neutralize_csv
 from academy.store import db
 from academy.store.models import Attempt, Response
 from quiz import Quiz
@@ -48,7 +49,6 @@ CSV_COLUMNS: tuple[str, ...] = (
 )
 """Columns of the trainers' CSV export (percentages with two decimals; empty when not computable)."""
 
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
@@ -205,12 +205,14 @@ def distractors_to_csv(analysis: ItemAnalysis) -> str:
 
 
 def safe_cell(value: Any) -> Any:
-    """A text cell starting with = + - @ tab or CR gets a leading single quote (spreadsheet formulas).
+    """A text cell starting with = + - @ tab or CR gets a leading single quote (spreadsheet formulas), and so does
+    such a character after a `,` or `;` inside it (where a spreadsheet splitting on the other separator would start
+    a cell): :func:`academy.interop.exports.neutralize_csv`.
 
     Numbers are left alone: a negative discrimination index stays a number.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES) and not _is_number(value):
-        return "'" + value
+    if isinstance(value, str) and not _is_number(value):
+        return neutralize_csv(value)
     return value
 
 

@@ -11,15 +11,26 @@ members of that cohort (by name). ``module`` keeps one module (an id of the cata
 
 Writers take the rows and a binary file:
 
-- ``write_csv``: UTF-8 with a byte-order mark (so Excel reads the accents), comma-separated, CRLF lines
-  (RFC 4180). A French Excel splits on semicolons when it opens a CSV by double-click: the XLSX format
-  is the one for spreadsheets, the CSV is for tools (R, pandas, a DPC body's import…);
-- ``write_xlsx``: openpyxl in write-only mode (rows are streamed to the file);
+- ``write_csv``: UTF-8 with a byte-order mark (so Excel reads the accents; ``bom=False`` for machines),
+  CRLF lines (RFC 4180), in one of two dialects (:data:`DIALECTS`):
+
+  - ``standard``: comma-separated, decimal point, times in UTC as ISO 8601 (``2025-01-10T08:50:00Z``),
+    booleans ``true``/``false``: for tools (R, pandas, a DPC body's import…);
+  - ``excel-fr`` (« CSV pour Excel (France) »): semicolon-separated, decimal comma, times in Europe/Paris
+    as ``10/01/2025 09:50:00`` and dates as ``10/01/2025``, booleans ``VRAI``/``FAUX``: what a French Excel
+    reads into columns, numbers and dates when the file is opened by double-click;
+- ``write_xlsx``: openpyxl in write-only mode (rows are streamed to the file): numbers are number cells,
+  times are date-time cells in Europe/Paris local time shown ``dd/mm/yyyy hh:mm:ss`` (Excel has no time
+  zones), booleans are boolean cells; the header row is bold and frozen. The DPC workbook has a second
+  sheet, ``totals``, with the yearly totals (one row per learner and year);
 - ``write_jsonl``: one JSON document per line (xAPI).
 
 Every text cell of CSV and XLSX is neutralised against formula injection: a leading ``'`` when it starts
-with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return. Times are UTC, written as ISO 8601 text
-(``2025-01-10T08:50:00Z``) in every format; the progress and responses queries format them in the database.
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return. In CSV, a file opened with the other dialect's
+separator is split inside cells, whatever the quotes: so a ``'`` is also put before such a character when it
+follows a ``,`` or a ``;`` (and any quotes) inside a text cell. Numbers are never text: a TCS answer -1 is
+the number -1. The table exports take their times from the database as ISO text for the standard CSV (no
+per-row cost) and as datetimes for the other formats.
 
 Pseudonymisation replaces user id, name, email and RPPS by a stable pseudonym ``P-`` + the first 12 hex
 digits of HMAC-SHA256(secret, user id); the secret is created on first use in the ``settings`` table, so a
@@ -32,6 +43,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import hmac
 import io
@@ -44,13 +56,16 @@ import unicodedata
 from collections.abc import Generator, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import IO, Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from sqlalchemy import (
     ColumnElement,
     Engine,
@@ -71,7 +86,7 @@ from academy import i18n
 from academy.accounts.roles import LEARNER
 from academy.content.catalog import Catalog, Module
 from academy.interop import dpc, xapi
-from academy.store import db
+from academy.store import db, outbox
 from academy.store.audit import audit
 from academy.store.models import (
     Attempt,
@@ -90,9 +105,13 @@ KINDS = ("progress", "responses", "xapi", "dpc")
 FORMATS: dict[str, tuple[str, ...]] = {
     "progress": ("csv", "xlsx"),
     "responses": ("csv", "xlsx"),
-    "xapi": ("jsonl",),
-    "dpc": ("csv",),
+    "xapi": ("jsonl", "csv", "xlsx"),
+    "dpc": ("csv", "xlsx"),
 }
+DIALECTS = ("standard", "excel-fr")  # CSV only
+LOCAL_TIME_ZONE = ZoneInfo("Europe/Paris")  # times shown to people: XLSX cells and the excel-fr CSV
+XLSX_DATETIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
+XLSX_DATE_FORMAT = "dd/mm/yyyy"
 MIME_TYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -113,8 +132,14 @@ RESPONSE_COLUMNS = (
     "module_id", "attempt_id", "attempt_kind", "attempt_started_at", "attempt_submitted_at", "question_id",
     "question_hash", "answer", "fraction", "certainty", "answered_at",
 )  # fmt: skip
+XAPI_COLUMNS = (
+    "statement_id", "timestamp", "actor", "actor_name", "verb", "object_id", "object_name", "interaction_type",
+    "registration", "parent_id", "score_scaled", "score_raw", "success", "completion", "response", "duration",
+)  # fmt: skip
 
 _FORMULA_PREFIXES = frozenset("=+-@\t\r")  # a text cell starting with one of these is neutralised
+# Inside a CSV text cell: a formula character after a separator of either dialect (and any quotes).
+_FORMULA_AFTER_SEPARATOR = re.compile(r'([,;]"*)(?=[=+\-@\t\r])')
 
 Rows = Generator[tuple[Any, ...], None, None]
 Statements = Generator[dict[str, Any], None, None]
@@ -136,21 +161,29 @@ class ExportError(ValueError):
 
 @dataclass(frozen=True)
 class ExportRequest:
-    """What to export: kind, format and filters."""
+    """What to export: kind, format, filters, and for CSV the dialect and the byte-order mark."""
 
     kind: str
     fmt: str
     cohort: str | None = None
     module: str | None = None
     pseudonymize: bool = False
+    dialect: str = "standard"
+    bom: bool = True
 
     @property
     def mime_type(self) -> str:
         return MIME_TYPES.get(self.fmt, "application/octet-stream")
 
+    @property
+    def typed_times(self) -> bool:
+        """True when times are written as date-time values (XLSX, excel-fr CSV) rather than ISO text."""
+        return self.fmt == "xlsx" or (self.fmt == "csv" and self.dialect == "excel-fr")
+
     def file_name(self, today: date) -> str:
         """A descriptive file name, e.g. ``progress-internes-2025-ia-imagerie-20250301.csv``."""
-        parts = [self.kind, _slug(self.cohort or ""), self.module or "", "pseudonymized" if self.pseudonymize else ""]
+        parts = [self.kind, _slug(self.cohort or ""), self.module or "", "pseudonymized" if self.pseudonymize else "",
+                 "excel-fr" if self.fmt == "csv" and self.dialect == "excel-fr" else ""]
         return "-".join(part for part in parts if part) + f"-{today:%Y%m%d}.{self.fmt}"
 
     def command(self, output: str) -> str:
@@ -159,6 +192,9 @@ class ExportRequest:
         words += ["--cohort", self.cohort] if self.cohort else []
         words += ["--module", self.module] if self.module else []
         words += ["--pseudonymize"] if self.pseudonymize else []
+        if self.fmt == "csv":
+            words += ["--dialect", self.dialect] if self.dialect != "standard" else []
+            words += ["--no-bom"] if not self.bom else []
         return shlex.join(words)
 
 
@@ -170,6 +206,18 @@ def neutralize(text: str) -> str:
     return "'" + text if text[:1] in _FORMULA_PREFIXES else text
 
 
+def neutralize_csv(text: str) -> str:
+    """``text`` made inert in a CSV opened with either separator: :func:`neutralize`, and a ``'`` before a
+    formula character that follows a ``,`` or a ``;`` (and any quotes), where a split on that separator would
+    start a cell (``"Dupont;=CMD()"`` → ``"Dupont;'=CMD()"``)."""
+    if "," in text or ";" in text:
+        text = _FORMULA_AFTER_SEPARATOR.sub(r"\1'", text)
+    return "'" + text if text[:1] in _FORMULA_PREFIXES else text
+
+
+_neutralize_csv_cached = functools.lru_cache(maxsize=4096)(neutralize_csv)  # titles, names repeat row after row
+
+
 def _iso(moment: datetime) -> str:
     """``2025-01-10T08:50:00Z`` (UTC, to the second)."""
     if moment.tzinfo is not UTC:
@@ -177,11 +225,21 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")[:19] + "Z"
 
 
+def local_time(moment: datetime) -> datetime:
+    """``moment`` as a naive Europe/Paris date-time (a spreadsheet cell has no time zone), to the second."""
+    return moment.astimezone(LOCAL_TIME_ZONE).replace(tzinfo=None, microsecond=0)
+
+
+def plain_decimal(number: float) -> str:
+    """A float without exponent (1e-05 → ``0.00001``), with its shortest exact digits."""
+    return format(Decimal(repr(number)), "f") if "e" in repr(number) else repr(number)
+
+
 _CSV_AS_IS = frozenset({int, float, type(None)})  # the csv module writes None as an empty cell
 
 
 def _csv_cell(value: Any) -> Any:
-    """A cell that is not a plain str, int, float or None, as the CSV writer takes it."""
+    """A cell that is not a plain str, int, float or None, as the standard CSV writer takes it."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
@@ -189,14 +247,16 @@ def _csv_cell(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
-        return neutralize(value)
+        return neutralize_csv(value)
     return value
 
 
 def _csv_row(row: Sequence[Any]) -> list[Any]:
-    """A row for the CSV writer: text neutralised; the common types are handled inline (this runs per cell)."""
+    """A row for the standard CSV writer: text neutralised; the common types are handled inline (this runs per
+    cell: the separator search only runs on text holding a separator)."""
     return [
-        ("'" + value if value[:1] in _FORMULA_PREFIXES else value) if value.__class__ is str
+        (("'" + value if value[:1] in _FORMULA_PREFIXES else value) if not ("," in value or ";" in value)
+         else _neutralize_csv_cached(value)) if value.__class__ is str
         else value if value.__class__ in _CSV_AS_IS
         else _iso(value) if value.__class__ is datetime
         else _csv_cell(value)
@@ -204,27 +264,60 @@ def _csv_row(row: Sequence[Any]) -> list[Any]:
     ]
 
 
-def _xlsx_cell(value: Any) -> Any:
+def _csv_cell_fr(value: Any) -> Any:
+    """A cell as the excel-fr CSV writes it: decimal comma, Paris times, VRAI/FAUX, text neutralised."""
+    if value is None or value.__class__ is int:
+        return value
+    if isinstance(value, str):
+        return neutralize_csv(value)
+    if isinstance(value, bool):
+        return "VRAI" if value else "FAUX"
+    if isinstance(value, float):
+        return plain_decimal(value).replace(".", ",")
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, datetime):
+        return f"{local_time(value):%d/%m/%Y %H:%M:%S}"
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    return neutralize_csv(str(value))
+
+
+def _csv_row_fr(row: Sequence[Any]) -> list[Any]:
+    return [_csv_cell_fr(value) for value in row]
+
+
+def _xlsx_value(value: Any) -> Any:
+    """A plain cell value for a write-only worksheet (date-times are handled by the caller)."""
     if isinstance(value, str):
         # Characters XML cannot hold are removed first, so that they cannot hide a leading "=".
         return neutralize(ILLEGAL_CHARACTERS_RE.sub("", value))
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).replace(tzinfo=None)  # Excel has no time zones: UTC, as the CSV
     return value
 
 
 # --- writers --------------------------------------------------------------------------------------
 
 
-def write_csv(rows: Iterable[Sequence[Any]], fileobj: IO[bytes]) -> int:
-    """Write ``rows`` (header first) as CSV to a binary file; returns the number of data rows."""
-    fileobj.write(codecs.BOM_UTF8)  # once: the "utf-8-sig" codec would run in Python for every row
+def write_csv(rows: Iterable[Sequence[Any]], fileobj: IO[bytes], *, dialect: str = "standard",
+              bom: bool = True) -> int:
+    """Write ``rows`` (header first) as CSV in ``dialect`` to a binary file; returns the number of data rows.
+
+    ``bom``: start with the UTF-8 byte-order mark, which Excel needs to read the accents; leave it out for
+    programs that would take it for part of the first column's name.
+    """
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown CSV dialect {dialect!r}")
+    if bom:
+        fileobj.write(codecs.BOM_UTF8)  # once: the "utf-8-sig" codec would run in Python for every row
     text = io.TextIOWrapper(fileobj, encoding="utf-8", newline="")
     count = -1
     try:
-        writer = csv.writer(text)
+        if dialect == "excel-fr":
+            writer, convert = csv.writer(text, delimiter=";"), _csv_row_fr
+        else:
+            writer, convert = csv.writer(text), _csv_row
         for row in rows:
-            writer.writerow(_csv_row(row))
+            writer.writerow(convert(row))
             count += 1
         text.flush()
     finally:
@@ -232,23 +325,62 @@ def write_csv(rows: Iterable[Sequence[Any]], fileobj: IO[bytes]) -> int:
     return max(count, 0)
 
 
-def write_xlsx(rows: Iterable[Sequence[Any]], fileobj: IO[bytes], *, sheet: str = "export") -> int:
-    """Write ``rows`` (header first, in bold) as an XLSX workbook; returns the number of data rows."""
+Sheet = tuple[str, Iterable[Sequence[Any]]]
+
+
+def write_xlsx(rows: Iterable[Sequence[Any]], fileobj: IO[bytes], *, sheet: str = "export",
+               more_sheets: Iterable[Sheet] = ()) -> int:
+    """Write ``rows`` (header first) as an XLSX workbook; returns the number of data rows of the first sheet.
+
+    ``more_sheets`` are further ``(name, rows)`` sheets, each read only once the sheets before it are written.
+    Header rows are bold and frozen; column widths follow the header and the first data row.
+    """
     workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet[:31])
-    count = -1
-    bold = Font(bold=True)
-    for row in rows:
-        if count < 0:
-            cells = [WriteOnlyCell(worksheet, value=_xlsx_cell(value)) for value in row]
-            for cell in cells:
-                cell.font = bold
-            worksheet.append(cells)
-        else:
-            worksheet.append([_xlsx_cell(value) for value in row])
-        count += 1
+    count = _write_sheet(workbook, sheet, rows)
+    for name, sheet_rows in more_sheets:
+        _write_sheet(workbook, name, sheet_rows)
     workbook.save(fileobj)
-    return max(count, 0)
+    return count
+
+
+def _write_sheet(workbook: Workbook, name: str, rows: Iterable[Sequence[Any]]) -> int:
+    worksheet = workbook.create_sheet(name[:31])
+    iterator = iter(rows)
+    header = next(iterator, None)
+    if header is None:
+        return 0
+    first = next(iterator, None)
+    for index, title in enumerate(header, start=1):  # widths must be set before the first row is written
+        sample = first[index - 1] if first is not None else None
+        width = 19 if isinstance(sample, datetime) else len(str(sample)) if sample is not None else 0
+        worksheet.column_dimensions[get_column_letter(index)].width = min(max(len(str(title)), width, 8) + 2, 50)
+    worksheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    cells = []
+    for value in header:
+        cell = WriteOnlyCell(worksheet, value=_xlsx_value(value))
+        cell.font = bold
+        cells.append(cell)
+    worksheet.append(cells)
+    if first is None:
+        return 0
+    count = 0
+    for row in itertools.chain([first], iterator):
+        worksheet.append([_xlsx_cell(worksheet, value) for value in row])
+        count += 1
+    return count
+
+
+def _xlsx_cell(worksheet: Any, value: Any) -> Any:
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(worksheet, value=local_time(value) if value.tzinfo is not None else value)
+        cell.number_format = XLSX_DATETIME_FORMAT
+        return cell
+    if isinstance(value, date):
+        cell = WriteOnlyCell(worksheet, value=value)
+        cell.number_format = XLSX_DATE_FORMAT
+        return cell
+    return _xlsx_value(value)
 
 
 def write_jsonl(items: Iterable[dict[str, Any]], fileobj: IO[bytes]) -> int:
@@ -296,6 +428,11 @@ class _Scope:
     module_id: str | None
     modules: dict[str, Module]  # every catalog module by id (valid or not)
     secret: bytes | None  # set when pseudonymised
+    typed_times: bool = False  # times as datetimes (XLSX, excel-fr CSV) instead of ISO text
+
+    def time(self, engine: Engine, moment: Any) -> Any:
+        """SQL for a timestamp column: the column itself (a datetime) or its ISO 8601 text."""
+        return moment if self.typed_times else _iso_text(engine, moment)
 
     @property
     def identity_columns(self) -> tuple[str, ...]:
@@ -317,7 +454,10 @@ class _Scope:
         return module.title if module is not None else None
 
 
-def _scope(engine: Engine, catalog: Catalog, cohort: str | None, module: str | None, pseudonymize: bool) -> _Scope:
+def _scope(
+    engine: Engine, catalog: Catalog, cohort: str | None, module: str | None, pseudonymize: bool,
+    typed_times: bool = False,
+) -> _Scope:
     """Check the filters and resolve them; raises :class:`ExportError`."""
     modules: dict[str, Module] = {}
     for item in catalog.all_modules:
@@ -335,7 +475,7 @@ def _scope(engine: Engine, catalog: Catalog, cohort: str | None, module: str | N
         members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
         population = population.where(User.id.in_(members))
     secret = pseudonym_secret(engine) if pseudonymize else None
-    return _Scope(population, module, modules, secret)
+    return _Scope(population, module, modules, secret, typed_times)
 
 
 _USER_COLUMNS = (User.id.label("user_id"), User.name, User.email, User.profession, User.rpps)
@@ -359,8 +499,12 @@ def _seconds_between(engine: Engine, start: Any, end: Any) -> ColumnElement[Any]
     return (func.julianday(end) - func.julianday(start)) * 86400.0
 
 
-def _answer_text(answer: Any) -> str | None:
+def _answer_cell(answer: Any) -> str | int | float | None:
+    """A stored answer as a cell: text as is, a number as a number (a TCS answer -1 stays the number -1),
+    other shapes (lists, dicts) as JSON."""
     if answer is None or isinstance(answer, str):
+        return answer
+    if isinstance(answer, int | float) and not isinstance(answer, bool):
         return answer
     return json.dumps(answer, ensure_ascii=False, sort_keys=True)
 
@@ -370,7 +514,7 @@ def _answer_text(answer: Any) -> str | None:
 
 def progress_rows(
     engine: Engine, catalog: Catalog, *, cohort: str | None = None, module: str | None = None,
-    pseudonymize: bool = False,
+    pseudonymize: bool = False, typed_times: bool = False,
 ) -> Rows:
     """One row per learner × module: status, dates, best and recorded score, attempts, time, credits.
 
@@ -381,9 +525,9 @@ def progress_rows(
     count submitted certifying attempts; the recorded score follows the quiz's grading policy;
     ``reading_minutes`` is the time measured on lessons, ``quiz_minutes`` the time between start and
     submission of every submitted attempt; ``credits_earned_hours`` is the module's ``credits_hours``
-    once passed.
+    once passed. Times are ISO 8601 UTC text, or datetimes with ``typed_times``.
     """
-    scope = _scope(engine, catalog, cohort, module, pseudonymize)
+    scope = _scope(engine, catalog, cohort, module, pseudonymize, typed_times)
     modules = [scope.modules[module]] if module is not None else list(catalog.modules)
     return _progress(engine, scope, modules)
 
@@ -423,21 +567,21 @@ def _progress_chunk(
             return [], {}, {}
         # The chunk's id range: rows of users outside the population are read but never looked up.
         span = (last_id, users[-1].user_id)
-        stats_rows = connection.execute(_progress_stats(engine, span, scope.module_id)).all()
+        stats_rows = connection.execute(_progress_stats(engine, scope, span)).all()
         seconds_rows = connection.execute(_quiz_seconds(engine, span, scope.module_id)).all()
     # Plain tuples (the figures after user and module id): the caller's loop runs for every row.
     return users, {(r[0], r[1]): r[2:] for r in stats_rows}, {(r[0], r[1]): r[2] for r in seconds_rows}
 
 
-def _progress_stats(engine: Engine, span: tuple[int, int], module_id: str | None) -> Select[Any]:
-    """The rollup rows (:mod:`academy.store.rollup`) of users ``span[0] < id <= span[1]``, timestamps as ISO text."""
+def _progress_stats(engine: Engine, scope: _Scope, span: tuple[int, int]) -> Select[Any]:
+    """The rollup rows (:mod:`academy.store.rollup`) of users ``span[0] < id <= span[1]``."""
     st = LearnerModuleStats
     query = select(
-        st.user_id, st.module_id, _iso_text(engine, st.first_activity_at), _iso_text(engine, st.last_activity_at),
-        _iso_text(engine, st.first_passed_at), st.lessons_completed, st.seconds_spent, st.attempts, st.best_score,
+        st.user_id, st.module_id, scope.time(engine, st.first_activity_at), scope.time(engine, st.last_activity_at),
+        scope.time(engine, st.first_passed_at), st.lessons_completed, st.seconds_spent, st.attempts, st.best_score,
         st.first_score, st.last_score, st.score_sum,
     ).where(st.user_id > span[0], st.user_id <= span[1])
-    return query.where(st.module_id == module_id) if module_id is not None else query
+    return query.where(st.module_id == scope.module_id) if scope.module_id is not None else query
 
 
 def _quiz_seconds(engine: Engine, span: tuple[int, int], module_id: str | None) -> Select[Any]:
@@ -480,28 +624,29 @@ def _progress_cells(
 
 def response_rows(
     engine: Engine, catalog: Catalog, *, cohort: str | None = None, module: str | None = None,
-    pseudonymize: bool = False,
+    pseudonymize: bool = False, typed_times: bool = False,
 ) -> Rows:
     """One row per question of every submitted attempt: answered ones, and unanswered ones (answer empty).
 
     Streamed from the database in answer order; ``answer`` is the stored response (text as is, other
-    shapes as JSON), ``fraction`` the share of the question's points earned (0..1).
+    shapes as JSON, numbers as numbers), ``fraction`` the share of the question's points earned (0..1). Times
+    are ISO 8601 UTC text, or datetimes with ``typed_times``.
     """
-    scope = _scope(engine, catalog, cohort, module, pseudonymize)
+    scope = _scope(engine, catalog, cohort, module, pseudonymize, typed_times)
     query = (
         select(
             *_USER_COLUMNS,
             Attempt.module_id,
             Attempt.id.label("attempt_id"),
             Attempt.kind,
-            _iso_text(engine, Attempt.started_at).label("started_at"),
-            _iso_text(engine, Attempt.submitted_at).label("submitted_at"),
+            scope.time(engine, Attempt.started_at).label("started_at"),
+            scope.time(engine, Attempt.submitted_at).label("submitted_at"),
             Response.question_id,
             Response.question_hash,
             Response.answer,
             Response.fraction,
             Response.certainty,
-            _iso_text(engine, Response.answered_at).label("answered_at"),
+            scope.time(engine, Response.answered_at).label("answered_at"),
         )
         .join(Attempt, Attempt.id == Response.attempt_id)
         .join(User, User.id == Attempt.user_id)
@@ -519,7 +664,7 @@ def _responses(engine: Engine, scope: _Scope, query: Select[Any]) -> Rows:
         for row in connection.execution_options(yield_per=CHUNK).execute(query):
             yield (
                 *scope.identity(row), row.module_id, row.attempt_id, row.kind, row.started_at, row.submitted_at,
-                row.question_id, row.question_hash, _answer_text(row.answer), row.fraction, row.certainty,
+                row.question_id, row.question_hash, _answer_cell(row.answer), row.fraction, row.certainty,
                 row.answered_at,
             )
 
@@ -543,7 +688,40 @@ def xapi_statements(
     return _statements(engine, scope, factory)
 
 
+def statements_for_events(
+    engine: Engine, catalog: Catalog, events: Iterable[tuple[str, int]], user_ids: Iterable[int], *,
+    home: str | None = None,
+) -> dict[tuple[str, int], list[dict[str, Any]]]:
+    """The statements of outbox events (:mod:`academy.store.outbox`): ``(event, source id)`` → its statements, the
+    very ones the xAPI export gives for the same rows (same ids). ``user_ids`` are the events' users; erased
+    accounts are left out, so their events get no statement."""
+    wanted = set(events)
+    modules: dict[str, Module] = {}
+    for item in catalog.all_modules:
+        modules.setdefault(item.id, item)
+    population = select(User.id).where(User.id.in_(sorted(set(user_ids))), User.erased_at.is_(None))
+    scope = _Scope(population, None, modules, None)
+    factory = xapi.StatementFactory(home or xapi.base_url())
+    lesson_ids = sorted({source for event, source in wanted if event != outbox.ATTEMPT_SUBMITTED})
+    attempt_ids = sorted({source for event, source in wanted if event == outbox.ATTEMPT_SUBMITTED})
+    found: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for key, statement in _tagged_statements(engine, scope, factory, lesson_ids=lesson_ids, attempt_ids=attempt_ids):
+        if key in wanted:
+            found.setdefault(key, []).append(statement)
+    return found
+
+
 def _statements(engine: Engine, scope: _Scope, factory: xapi.StatementFactory) -> Statements:
+    for _, statement in _tagged_statements(engine, scope, factory):
+        yield statement
+
+
+def _tagged_statements(
+    engine: Engine, scope: _Scope, factory: xapi.StatementFactory, *, lesson_ids: list[int] | None = None,
+    attempt_ids: list[int] | None = None,
+) -> Generator[tuple[tuple[str, int], dict[str, Any]], None, None]:
+    """Each statement with the outbox event it belongs to, ``(event, source id)``; ``lesson_ids`` and
+    ``attempt_ids`` keep those lesson_progress and attempt rows only (None: all)."""
     lp = LessonProgress
     lessons = (
         select(*_USER_COLUMNS, lp.id, lp.module_id, lp.lesson_id, lp.first_viewed_at, lp.completed_at)
@@ -551,6 +729,8 @@ def _statements(engine: Engine, scope: _Scope, factory: xapi.StatementFactory) -
         .where(lp.user_id.in_(scope.population))
         .order_by(lp.id)
     )
+    if lesson_ids is not None:
+        lessons = lessons.where(lp.id.in_(lesson_ids))
     a = Attempt
     ranked_query = select(
         a.id, a.user_id, a.module_id, a.kind, a.started_at, a.submitted_at, a.score, a.points, a.max_points, a.passed,
@@ -572,18 +752,23 @@ def _statements(engine: Engine, scope: _Scope, factory: xapi.StatementFactory) -
         .outerjoin(r, r.attempt_id == ranked.c.id)
         .order_by(ranked.c.id, r.id)
     )
+    if attempt_ids is not None:  # after ranking: the rank needs the learner's other attempts
+        attempts = attempts.where(ranked.c.id.in_(attempt_ids))
     with db.read_connection(engine) as connection:
-        for row in connection.execution_options(yield_per=CHUNK).execute(lessons):
-            module = scope.modules.get(row.module_id)
-            lesson = module.lesson(row.lesson_id) if module is not None else None
-            args = (scope.learner(row), row.id, row.module_id, scope.title(row.module_id), row.lesson_id,
-                    lesson.title if lesson is not None else None)
-            yield factory.lesson_experienced(*args, row.first_viewed_at)
-            if row.completed_at is not None:
-                yield factory.lesson_completed(*args, row.completed_at)
-        rows = connection.execution_options(yield_per=CHUNK).execute(attempts)
-        for _, group in itertools.groupby(rows, key=lambda row: row.id):
-            yield from _attempt_statements(scope, factory, list(group))
+        if lesson_ids is None or lesson_ids:
+            for row in connection.execution_options(yield_per=CHUNK).execute(lessons):
+                module = scope.modules.get(row.module_id)
+                lesson = module.lesson(row.lesson_id) if module is not None else None
+                args = (scope.learner(row), row.id, row.module_id, scope.title(row.module_id), row.lesson_id,
+                        lesson.title if lesson is not None else None)
+                yield (outbox.LESSON_VIEWED, row.id), factory.lesson_experienced(*args, row.first_viewed_at)
+                if row.completed_at is not None:
+                    yield (outbox.LESSON_COMPLETED, row.id), factory.lesson_completed(*args, row.completed_at)
+        if attempt_ids is None or attempt_ids:
+            rows = connection.execution_options(yield_per=CHUNK).execute(attempts)
+            for attempt_id, group in itertools.groupby(rows, key=lambda row: row.id):
+                for statement in _attempt_statements(scope, factory, list(group)):
+                    yield (outbox.ATTEMPT_SUBMITTED, attempt_id), statement
 
 
 def _attempt_statements(scope: _Scope, factory: xapi.StatementFactory, rows: list[Any]) -> Statements:
@@ -716,23 +901,66 @@ def _action(row: Any) -> dpc.Action:
     )
 
 
+# --- xAPI as a table (CSV, XLSX) ------------------------------------------------------------------
+
+
+def xapi_table(statements: Iterable[dict[str, Any]], *, typed_times: bool = False) -> Rows:
+    """The statements as a table (:data:`XAPI_COLUMNS`), header first: one row per statement with its actor,
+    verb, object, registration, parent activity and result. ``timestamp`` is the statement's text, or a
+    datetime with ``typed_times``."""
+    yield XAPI_COLUMNS
+    for st in statements:
+        obj, result, context = st["object"], st.get("result", {}), st.get("context", {})
+        definition = obj.get("definition", {})
+        parents = context.get("contextActivities", {}).get("parent", [])
+        score = result.get("score", {})
+        stamp = st["timestamp"]
+        yield (
+            st["id"],
+            datetime.fromisoformat(stamp) if typed_times else stamp,
+            st["actor"]["account"]["name"],
+            st["actor"].get("name"),
+            st["verb"]["display"]["en-US"],
+            obj["id"],
+            next(iter(definition.get("name", {}).values()), None),
+            definition.get("interactionType"),
+            context.get("registration"),
+            parents[0]["id"] if parents else None,
+            score.get("scaled"),
+            score.get("raw"),
+            result.get("success"),
+            result.get("completion"),
+            result.get("response"),
+            result.get("duration"),
+        )
+
+
 # --- one entry point for the page and the CLI ------------------------------------------------------
 
 
-def export_rows(engine: Engine, catalog: Catalog, request: ExportRequest) -> Generator[Any, None, None]:
-    """The rows (or statements) of ``request``, after checking kind, format and filters."""
+def check_request(request: ExportRequest) -> None:
+    """Raise :class:`ExportError` when the kind, format or dialect is not offered."""
     if request.kind not in KINDS:
         raise ExportError("kind", "exports.error.unknown_kind", kind=request.kind)
     if request.fmt not in FORMATS[request.kind]:
         raise ExportError("fmt", "exports.error.bad_format", fmt=request.fmt, kind=request.kind,
                           formats=", ".join(FORMATS[request.kind]))
+    if request.dialect not in DIALECTS:
+        raise ExportError("dialect", "exports.error.bad_dialect", dialect=request.dialect,
+                          dialects=", ".join(DIALECTS))
+
+
+def export_rows(engine: Engine, catalog: Catalog, request: ExportRequest) -> Generator[Any, None, None]:
+    """The rows of ``request`` (statements for xAPI as JSON lines), after checking kind, format and filters."""
+    check_request(request)
     options = {"cohort": request.cohort, "module": request.module, "pseudonymize": request.pseudonymize}
     if request.kind == "progress":
-        return progress_rows(engine, catalog, **options)
+        return progress_rows(engine, catalog, **options, typed_times=request.typed_times)
     if request.kind == "responses":
-        return response_rows(engine, catalog, **options)
+        return response_rows(engine, catalog, **options, typed_times=request.typed_times)
     if request.kind == "xapi":
-        return xapi_statements(engine, catalog, **options)
+        statements = xapi_statements(engine, catalog, **options)
+        return statements if request.fmt == "jsonl" else xapi_table(statements, typed_times=request.typed_times)
     return dpc_rows(engine, catalog, **options)
 
 
@@ -741,12 +969,35 @@ def export_to(engine: Engine, catalog: Catalog, request: ExportRequest, fileobj:
     rows = export_rows(engine, catalog, request)
     try:
         if request.fmt == "csv":
-            return write_csv(rows, fileobj)
+            return write_csv(rows, fileobj, dialect=request.dialect, bom=request.bom)
         if request.fmt == "xlsx":
+            if request.kind == "dpc":
+                totals: list[tuple[Any, ...]] = []
+                trace = _collect_totals(rows, totals)
+                return write_xlsx(trace, fileobj, sheet="dpc", more_sheets=[("totals", _totals_sheet(totals))])
             return write_xlsx(rows, fileobj, sheet=request.kind)
         return write_jsonl(rows, fileobj)
     finally:
         rows.close()
+
+
+def _collect_totals(rows: Iterable[Sequence[Any]], totals: list[tuple[Any, ...]]) -> Rows:
+    """Pass the DPC rows through, appending identity + :data:`dpc.TOTAL_COLUMNS` of each year_total row to
+    ``totals`` (the header first)."""
+    iterator = iter(rows)
+    header = next(iterator)
+    identity = len(header) - len(dpc.COLUMNS)
+    totals.append((*header[:identity], *dpc.TOTAL_COLUMNS))
+    yield header
+    for row in iterator:
+        cells = dpc.total_cells(row[identity:])
+        if cells is not None:
+            totals.append((*row[:identity], *cells))
+        yield row
+
+
+def _totals_sheet(totals: list[tuple[Any, ...]]) -> Rows:
+    yield from totals  # read once the trace sheet is written, so the list is complete
 
 
 def export_bytes(engine: Engine, catalog: Catalog, request: ExportRequest) -> bytes:
@@ -769,7 +1020,10 @@ def record_export(
 
 def preview(engine: Engine, catalog: Catalog, request: ExportRequest, limit: int = 20) -> pd.DataFrame:
     """The first ``limit`` rows of the export as a table (xAPI: time, actor, verb and object per statement)."""
-    rows = export_rows(engine, catalog, request)
+    check_request(request)
+    text_request = ExportRequest(request.kind, FORMATS[request.kind][0], request.cohort, request.module,
+                                 request.pseudonymize)  # times as ISO text whatever the file's format
+    rows = export_rows(engine, catalog, text_request)
     try:
         if request.kind == "xapi":
             statements = list(itertools.islice(rows, limit))

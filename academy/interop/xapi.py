@@ -9,9 +9,23 @@ Pure functions, no database: :mod:`academy.interop.exports` reads the store and 
 - Objects: Activities whose ids are IRIs under the home page (``/module/<id>``,
   ``/module/<id>/lesson/<lesson>``, ``/module/<id>/question/<qid>``, and ``/module/<id>/quiz``,
   ``/pretest``, ``/review`` for the assessments).
+- Questions are ``cmi.interaction`` activities whose definition follows the cmi.interaction rules of
+  xAPI 1.0.3 §2.4.4.1 (:func:`interaction_definition`): ``qru``/``qrm`` are ``choice`` (``choices``, the
+  option ids ``a``, ``b``…), ``qroc`` is ``fill-in``, ``numerique`` is ``numeric`` (a ``min[:]max`` range),
+  ``ordre`` is ``sequencing`` (``choices``), ``association`` is ``matching`` (``source``: the left items by
+  option id, ``target``: the right-hand texts, distractors included, by a slug of the text), ``tcs`` is
+  ``likert`` (``scale`` -2…2); each with its ``correctResponsesPattern`` (a TCS lists the answers of the largest
+  expert panel). Component ids are stable and hold no whitespace; responses use the same ids, and an empty
+  response is left out (strict validators refuse ``""``). A question edited since the answer (another
+  content hash) is an ``other`` interaction without components.
+- ``context``: every statement of an attempt carries ``registration``, a UUID5 of the attempt (the same for
+  its ``attempted``, ``answered``, result and module ``completed`` statements); ``contextActivities`` groups a
+  question under its quiz (``parent``) and module (``grouping``), a quiz or a lesson under its module.
 - Statement ids are UUID5 derived from the source rows, so exporting again yields the same ids and an
   LRS stores each event once. Statements only hold immutable facts (a lesson's first view, a submitted
-  attempt…); activity definitions and verb displays may change, as xAPI allows.
+  attempt…); activity definitions and verb displays may change, as xAPI allows. Pseudonymised exports
+  derive their statement ids and registrations differently, so that they cannot be linked to a nominative
+  export.
 - ``version`` is ``1.0.0``: xAPI 1.0.3 §2.4.10 requires a Learning Record Provider that sets the version
   to set exactly this value (the data model of every 1.0.x).
 """
@@ -22,14 +36,17 @@ import json
 import math
 import os
 import re
+import unicodedata
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
 from quiz import Question, parse_number
+from quiz.grading import is_regex_answer
 
 VERSION = "1.0.0"
 BASE_URL_ENV = "ACADEMY_BASE_URL"
@@ -117,6 +134,10 @@ class StatementFactory:
         name = ":".join(str(part) for part in source) + (":pseudonymized" if self.pseudonymized else "")
         return str(uuid.uuid5(namespace, name))
 
+    def registration(self, attempt_id: int) -> str:
+        """The ``context.registration`` of an attempt's statements: a UUID5 of the attempt (and pseudonymisation)."""
+        return self.statement_id("registration", "attempt", attempt_id)
+
     def module_iri(self, module_id: str) -> str:
         return f"{self.home}/module/{quote(module_id, safe='')}"
 
@@ -162,8 +183,10 @@ class StatementFactory:
         parents: list[dict[str, Any]] | None = None,
         grouping: list[dict[str, Any]] | None = None,
         extensions: dict[str, Any] | None = None,
+        registration: str | None = None,
     ) -> dict[str, Any]:
-        context: dict[str, Any] = {"platform": PLATFORM, "language": LANGUAGE}
+        context: dict[str, Any] = {"registration": registration} if registration else {}
+        context |= {"platform": PLATFORM, "language": LANGUAGE}
         activities = {"parent": parents, "grouping": grouping}
         if any(activities.values()):
             context["contextActivities"] = {key: [_reference(a) for a in value] for key, value in activities.items()
@@ -208,7 +231,8 @@ class StatementFactory:
         return self._statement(("attempt", attempt_id), learner, "attempted",
                                self.assessment(module_id, kind, module_title), at,
                                parents=[self.module(module_id, module_title)],
-                               extensions={self.extension("attempt-id"): attempt_id})
+                               extensions={self.extension("attempt-id"): attempt_id},
+                               registration=self.registration(attempt_id))
 
     def question_answered(
         self,
@@ -229,22 +253,26 @@ class StatementFactory:
     ) -> dict[str, Any]:
         """One graded answer; ``question`` is the catalog's question when it still has the answered hash.
 
-        ``score.scaled`` is the fraction of the points earned, ``success`` true only for full marks.
+        ``score.scaled`` is the fraction of the points earned, ``success`` true only for full marks. The object's
+        definition is :func:`interaction_definition`; ``response`` is left out when it would be empty.
         """
-        interaction = QUESTION_INTERACTIONS.get(question.type, "other") if question is not None else "other"
+        definition = interaction_definition(question) if question is not None else {"interactionType": "other"}
+        interaction = definition["interactionType"]
         activity = _activity(self.question_iri(module_id, question_id), INTERACTION,
-                             question.title if question is not None else None, interaction_type=interaction)
+                             question.title if question is not None else None, interaction=definition)
         result: dict[str, Any] = {"score": {"scaled": _round(fraction), "raw": _round(fraction), "min": 0, "max": 1},
                                   "success": fraction >= 1, "completion": True}
-        if answer is not None:
-            result["response"] = response_string(interaction, answer)
+        response = response_string(interaction, answer, question) if answer is not None else ""
+        if response:
+            result["response"] = response
         extensions: dict[str, Any] = {self.extension("attempt-id"): attempt_id,
                                       self.extension("question-hash"): question_hash}
         if certainty is not None:
             extensions[self.extension("certainty")] = certainty
         return self._statement(("response", response_id), learner, "answered", activity, at, result=result,
                                parents=[self.assessment(module_id, kind, module_title)],
-                               grouping=[self.module(module_id, module_title)], extensions=extensions)
+                               grouping=[self.module(module_id, module_title)], extensions=extensions,
+                               registration=self.registration(attempt_id))
 
     def attempt_finished(
         self,
@@ -272,7 +300,8 @@ class StatementFactory:
         result |= {"completion": True, "duration": duration((submitted_at - started_at).total_seconds())}
         return self._statement(("attempt", attempt_id), learner, verb, self.assessment(module_id, kind, module_title),
                                submitted_at, result=result, parents=[self.module(module_id, module_title)],
-                               extensions={self.extension("attempt-id"): attempt_id})
+                               extensions={self.extension("attempt-id"): attempt_id},
+                               registration=self.registration(attempt_id))
 
     def module_completed(
         self, learner: Learner, *, attempt_id: int, module_id: str, module_title: str | None, score: float,
@@ -281,16 +310,117 @@ class StatementFactory:
         """The learner completed a module: its certifying quiz was passed for the first time (``at``)."""
         result = {"score": {"scaled": _round(score)}, "success": True, "completion": True}
         return self._statement(("module", attempt_id), learner, "completed", self.module(module_id, module_title),
-                               at, result=result, extensions={self.extension("attempt-id"): attempt_id})
+                               at, result=result, extensions={self.extension("attempt-id"): attempt_id},
+                               registration=self.registration(attempt_id))
 
 
-def _activity(iri: str, type_iri: str, name: str | None, *, interaction_type: str | None = None) -> dict[str, Any]:
+def _activity(
+    iri: str, type_iri: str, name: str | None, *, interaction: dict[str, Any] | None = None
+) -> dict[str, Any]:
     definition: dict[str, Any] = {"type": type_iri}
     if name:
         definition["name"] = {LANGUAGE: name}
-    if interaction_type is not None:
-        definition["interactionType"] = interaction_type
+    if interaction is not None:
+        definition |= interaction
     return {"objectType": "Activity", "id": iri, "definition": definition}
+
+
+# --- interaction definitions (cmi.interaction) ----------------------------------------------------------
+
+
+def interaction_definition(question: Question) -> dict[str, Any]:
+    """``interactionType``, the component lists and ``correctResponsesPattern`` of a question (xAPI 1.0.3 §2.4.4.1).
+
+    Component ids are the option ids (``a``, ``b``…), the TCS values (``-2``…``2``) and, for the right-hand side
+    of a matching question, :func:`matching_targets`. Types without an xAPI form (a later ``zone``) are ``other``.
+    """
+    kind = QUESTION_INTERACTIONS.get(question.type, "other")
+    options = question.options
+    definition: dict[str, Any] = {"interactionType": kind}
+    if kind == "choice":
+        definition["choices"] = [_component(o.id, o.text) for o in options]
+        definition["correctResponsesPattern"] = ["[,]".join(sorted(o.id for o in options if o.correct))]
+    elif kind == "sequencing":
+        definition["choices"] = [_component(o.id, o.text) for o in options]
+        definition["correctResponsesPattern"] = ["[,]".join(o.id for o in options)]  # written in the right order
+    elif kind == "matching":
+        targets = matching_targets(question)
+        definition["source"] = [_component(o.id, o.text) for o in options if o.text]
+        definition["target"] = [_component(target, text) for text, target in targets.items()]
+        definition["correctResponsesPattern"] = ["[,]".join(f"{o.id}[.]{targets[o.match.strip()]}"
+                                                            for o in options if o.text)]
+    elif kind == "likert":
+        definition["scale"] = [_component(_likert_id(o.value), _likert_label(o)) for o in options]
+        definition["correctResponsesPattern"] = [_likert_id(o.value) for o in options if o.correct]
+    elif kind == "fill-in":
+        accepted = [o.text.strip() for o in options if o.correct and not is_regex_answer(o.text)]
+        if accepted:  # the platform also forgives accents and punctuation, which no pattern can say
+            definition["correctResponsesPattern"] = ["{case_matters=false}" + text for text in accepted]
+    elif kind == "numeric":
+        definition["correctResponsesPattern"] = [_numeric_range(o.value, o.tolerance) for o in options
+                                                 if o.value is not None]
+    if not definition.get("correctResponsesPattern", True):
+        del definition["correctResponsesPattern"]
+    return definition
+
+
+def matching_targets(question: Question) -> dict[str, str]:
+    """The right-hand texts of a matching question (pairs, then distractors; each once) and their component ids:
+    a slug of the text (``Échange`` → ``echange``), made unique with ``-2``, ``-3``…; ``t1``, ``t2``… when the
+    text has no letter or digit."""
+    targets: dict[str, str] = {}
+    used: set[str] = set()
+    for position, option in enumerate(sorted(question.options, key=lambda o: not o.text), start=1):
+        text = option.match.strip()
+        if text in targets:
+            continue
+        base = component_slug(text) or f"t{position}"
+        candidate, number = base, 1
+        while candidate in used:
+            number += 1
+            candidate = f"{base}-{number}"
+        used.add(candidate)
+        targets[text] = candidate
+    return targets
+
+
+def component_slug(text: str) -> str:
+    """Lowercase ASCII letters and digits of ``text`` joined by ``-`` (at most 40 characters): an id without
+    whitespace."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40].strip("-")
+
+
+def _component(component_id: str, text: str) -> dict[str, Any]:
+    component: dict[str, Any] = {"id": component_id}
+    if text.strip():
+        component["description"] = {LANGUAGE: text.strip()}
+    return component
+
+
+def _likert_id(value: Any) -> str:
+    return str(int(value)) if value is not None else ""
+
+
+def _likert_label(option: Any) -> str:
+    number = int(option.value) if option.value is not None else 0
+    sign = f"{number:+d}" if number else "0"
+    return f"{sign} {option.text.strip()}".strip()
+
+
+def _plain(number: float | Decimal) -> str:
+    """A number in plain decimal (never ``1e-05``), without a useless ``.0``."""
+    value = Decimal(repr(number)) if isinstance(number, float) else number
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _numeric_range(value: float | int, tolerance: float) -> str:
+    """``42`` or ``41.5[:]42.5``: the numeric pattern of a value and its tolerance."""
+    if not tolerance:
+        return _plain(float(value))
+    center, margin = Decimal(repr(float(value))), Decimal(repr(float(tolerance)))
+    return f"{_plain(center - margin)}[:]{_plain(center + margin)}"
 
 
 def _reference(activity: dict[str, Any]) -> dict[str, Any]:
@@ -303,8 +433,10 @@ def _round(value: float) -> float | int:
     return int(rounded) if rounded.is_integer() else rounded
 
 
-def response_string(interaction_type: str, answer: Any) -> str:
-    """A stored answer in the xAPI response pattern of ``interaction_type`` (``[,]`` lists, ``[.]`` pairs).
+def response_string(interaction_type: str, answer: Any, question: Question | None = None) -> str:
+    """A stored answer in the xAPI response pattern of ``interaction_type`` (``[,]`` lists, ``[.]`` pairs), with
+    the component ids of :func:`interaction_definition` (``question`` gives the matching targets; without it a
+    target is the slug of the text). An empty answer gives ``""``, which the caller leaves out.
 
     An answer whose shape does not fit the type is written as JSON (the ``other`` pattern).
     """
@@ -314,15 +446,21 @@ def response_string(interaction_type: str, answer: Any) -> str:
         if interaction_type == "sequencing" and isinstance(answer, list):
             return "[,]".join(str(item) for item in answer)
         if interaction_type == "matching" and isinstance(answer, Mapping):
-            return "[,]".join(f"{left}[.]{right}" for left, right in sorted(answer.items()))
+            targets = matching_targets(question) if question is not None else {}
+            pairs = []
+            for left, right in sorted(answer.items()):
+                target = targets.get(str(right).strip()) if question is not None else component_slug(str(right))
+                if target:
+                    pairs.append(f"{left}[.]{target}")
+            return "[,]".join(pairs)
         if interaction_type == "numeric":
             number = parse_number(str(answer))
             if number is not None:
-                return f"{number:g}"
+                return _plain(number)
         if interaction_type == "likert" and isinstance(answer, int | float) and not isinstance(answer, bool):
             return str(int(answer))
         if interaction_type == "fill-in" and isinstance(answer, str):
-            return answer
+            return answer.strip()
     except TypeError:
         pass
     return answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False, sort_keys=True)
@@ -344,6 +482,8 @@ _STATEMENT_KEYS = {"id", "actor", "verb", "object", "result", "context", "timest
 _SUBSTATEMENT_KEYS = {"objectType", "actor", "verb", "object", "result", "context", "timestamp", "attachments"}
 _IFIS = ("mbox", "mbox_sha1sum", "openid", "account")
 _COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
+_COMPONENTS_OF = {"choice": ("choices",), "sequencing": ("choices",), "likert": ("scale",),
+                  "matching": ("source", "target"), "performance": ("steps",)}  # xAPI 1.0.3 §2.4.4.1
 _CONTEXT_TYPES = {"parent", "grouping", "category", "other"}
 
 
@@ -608,14 +748,25 @@ def _check_definition(definition: Any, path: str, problems: list[str]) -> None:
         components = definition.get(key)
         if components is None:
             continue
+        if key not in _COMPONENTS_OF.get(interaction, ()):
+            problems.append(f"{path}.{key}: not a component list of a {interaction!r} interaction")
         if not isinstance(components, list):
             problems.append(f"{path}.{key}: not an array")
             continue
+        ids: set[str] = set()
         for index, component in enumerate(components):
+            where = f"{path}.{key}[{index}]"
             if not isinstance(component, dict) or not isinstance(component.get("id"), str):
-                problems.append(f"{path}.{key}[{index}]: needs a string id")
-            elif "description" in component:
-                _check_language_map(component["description"], f"{path}.{key}[{index}].description", problems)
+                problems.append(f"{where}: needs a string id")
+                continue
+            _check_known(component, {"id", "description"}, where, problems)
+            if not component["id"] or re.search(r"\s", component["id"]):
+                problems.append(f"{where}.id: empty or holding whitespace")
+            if component["id"] in ids:
+                problems.append(f"{where}.id: {component['id']!r} repeated")
+            ids.add(component["id"])
+            if "description" in component:
+                _check_language_map(component["description"], f"{where}.description", problems)
 
 
 def _check_result(result: Any, path: str, problems: list[str]) -> None:
@@ -630,6 +781,8 @@ def _check_result(result: Any, path: str, problems: list[str]) -> None:
             problems.append(f"{path}.{key}: not a boolean")
     if "response" in result and not isinstance(result["response"], str):
         problems.append(f"{path}.response: not a string")
+    elif result.get("response") == "":
+        problems.append(f"{path}.response: empty (leave it out; strict LRSs refuse empty values)")
     if "duration" in result and not (isinstance(result["duration"], str) and _DURATION.match(result["duration"])):
         problems.append(f"{path}.duration: not an ISO 8601 duration")
     if "extensions" in result:

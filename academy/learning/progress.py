@@ -26,6 +26,13 @@ Attempts
 - Progressive cases: a layout may carry ``"cases": {case id: [question ids in order]}``; a question of
   a case then accepts answers only once the case's earlier questions are locked
   (:class:`QuestionNotOpenError`), so a case is answered one question at a time, in order.
+
+xAPI outbox
+-----------
+A lesson's first view, its first completion and a submitted attempt each record an event in the xAPI
+outbox (:mod:`academy.store.outbox`) in the same transaction as the progress itself, so an event is queued
+exactly when the fact is stored (and never when the transaction rolls back). ``academy.interop.lrs`` turns
+the events into statements and sends them; this module does not know xAPI.
 """
 
 from __future__ import annotations
@@ -42,7 +49,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 import quiz as quiz_engine
-from academy.store import db, rollup
+from academy.store import db, outbox, rollup
 from academy.store.models import ATTEMPT_KINDS, Attempt, LearnerModuleStats, LessonProgress, Response, User
 
 _ATTEMPTS = cast(Table, Attempt.__table__)
@@ -244,12 +251,14 @@ def record_lesson_view(
             last_viewed_at=now,
             seconds_spent=seconds,
         )
-        connection.execute(
+        row = connection.execute(
             statement.on_conflict_do_update(
                 index_elements=_LESSON_KEY,
                 set_={"last_viewed_at": now, "seconds_spent": _LESSONS.c.seconds_spent + seconds},
-            )
-        )
+            ).returning(_LESSONS.c.id, _LESSONS.c.first_viewed_at)
+        ).one()
+        if row.first_viewed_at == now:  # the row was created: the first view
+            outbox.record_event(connection, outbox.LESSON_VIEWED, row.id, user_id, now)
         rollup.refresh(connection, user_id, module_id)
 
 
@@ -268,12 +277,16 @@ def mark_lesson_complete(
             completed_at=now,
             seconds_spent=0,
         )
-        connection.execute(
+        row = connection.execute(
             statement.on_conflict_do_update(
                 index_elements=_LESSON_KEY,
                 set_={"last_viewed_at": now, "completed_at": func.coalesce(_LESSONS.c.completed_at, now)},
-            )
-        )
+            ).returning(_LESSONS.c.id, _LESSONS.c.first_viewed_at, _LESSONS.c.completed_at)
+        ).one()
+        if row.first_viewed_at == now:  # marked as read without a recorded view: that is its first view too
+            outbox.record_event(connection, outbox.LESSON_VIEWED, row.id, user_id, now)
+        if row.completed_at == now:  # the first completion
+            outbox.record_event(connection, outbox.LESSON_COMPLETED, row.id, user_id, now)
         rollup.refresh(connection, user_id, module_id)
 
 
@@ -682,6 +695,7 @@ def submit_attempt(
                 "updated_at": now,
             },
         )
+        outbox.record_event(connection, outbox.ATTEMPT_SUBMITTED, attempt_id, attempt.user_id, now)
         rollup.refresh(connection, attempt.user_id, attempt.module_id)
     return AttemptResult(
         attempt_id=attempt_id,

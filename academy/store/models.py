@@ -474,3 +474,32 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(50), index=True)
     target: Mapped[str] = mapped_column(String(300), default="", server_default="")
     details: Mapped[dict[str, Any]]
+
+
+class XapiOutbox(Base):
+    """An event waiting to be sent to the LRS as xAPI statements (or sent, or dropped), see :mod:`academy.store.outbox`.
+
+    It names an immutable fact by its source row (``lesson_viewed`` / ``lesson_completed``: a lesson_progress id,
+    ``attempt_submitted``: an attempts id), never a copy of the statements: they are rebuilt from the source rows at
+    each try (the same ids, so an LRS stores them once), and an erased account's events are dropped unsent.
+    """
+
+    __tablename__ = "xapi_outbox"
+    __table_args__ = (
+        UniqueConstraint("event", "source_id"),
+        CheckConstraint("status IN ('pending', 'sent', 'dropped')", name="status"),
+        Index("ix_xapi_outbox_status_next_try_at", "status", "next_try_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event: Mapped[str] = mapped_column(String(30))
+    source_id: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(10), default="pending", server_default="pending")
+    tries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_try_at: Mapped[datetime | None]  # None: due at once (never tried nor leased)
+    last_tried_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime | None]  # sent or dropped
+    statements: Mapped[int | None] = mapped_column(Integer)  # how many were sent

@@ -457,8 +457,8 @@ def downloads(ctx: StudioContext) -> None:
         return
     folder = st.selectbox(t("studio.module"), with_quiz, format_func=ctx.label, key="export_module")
     module = ctx.modules[folder]
-    gift_text, skipped = gift.to_gift(module.quiz, module)
-    st.download_button(t("studio.download_gift"), gift_text.encode("utf-8"), file_name=f"{module.id}.gift.txt",
+    gift_bytes, skipped = gift.gift_file(module)  # the same bytes as `python -m academy gift`
+    st.download_button(t("studio.download_gift"), gift_bytes, file_name=gift.gift_file_name(module),
                        mime="text/plain", icon=":material/download:", on_click="ignore")
     if skipped:
         st.warning(t("studio.gift_skipped", n=len(skipped)), icon=":material/warning:")
