@@ -37,7 +37,7 @@ from academy.i18n import t
 from quiz import Question, Quiz
 from quiz.grading import correct_answer_text, is_regex_answer
 
-SKIP_REASONS = ("ordre", "tcs", "regex", "distractor", "few_pairs", "arrow", "image", "too_many_options")
+SKIP_REASONS = ("ordre", "tcs", "zone", "regex", "distractor", "few_pairs", "arrow", "image", "too_many_options")
 """Why a question is skipped; the interface text of each is `studio.gift_skip.<reason>`."""
 
 ITEM_COLUMNS = ("id", "type", "points", "objective", "objective_text", "title", "correct_answer", "tags")
@@ -89,7 +89,7 @@ def quiz_items_csv(module: Module) -> str:
 
 def _skip_reason(question: Question, stem: str) -> str | None:
     kind = question.type
-    if kind in ("ordre", "tcs"):
+    if kind in ("ordre", "tcs", "zone"):
         return kind
     texts = [stem, question.explanation, *(o.text for o in question.options), *(o.feedback for o in question.options),
              *(o.match for o in question.options)]
