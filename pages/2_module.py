@@ -37,7 +37,8 @@ else:
     st.caption(f"{module.title} · {viewer.t('module.lesson_of', i=lesson_ids.index(lesson.id) + 1, n=len(lessons))}")
     st.title(lesson.title)
 
-nav_col, main_col = st.columns([1.3, 3], gap="large")
+# The text first: on a phone the columns stack, and the lesson list comes after the lesson.
+main_col, nav_col = st.columns([3, 1.3], gap="large")
 with nav_col:
     st.markdown(f"**{viewer.t('module.lessons')}**")
     lesson_button(viewer.t("module.overview"), None, icon=":material/home:", place="nav", current=lesson is None)
@@ -62,7 +63,8 @@ with main_col:
         st.subheader(viewer.t("module.objectives"))
         st.markdown("\n".join(f"{i}. {objective}" for i, objective in enumerate(module.objectives, 1)))
         render_blocks(module.overview)
-        if module.quiz is not None and module.quiz.settings.pretest:
+        if module.quiz is not None and module.quiz.settings.pretest and progress.pretest_open(
+                engine(), account.id, module.id):
             quiz_link(module, viewer.t("module.take_pretest"), kind="pre")
         if lessons:
             lesson_button(f"{lessons[0].order}. {lessons[0].title}", lessons[0].id, icon=":material/arrow_forward:",
