@@ -11,6 +11,7 @@ import streamlit as st
 
 from academy.analytics import item_analysis
 from academy.analytics import item_charts as charts_items
+from academy.content import zones
 from academy.content.catalog import Module
 from academy.learning import gain, survey
 
@@ -224,6 +225,11 @@ def distractors_tab(viewer: Viewer, module: Module, analysis: item_analysis.Item
         show_answers(viewer, answers)
         if summary.group_size:
             st.altair_chart(charts_items.distractor_chart(answers, locale), width="stretch")
+    question = module.quiz.question(chosen)
+    if question.type == "zone" and zones.image_path(question, module.folder).is_file():
+        clicks = item_analysis.zone_clicks(engine(), module.id, question)
+        st.image(zones.click_map(question, module.folder, clicks), width="content",
+                 caption=t("items.zone_map", n=len(clicks)))
     st.download_button(
         t("items.download_distractors"),
         data=lambda: item_analysis.distractors_to_csv(analysis).encode("utf-8-sig"),
