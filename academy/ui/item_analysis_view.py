@@ -247,6 +247,9 @@ def feedback_tab(viewer: Viewer, module: Module) -> None:
     st.subheader(t("items.survey_title"))
     if evaluations.count == 0:
         st.info(t("items.no_survey"), icon=":material/rate_review:")
+    elif evaluations.withheld:
+        st.info(t("items.survey_withheld", n=evaluations.count, threshold=evaluations.threshold),
+                icon=":material/visibility_off:")
     else:
         labels = {item: t(f"survey.item.{item}") for item in survey.ITEMS}
         st.caption(t("items.survey_count", n=evaluations.count))
@@ -259,10 +262,10 @@ def feedback_tab(viewer: Viewer, module: Module) -> None:
         st.subheader(t("items.comments_title", n=len(evaluations.comments)))
         if not evaluations.comments:
             st.caption(t("items.no_comments"))
+        st.caption(t("items.comments_anonymous"))
         for comment in evaluations.comments[:COMMENTS_SHOWN]:
             with st.container(border=True):
-                st.caption(comment.created_at.strftime(t("items.date_format")))
-                st.text(comment.text)
+                st.text(comment)
         if len(evaluations.comments) > COMMENTS_SHOWN:
             st.caption(t("items.comments_more", shown=COMMENTS_SHOWN, total=len(evaluations.comments)))
 
