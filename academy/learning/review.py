@@ -65,7 +65,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 import quiz as quiz_engine
 from academy.content.catalog import Module
-from academy.i18n import t
+from academy.i18n import t, vega_locale
 from academy.store import db
 from academy.store.models import Attempt, Response, ReviewCard
 
@@ -376,8 +376,9 @@ def viewer_timezone(name: str | None) -> ZoneInfo:
 
 
 def forecast_chart(forecast: Iterable[DayCount], locale: str) -> alt.Chart:
-    """Bars of the reviews falling due each day (days as dd/mm labels, in order)."""
-    frame = pd.DataFrame([{"day": d.day.strftime("%d/%m"), "count": d.count} for d in forecast])
+    """Bars of the reviews falling due each day (days as « 3 déc. » labels, in order)."""
+    months = vega_locale(locale)["time"]["shortMonths"]
+    frame = pd.DataFrame([{"day": f"{d.day.day} {months[d.day.month - 1]}", "count": d.count} for d in forecast])
     day_title, count_title = t("review.chart_day", locale), t("review.chart_count", locale)
     return (
         alt.Chart(frame)
@@ -387,6 +388,7 @@ def forecast_chart(forecast: Iterable[DayCount], locale: str) -> alt.Chart:
             y=alt.Y("count:Q", title=count_title, axis=alt.Axis(tickMinStep=1)),
             tooltip=[alt.Tooltip("day:O", title=day_title), alt.Tooltip("count:Q", title=count_title)],
         )
+        .configure(locale=vega_locale(locale))
     )
 
 
