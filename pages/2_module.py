@@ -9,7 +9,7 @@ from academy.ui.render import render_blocks
 from academy.ui.resources import catalog, engine
 from academy.ui.survey_form import module_survey
 from academy.ui.timing import track_lesson_time
-from academy.ui.widgets import hours, lesson_button, quiz_link
+from academy.ui.widgets import hours, lesson_button, page_title, quiz_link
 
 viewer = page("nav.catalogue", roles=SIGNED_IN)
 account = viewer.account
@@ -31,11 +31,11 @@ states = progress.lesson_states(engine(), account.id, module.id)
 meta = viewer.t("module.meta", level=viewer.t(f"level.{module.level}"), minutes=module.duration_minutes,
                 hours=hours(module.credits_hours))
 if lesson is None:
-    st.title(module.title)
+    page_title(module.title)
     st.caption(meta)
 else:
     st.caption(f"{module.title} · {viewer.t('module.lesson_of', i=lesson_ids.index(lesson.id) + 1, n=len(lessons))}")
-    st.title(lesson.title)
+    page_title(lesson.title)
 
 # The text first: on a phone the columns stack, and the lesson list comes after the lesson.
 main_col, nav_col = st.columns([3, 1.3], gap="large")

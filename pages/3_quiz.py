@@ -25,7 +25,7 @@ from academy.ui.quiz_view import (
     summary_open,
 )
 from academy.ui.resources import catalog, engine, now
-from academy.ui.widgets import module_link, quiz_link
+from academy.ui.widgets import module_link, page_title, quiz_link
 
 viewer = page("nav.catalogue", roles=SIGNED_IN)
 account = viewer.account
@@ -53,13 +53,13 @@ if shown_attempt is not None:
         st.warning(viewer.t("assessment.unknown_attempt"), icon=":material/help:")
         module_link(module, viewer.t("quiz.back_to_module"))
         st.stop()
-    st.title(viewer.t("quiz.pretest_title" if result.kind == "pre" else "quiz.title", title=module.title))
+    page_title(viewer.t("quiz.pretest_title" if result.kind == "pre" else "quiz.title", title=module.title))
     module_link(module, viewer.t("quiz.back_to_module"))
     show_flashes(viewer.locale)
     show_attempt_result(eng, result, module, pass_mark=pass_mark, locale=viewer.locale)
     st.stop()
 
-st.title(viewer.t("quiz.pretest_title" if kind == "pre" else "quiz.title", title=module.title))
+page_title(viewer.t("quiz.pretest_title" if kind == "pre" else "quiz.title", title=module.title))
 module_link(module, viewer.t("quiz.back_to_module"))
 show_flashes(viewer.locale)
 attempt = progress.in_progress_attempt(eng, account.id, module.id, kind)

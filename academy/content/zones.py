@@ -99,9 +99,10 @@ def draw_points(draw: ImageDraw.ImageDraw, points: Iterable[Sequence[float]], co
 
 
 def drawing(question: Question, folder: Path, *, points: Sequence[Sequence[float]] = (), show_zones: bool = False,
-            graded: bool = False) -> Image.Image:
-    """The question's image with, optionally, its zones (blue: to point; grey: named wrong regions) and the
-    learner's points (red markers; with `graded`, green inside a zone to point and red elsewhere)."""
+            graded: bool = False, framed: bool = False) -> Image.Image:
+    """The question's image with, optionally, its zones (blue: to point; grey: named wrong regions), the
+    learner's points (red markers; with `graded`, green inside a zone to point and red elsewhere) and a thin
+    grey frame that shows where the clickable image ends (`framed`)."""
     with Image.open(image_path(question, folder)) as source:
         base = source.convert("RGBA")
     overlay = Image.new("RGBA", base.size, (0, 0, 0, 0))
@@ -116,6 +117,8 @@ def drawing(question: Question, folder: Path, *, points: Sequence[Sequence[float
     else:
         colours = [POINT] * len(points)
     draw_points(draw, points, colours, scale, numbered=len(question.zones) > 1)
+    if framed:
+        draw.rectangle((0, 0, base.size[0] - 1, base.size[1] - 1), outline=(190, 190, 190, 255), width=1)
     return Image.alpha_composite(base, overlay).convert("RGB")
 
 

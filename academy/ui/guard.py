@@ -18,6 +18,10 @@ _GO_HOME = "go_home_after_sign_out"
 _STYLE = """<style>
 @media (max-width: 640px) {
   h1 { font-size: 1.55rem !important; line-height: 1.25 !important; padding-top: 0.5rem !important; }
+  .st-key-page-title-m h1 { font-size: 1.35rem !important; }
+  .st-key-page-title-l h1 { font-size: 1.2rem !important; }
+  .st-key-page-title-xl h1 { font-size: 1.1rem !important; letter-spacing: -0.01em; }
+  h1 [data-testid="stHeaderActionElements"] { display: none; }
   h2 { font-size: 1.3rem !important; }
   h3 { font-size: 1.15rem !important; }
   [data-testid="stMainBlockContainer"] { padding-top: 3.5rem !important; }

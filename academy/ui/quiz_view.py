@@ -49,7 +49,16 @@ CERTAINTIES = (1, 2, 3)
 FLASH = "assessment_flash"  # interface-string keys to show at the top of the next run
 
 
-def widget_key(attempt_id: int, question_id: str, part: str = "") -> str:
+def widget_namespace(attempt_id: int) -> int | str:
+    """The namespace of an attempt's widget keys: the attempt id, with a new suffix each time the learner
+    comes back from the summary. Widgets that were off the page (during the summary) come back as new
+    widgets, drawn from the saved answers: a remounted widget of the same key could send back an empty
+    value on the next interaction and erase a saved answer."""
+    generation = st.session_state.get(f"attempt_generation:{attempt_id}", 0)
+    return attempt_id if not generation else f"{attempt_id}r{generation}"
+
+
+def widget_key(attempt_id: int | str, question_id: str, part: str = "") -> str:
     """Session-state key of a question's widget in one attempt (unique across attempts)."""
     return f"att{attempt_id}:{question_id}{':' + part if part else ''}"
 
@@ -72,7 +81,7 @@ def stem_text(question: Question) -> str:
 def question_input(
     question: Question,
     *,
-    attempt_id: int,
+    attempt_id: int | str,
     order: list[str],
     rights: list[str],
     saved: Any,
@@ -148,7 +157,7 @@ def _problem(question: Question, response: Any, locale: str) -> None:
         st.error(t(f"attempt.problem.{problem}", locale, n=quiz.grading.MAX_QROC_WORDS), icon=":material/error:")
 
 
-def order_input(question: Question, *, attempt_id: int, ordered: list[str], saved: Any, locale: str,
+def order_input(question: Question, *, attempt_id: int | str, ordered: list[str], saved: Any, locale: str,
                 on_change: Callable[[], None], disabled: bool) -> None:
     """An ordering question as numbered positions: one select per position, each item chosen once.
 
@@ -175,7 +184,7 @@ def order_input(question: Question, *, attempt_id: int, ordered: list[str], save
         st.caption(t("attempt.order_left", locale, items=" ; ".join(f"« {text} »" for text in left)))
 
 
-def zone_input(question: Question, *, attempt_id: int, saved: Any, locale: str, save: SaveFn, disabled: bool,
+def zone_input(question: Question, *, attempt_id: int | str, saved: Any, locale: str, save: SaveFn, disabled: bool,
                base_dir: Path) -> None:
     """A zone question: the learner clicks on the image; their points are drawn on it (numbered when the
     question has several zones). One zone: a new click moves the point; several: a click near a point
@@ -206,11 +215,13 @@ def zone_input(question: Question, *, attempt_id: int, saved: Any, locale: str, 
         save(question.id, None)
 
     st.caption(t("attempt.zone_help_several" if several else "attempt.zone_help", locale))
-    drawn = zones.drawing(question, base_dir, points=points)
-    if disabled:
-        st.image(drawn, width="content")
-    else:
-        streamlit_image_coordinates(drawn, key=click_key, width="content", on_click=clicked, cursor="crosshair")
+    drawn = zones.drawing(question, base_dir, points=points, framed=True)
+    # At most its own width, and the column's on a phone: the click component cannot shrink an image itself.
+    with st.container(width=min(width, 760)):
+        if disabled:
+            st.image(drawn, width="stretch")
+        else:
+            streamlit_image_coordinates(drawn, key=click_key, width="stretch", on_click=clicked, cursor="crosshair")
     with st.expander(t("attempt.zone_description", locale), icon=":material/image:"):
         st.markdown(question.image_alt)
     if points:
@@ -223,7 +234,7 @@ def zone_input(question: Question, *, attempt_id: int, saved: Any, locale: str, 
 def certainty_input(
     question_id: str,
     *,
-    attempt_id: int,
+    attempt_id: int | str,
     saved: int | None,
     locale: str,
     save: Callable[[str, int | None], None],
@@ -239,7 +250,7 @@ def certainty_input(
     )
 
 
-def current_response(question: Question, attempt_id: int, order: list[str]) -> Any:
+def current_response(question: Question, attempt_id: int | str, order: list[str]) -> Any:
     """The response the question's widgets hold now, in the engine's response shape."""
     key = widget_key(attempt_id, question.id)
     state = st.session_state
@@ -281,9 +292,11 @@ class AttemptSaver:
     attempt_id: int
     quiz: quiz.Quiz
     questions: dict[str, Question] = field(init=False)
+    namespace: int | str = field(init=False)  # of the widget keys (see `widget_namespace`)
 
     def __post_init__(self) -> None:
         self.questions = {question.id: question for question in self.quiz.questions}
+        self.namespace = widget_namespace(self.attempt_id)
 
     def save(self, question_id: str, response: Any) -> None:
         """Save an answer (a cleared answer is saved as no answer).
@@ -319,7 +332,7 @@ class AttemptSaver:
     def advance(self, question_id: str, order: list[str]) -> None:
         """Save the case question's answer as its inputs hold it, then lock it: the next question opens."""
         question = self.questions[question_id]
-        response = _answer_or_none(question, current_response(question, self.attempt_id, order))
+        response = _answer_or_none(question, current_response(question, self.namespace, order))
         try:
             progress.save_answer(self.engine, self.attempt_id, question_id, response)
             progress.lock_questions(self.engine, self.attempt_id, [question_id])
@@ -577,21 +590,22 @@ def attempt_questions(attempt: progress.AttemptState, module: Module, saver: Att
     flagged « à revoir »; each sits in a container keyed `question-N`, where the summary's links return.
     """
     qz = module.quiz
+    ns = saver.namespace
     numbers = {question.id: n for n, question in enumerate(layout_questions(qz, attempt.layout), 1)}
 
     def draw(question: Question, *, disabled: bool = False) -> None:
         with st.container(border=True, key=f"question-{numbers[question.id]}"):
             question_stem(question, numbers[question.id], module.folder, locale)
-            question_input(question, attempt_id=attempt.id, order=attempt.layout["options"].get(question.id, []),
+            question_input(question, attempt_id=ns, order=attempt.layout["options"].get(question.id, []),
                            rights=attempt.layout.get("rights", {}).get(question.id, []),
                            saved=attempt.answers.get(question.id), locale=locale, save=saver.save,
                            disabled=disabled, base_dir=module.folder)
             if qz.settings.certainty:
-                certainty_input(question.id, attempt_id=attempt.id, saved=attempt.certainties.get(question.id),
+                certainty_input(question.id, attempt_id=ns, saved=attempt.certainties.get(question.id),
                                 locale=locale, save=saver.save_certainty, disabled=disabled)
             if disabled:
                 st.caption(t("assessment.locked", locale))
-            flag_key = widget_key(attempt.id, question.id, "flag")
+            flag_key = widget_key(ns, question.id, "flag")
             _seed(flag_key, question.id in attempt.flagged)
             st.checkbox(t("attempt.flag", locale), key=flag_key, on_change=saver.flag, args=(question.id, flag_key),
                         help=t("attempt.flag_help", locale))
@@ -612,7 +626,7 @@ def attempt_questions(attempt: progress.AttemptState, module: Module, saver: Att
         if step.last:
             st.caption(t("assessment.last_case_question", locale))
         else:
-            st.button(t("assessment.next_question", locale), key=widget_key(attempt.id, step.current.id, "next"),
+            st.button(t("assessment.next_question", locale), key=widget_key(ns, step.current.id, "next"),
                       icon=":material/arrow_downward:", help=t("assessment.next_help", locale), on_click=saver.advance,
                       args=(step.current.id, attempt.layout["options"].get(step.current.id, [])))
     scroll_to_question(st.session_state.pop(SCROLL_TO, None))
@@ -628,7 +642,9 @@ def open_summary(attempt_id: int) -> None:
 
 
 def _back_to_questions(number: int | None = None) -> None:
-    st.session_state.pop(SUMMARY, None)
+    attempt_id = st.session_state.pop(SUMMARY, None)
+    generation = f"attempt_generation:{attempt_id}"
+    st.session_state[generation] = st.session_state.get(generation, 0) + 1
     if number is not None:
         st.session_state[SCROLL_TO] = number
 
