@@ -239,6 +239,10 @@ def test_the_quiz_widgets_summary_and_hotspot(server: tuple[str, str], page) -> 
     wait_idle(page)
     expect(page.get_by_text("Correction détaillée")).to_be_visible()
     snap(page, f"{size}-06-results")
+    legend = page.get_by_text("Vos points : vert dans une zone attendue")
+    legend.scroll_into_view_if_needed()
+    expect(legend).to_be_visible()  # the review draws the clicked point over the zones
+    snap(page, f"{size}-06b-zone-result")
 
     engine = db.make_engine(url)
     try:
