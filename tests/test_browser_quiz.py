@@ -256,6 +256,15 @@ def test_the_quiz_widgets_summary_and_hotspot(server: tuple[str, str], page) -> 
         engine.dispose()
     assert fractions == {"etapes": 1.0, "valeur": 1.0, "zone": 1.0, "choix": 1.0}
 
+    # My progress: the charts read in French (day labels, decimal commas).
+    page.goto(f"{address}/progress")
+    wait_idle(page)
+    charts = page.get_by_test_id("stVegaLiteChart")
+    expect(charts).to_have_count(2)
+    charts.first.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    snap(page, f"{size}-09-progress")
+
     # The pre-test link is gone once the graded quiz was started.
     page.goto(f"{address}/module?module={MODULE}")
     wait_idle(page)
