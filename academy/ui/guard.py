@@ -14,8 +14,10 @@ from .session import current_account, end_session, write_pending_cookie
 
 HOME = "app.py"
 _GO_HOME = "go_home_after_sign_out"
-# Phone reading (≤ 640 px wide): titles in two lines at most, less empty space above the page's text.
+# No English widget chrome; phone reading (≤ 640 px wide): titles in two lines at most, less space above.
 _STYLE = """<style>
+/* « Press Enter to apply » is English; Enter and leaving the field both save anyway. */
+[data-testid="InputInstructions"] { display: none; }
 @media (max-width: 640px) {
   h1 { font-size: 1.55rem !important; line-height: 1.25 !important; padding-top: 0.5rem !important; }
   .st-key-page-title-m h1 { font-size: 1.35rem !important; }
