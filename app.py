@@ -8,7 +8,7 @@ from academy.learning.overview import IN_PROGRESS, PASSED, module_overviews
 from academy.ui.account_forms import sign_in_form, sign_up_form
 from academy.ui.guard import page
 from academy.ui.resources import catalog, engine
-from academy.ui.widgets import module_link
+from academy.ui.widgets import hours, module_link
 
 viewer = page("nav.home", roles=None)
 if flash := st.session_state.pop("flash", None):
@@ -34,7 +34,7 @@ started = [o for o in overviews if o.status == IN_PROGRESS]
 col1, col2, col3 = st.columns(3)
 col1.metric(viewer.t("home.metric_completed"), len(passed))
 col2.metric(viewer.t("home.metric_started"), len(started))
-col3.metric(viewer.t("home.metric_hours"), f"{sum(o.credited_hours for o in overviews):.2f}".replace(".", ","))
+col3.metric(viewer.t("home.metric_hours"), f"{hours(sum(o.credited_hours for o in overviews))}\u00a0h")
 review.sync_cards(engine(), account.id)
 st.page_link("pages/5_review.py", icon=":material/replay:",
              label=viewer.t("review.home_due", n=review.due_count(engine(), account.id, catalog_modules=modules)))

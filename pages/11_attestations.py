@@ -42,7 +42,7 @@ with find_tab:
             viewer.t("attest.col_title"): [c.title for c in found],
             viewer.t("attest.col_date"): [certificates.format_date(c.issued_at, viewer.locale) for c in found],
             viewer.t("attest.col_score"): [round(c.score * 100) for c in found],
-            viewer.t("attest.col_hours"): [c.hours for c in found],
+            viewer.t("attest.col_hours"): [f"{certificates.format_hours(c.hours)}\u00a0h" for c in found],
             viewer.t("attest.col_status"): [viewer.t(f"cert.status.{c.status}") for c in found],
         }), hide_index=True, width="stretch")
         by_code = {c.code: c for c in found}

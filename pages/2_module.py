@@ -9,7 +9,7 @@ from academy.ui.render import render_blocks
 from academy.ui.resources import catalog, engine
 from academy.ui.survey_form import module_survey
 from academy.ui.timing import track_lesson_time
-from academy.ui.widgets import hours, lesson_button, quiz_link
+from academy.ui.widgets import hours, lesson_button, page_title, quiz_link
 
 viewer = page("nav.catalogue", roles=SIGNED_IN)
 account = viewer.account
@@ -31,13 +31,14 @@ states = progress.lesson_states(engine(), account.id, module.id)
 meta = viewer.t("module.meta", level=viewer.t(f"level.{module.level}"), minutes=module.duration_minutes,
                 hours=hours(module.credits_hours))
 if lesson is None:
-    st.title(module.title)
+    page_title(module.title)
     st.caption(meta)
 else:
     st.caption(f"{module.title} · {viewer.t('module.lesson_of', i=lesson_ids.index(lesson.id) + 1, n=len(lessons))}")
-    st.title(lesson.title)
+    page_title(lesson.title)
 
-nav_col, main_col = st.columns([1.3, 3], gap="large")
+# The text first: on a phone the columns stack, and the lesson list comes after the lesson.
+main_col, nav_col = st.columns([3, 1.3], gap="large")
 with nav_col:
     st.markdown(f"**{viewer.t('module.lessons')}**")
     lesson_button(viewer.t("module.overview"), None, icon=":material/home:", place="nav", current=lesson is None)
@@ -62,7 +63,8 @@ with main_col:
         st.subheader(viewer.t("module.objectives"))
         st.markdown("\n".join(f"{i}. {objective}" for i, objective in enumerate(module.objectives, 1)))
         render_blocks(module.overview)
-        if module.quiz is not None and module.quiz.settings.pretest:
+        if module.quiz is not None and module.quiz.settings.pretest and progress.pretest_open(
+                engine(), account.id, module.id):
             quiz_link(module, viewer.t("module.take_pretest"), kind="pre")
         if lessons:
             lesson_button(f"{lessons[0].order}. {lessons[0].title}", lessons[0].id, icon=":material/arrow_forward:",

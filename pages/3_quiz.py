@@ -16,13 +16,16 @@ from academy.ui.quiz_view import (
     attempt_questions,
     countdown,
     flash,
+    open_summary,
     percent,
     policy_lines,
     show_attempt_result,
     show_flashes,
+    show_summary,
+    summary_open,
 )
 from academy.ui.resources import catalog, engine, now
-from academy.ui.widgets import module_link, quiz_link
+from academy.ui.widgets import module_link, page_title, quiz_link
 
 viewer = page("nav.catalogue", roles=SIGNED_IN)
 account = viewer.account
@@ -50,13 +53,13 @@ if shown_attempt is not None:
         st.warning(viewer.t("assessment.unknown_attempt"), icon=":material/help:")
         module_link(module, viewer.t("quiz.back_to_module"))
         st.stop()
-    st.title(viewer.t("quiz.pretest_title" if result.kind == "pre" else "quiz.title", title=module.title))
+    page_title(viewer.t("quiz.pretest_title" if result.kind == "pre" else "quiz.title", title=module.title))
     module_link(module, viewer.t("quiz.back_to_module"))
     show_flashes(viewer.locale)
     show_attempt_result(eng, result, module, pass_mark=pass_mark, locale=viewer.locale)
     st.stop()
 
-st.title(viewer.t("quiz.pretest_title" if kind == "pre" else "quiz.title", title=module.title))
+page_title(viewer.t("quiz.pretest_title" if kind == "pre" else "quiz.title", title=module.title))
 module_link(module, viewer.t("quiz.back_to_module"))
 show_flashes(viewer.locale)
 attempt = progress.in_progress_attempt(eng, account.id, module.id, kind)
@@ -82,6 +85,9 @@ if attempt is None:
             st.stop()
     st.markdown("\n".join(f"- {line}" for line in policy_lines(qz, kind, pass_mark=pass_mark, started=started,
                                                                    locale=viewer.locale)))
+    if kind == "post" and settings.pretest and progress.pretest_open(eng, account.id, module.id):
+        st.warning(viewer.t("attempt.pretest_warning"), icon=":material/warning:")
+        quiz_link(module, viewer.t("attempt.pretest_first"), kind="pre")
     left = attempts_left(settings, started) if kind == "post" else 1
     if left == 0:
         recorded = progress.recorded_score(eng, account.id, module.id, settings.grading)
@@ -117,13 +123,14 @@ if attempt.deadline is not None and now() > attempt.deadline:
     finish(progress.submit_attempt(eng, attempt.id, qz, pass_mark=pass_mark, default_certainty=default_certainty))
 if attempt.deadline is not None:
     countdown(attempt.deadline, viewer.locale)
+if summary_open(attempt.id):
+    if show_summary(attempt, module, viewer.locale):
+        finish(progress.submit_attempt(eng, attempt.id, qz, pass_mark=pass_mark, default_certainty=default_certainty))
+    st.stop()
 attempt_questions(attempt, module, AttemptSaver(eng, attempt.id, qz), viewer.locale)
-
 st.caption(viewer.t("quiz.attempt_saved"))
-unanswered, without_certainty = missing(layout_questions(qz, attempt.layout), attempt.answers, attempt.certainties)
-if unanswered:
-    st.warning(viewer.t("quiz.unanswered", n=unanswered), icon=":material/warning:")
+_, without_certainty = missing(layout_questions(qz, attempt.layout), attempt.answers, attempt.certainties)
 if settings.certainty and without_certainty:
     st.warning(viewer.t("assessment.missing_certainty", n=without_certainty), icon=":material/help:")
-if st.button(viewer.t("quiz.submit"), type="primary", icon=":material/send:"):
-    finish(progress.submit_attempt(eng, attempt.id, qz, pass_mark=pass_mark, default_certainty=default_certainty))
+st.button(viewer.t("attempt.finish"), type="primary", icon=":material/fact_check:", on_click=open_summary,
+          args=(attempt.id,), help=viewer.t("attempt.finish_help"))

@@ -8,7 +8,7 @@ import quiz
 from academy.accounts.roles import SIGNED_IN
 from academy.learning import review
 from academy.ui.guard import page
-from academy.ui.quiz_view import current_response, question_input, show_result, widget_key
+from academy.ui.quiz_view import current_response, question_input, show_result, stem_text, widget_key
 from academy.ui.render import render_markdown
 from academy.ui.resources import catalog, engine
 
@@ -68,10 +68,11 @@ if due:
             with st.expander(viewer.t("review.case", title=case.title)):
                 render_markdown(case.vignette, module.folder)
         st.markdown(f"**{question.title}**")
-        if question.stem.strip() != question.title.strip():
-            render_markdown(question.stem, module.folder)
-        question_input(question, attempt_id=namespace(card.id), order=order, rights=rights, saved=None,
-                       locale=viewer.locale, save=ignore, disabled=checked is not None)
+        if stem_text(question).strip() != question.title.strip():
+            render_markdown(stem_text(question), module.folder)
+        if checked is None or question.type != "zone":  # once checked, a zone's points show in the result
+            question_input(question, attempt_id=namespace(card.id), order=order, rights=rights, saved=None,
+                           locale=viewer.locale, save=ignore, disabled=checked is not None, base_dir=module.folder)
     if checked is None:
         st.button(viewer.t("review.check"), type="primary", icon=":material/fact_check:",
                   on_click=check, args=(card.id, question, order))

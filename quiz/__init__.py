@@ -13,6 +13,10 @@ from quiz.grading import (
     grade,
     normalize_text,
     parse_number,
+    point_in_zone,
+    response_problem,
+    zone_of_point,
+    zone_points,
 )
 from quiz.model import GRADING_POLICIES, PANEL_SOURCES, QUESTION_TYPES, Case, Option, Question, Quiz, QuizSettings
 from quiz.parser import Issue, QuizFormatError, load, parse
@@ -36,4 +40,8 @@ __all__ = [
     "normalize_text",
     "parse",
     "parse_number",
+    "point_in_zone",
+    "response_problem",
+    "zone_of_point",
+    "zone_points",
 ]

@@ -6,7 +6,12 @@ unknown options grades 0 and never raises. Response shapes (docs/quiz-format.md)
 - qru: an option id (`"b"`); qrm: a list, tuple or set of option ids;
 - qroc: a string; numerique: a number or a numeric string (`"42,5"`);
 - ordre: a list or tuple of every option id, in the learner's order;
-- association: a mapping {left option id: chosen right-hand text}; tcs: an int from -2 to 2.
+- association: a mapping {left option id: chosen right-hand text}; tcs: an int from -2 to 2;
+- zone: the points clicked, a list of [x, y] pairs in image pixels (one point: `[[x, y]]`).
+
+`response_problem` tells an answer that cannot be graded as the learner meant it (a numeric answer that is
+not a number, a QROC answer over its word limit, an ordering with gaps or repeats): such an answer does
+not count as answered.
 """
 
 from __future__ import annotations
@@ -29,6 +34,12 @@ CERTAINTY_WRONG: tuple[float, float, float] = (0.0, -2.0, -6.0)
 
 MAX_QROC_LENGTH = 200
 """A QROC answer longer than this (in characters) grades 0: a QROC answer is at most five words."""
+
+MAX_QROC_WORDS = 5
+"""The word limit of a QROC answer, counted after normalisation (`l'IA` is two words)."""
+
+MAX_ZONE_POINTS = 20
+"""A zone response with more points than this grades 0 (nobody points twenty regions of one image)."""
 
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae"})
 _NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
@@ -108,6 +119,71 @@ def grade(question: Question, response: Any) -> float:
     return min(1.0, max(0.0, fraction))
 
 
+def response_problem(question: Question, response: Any) -> str | None:
+    """Why `response` is not a usable answer to `question`, or None when it is (or is simply empty).
+
+    The reasons: `not_a_number` (numerique: text that is not a number), `too_many_words` (qroc: more than
+    MAX_QROC_WORDS words), `incomplete_order` (ordre: a position left empty) and `repeated_item` (ordre:
+    an item placed twice). The page shows them next to the input; an answer with a problem is not
+    counted as answered, and is graded as no answer.
+    """
+    kind = getattr(question, "type", None)
+    if kind == "numerique" and isinstance(response, str) and response.strip():
+        return None if parse_number(response) is not None else "not_a_number"
+    if kind == "qroc" and isinstance(response, str) and response.strip():
+        too_long = len(response.strip()) > MAX_QROC_LENGTH
+        return "too_many_words" if too_long or len(normalize_text(response).split()) > MAX_QROC_WORDS else None
+    if kind == "ordre" and isinstance(response, (list, tuple)) and any(x is not None for x in response):
+        placed = [x for x in response if x is not None]
+        if len(set(placed)) != len(placed):
+            return "repeated_item"
+        if len(placed) != len(response) or len(response) != len(question.options):
+            return "incomplete_order"
+    return None
+
+
+def point_in_zone(option: Option, x: float, y: float) -> bool:
+    """Whether the point (x, y), in image pixels, lies in a zone; points on the edge are inside."""
+    c = option.coords
+    if option.shape == "rect" and len(c) == 4:
+        return c[0] <= x <= c[2] and c[1] <= y <= c[3]
+    if option.shape == "circle" and len(c) == 3:
+        return (x - c[0]) ** 2 + (y - c[1]) ** 2 <= c[2] ** 2 + 1e-9
+    if option.shape == "poly" and len(c) >= 6 and len(c) % 2 == 0:
+        vertices = list(zip(c[0::2], c[1::2], strict=True))
+        inside = False
+        for (x1, y1), (x2, y2) in zip(vertices, vertices[1:] + vertices[:1], strict=True):
+            if _on_segment(x, y, x1, y1, x2, y2):
+                return True
+            if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+                inside = not inside
+        return inside
+    return False
+
+
+def zone_points(response: Any) -> list[tuple[float, float]] | None:
+    """The points of a zone response (a list of [x, y] pairs, or one [x, y] pair), or None if malformed."""
+    if isinstance(response, (list, tuple)) and len(response) == 2 and all(_is_real(v) for v in response):
+        response = [response]
+    if not isinstance(response, (list, tuple)) or len(response) > MAX_ZONE_POINTS:
+        return None
+    points = []
+    for point in response:
+        if not isinstance(point, (list, tuple)) or len(point) != 2 or not all(_is_real(v) for v in point):
+            return None
+        points.append((float(point[0]), float(point[1])))
+    return points
+
+
+def zone_of_point(question: Question, x: float, y: float) -> Option | None:
+    """The zone a point falls in: the first zone to point that holds it, else the first named wrong one."""
+    for wanted in (True, False):
+        for option in question.options:
+            if option.correct is wanted and point_in_zone(option, x, y):
+                return option
+    return None
+
+
 def certainty_mark(fraction: float, certainty: int) -> float:
     """Certainty-based mark `f·R[c] + (1−f)·W[c]`, R = (1, 2, 3), W = (0, −2, −6).
 
@@ -136,6 +212,9 @@ def feedback_for(question: Question, response: Any) -> list[str]:
         elif question.type == "qroc":
             option = qroc_match(question, response)
             return [option.feedback] if option is not None and option.feedback else []
+        elif question.type == "zone":
+            hit = [zone_of_point(question, x, y) for x, y in zone_points(response) or []]
+            chosen = {option.id for option in hit if option is not None}
         else:
             return []
         return [option.feedback for option in question.options if option.id in chosen and option.feedback]
@@ -175,6 +254,9 @@ def correct_answer_text(question: Question) -> str:
         return "\n".join(f"{n}. {_one_line(o.text)}" for n, o in enumerate(options, start=1))
     if question.type == "association":
         return "\n".join(f"- {_one_line(o.text)} → {_one_line(o.match)}" for o in options if o.text)
+    if question.type == "zone":
+        return "\n".join(f"- {_zone_name(question, o)}" for o in question.zones) if len(question.zones) > 1 else (
+            _zone_name(question, question.zones[0]) if question.zones else "")
     if question.type == "tcs":
         best = [o for o in options if o.correct]
         return " / ".join(f"{_signed(o.value)} ({_one_line(o.text)})" if o.text else _signed(o.value) for o in best)
@@ -261,6 +343,18 @@ def _grade_tcs(question: Question, response: Any) -> float:
     return next((o.panel / top for o in question.options if o.value == response), 0.0)
 
 
+def _grade_zone(question: Question, response: Any) -> float:
+    points = zone_points(response)
+    zones = question.zones
+    if not points or not zones:
+        return 0.0
+    if len(zones) == 1:
+        return 1.0 if len(points) == 1 and point_in_zone(zones[0], *points[0]) else 0.0
+    missed = sum(1 for zone in zones if not any(point_in_zone(zone, x, y) for x, y in points))
+    stray = sum(1 for x, y in points if not any(point_in_zone(zone, x, y) for zone in zones))
+    return EDN_FRACTIONS.get(missed + stray, 0.0)
+
+
 _GRADERS: dict[Any, Callable[[Question, Any], float]] = {
     "qru": _grade_qru,
     "qrm": _grade_qrm,
@@ -269,6 +363,7 @@ _GRADERS: dict[Any, Callable[[Question, Any], float]] = {
     "ordre": _grade_ordre,
     "association": _grade_association,
     "tcs": _grade_tcs,
+    "zone": _grade_zone,
 }
 
 
@@ -282,6 +377,24 @@ def _id_set(response: Any) -> set[str] | None:
     if not all(isinstance(x, str) for x in response):
         return None
     return set(response)
+
+
+def _is_real(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(float(value))
+
+
+def _on_segment(x: float, y: float, x1: float, y1: float, x2: float, y2: float) -> bool:
+    cross = (x2 - x1) * (y - y1) - (y2 - y1) * (x - x1)
+    if abs(cross) > 1e-9 * max(1.0, abs(x2 - x1) + abs(y2 - y1)):
+        return False
+    return min(x1, x2) - 1e-9 <= x <= max(x1, x2) + 1e-9 and min(y1, y2) - 1e-9 <= y <= max(y1, y2) + 1e-9
+
+
+def _zone_name(question: Question, option: Option) -> str:
+    """A zone as learners read it: its label, else « zone N »."""
+    if option.text:
+        return _one_line(option.text)
+    return f"zone {[o.id for o in question.options].index(option.id) + 1}"
 
 
 def _response_number(response: Any) -> float | None:

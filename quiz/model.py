@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-QUESTION_TYPES: tuple[str, ...] = ("qru", "qrm", "qroc", "numerique", "ordre", "association", "tcs")
+QUESTION_TYPES: tuple[str, ...] = ("qru", "qrm", "qroc", "numerique", "ordre", "association", "tcs", "zone")
 """The question types, in the order the format documentation presents them."""
 
 GRADING_POLICIES: tuple[str, ...] = ("highest", "last", "first", "average")
@@ -40,6 +40,10 @@ class Option:
       has `text == ""`, a `match`, and `correct` False.
     - tcs: `value` is the int -2…2, `text` the optional label (often ""), `panel` the number of experts
       who chose it; `correct` is True for the answers with the largest panel.
+    - zone: a region of the stem's image, in image pixels: `shape` is "rect", "circle" or "poly";
+      `coords` the numbers as written (rect x1, y1, x2, y2 with x1 < x2 and y1 < y2; circle cx, cy, r;
+      poly x1, y1, x2, y2, … at least three vertices); `correct` marks a zone to point (`- [x]`), the
+      others are named wrong regions (feedback and statistics only); `text` is the optional label.
     """
 
     id: str
@@ -53,6 +57,8 @@ class Option:
     match: str = ""
     line: int = 0
     value: float | int | None = None
+    shape: str = ""
+    coords: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,8 @@ class Question:
     1-based index into the module's objectives or None. `case` is the id of the progressive case the
     question belongs to, or None. `hash` is the SHA-256 of the question's own source lines (trailing
     whitespace removed), stored with every response so that editing a quiz never corrupts history.
+    `image` and `image_alt` (zone questions) are the path, as written in the stem, and the alt text of
+    the image the learner points on.
     """
 
     id: str
@@ -79,6 +87,13 @@ class Question:
     unit: str = ""
     partial: bool = False
     hash: str = ""
+    image: str = ""
+    image_alt: str = ""
+
+    @property
+    def zones(self) -> tuple[Option, ...]:
+        """Zone questions: the zones to point (the correct options), in written order."""
+        return tuple(option for option in self.options if option.correct) if self.type == "zone" else ()
 
     def option(self, option_id: str) -> Option:
         """The option with this id; KeyError if there is none."""

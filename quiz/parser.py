@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from quiz.grading import compile_answer_regex, is_regex_answer, normalize_text, parse_number
+from quiz.grading import MAX_QROC_WORDS, compile_answer_regex, is_regex_answer, normalize_text, parse_number
 from quiz.model import (
     GRADING_POLICIES,
     PANEL_SOURCES,
@@ -31,10 +31,12 @@ from quiz.model import (
     QuizSettings,
 )
 
-MAX_QROC_WORDS = 5
 MAX_YAML_DEPTH = 20
 TCS_VALUES: tuple[int, ...] = (-2, -1, 0, 1, 2)
-TASK_TYPES = ("qru", "qrm", "qroc", "numerique")
+TASK_TYPES = ("qru", "qrm", "qroc", "numerique", "zone")
+ZONE_SHAPES = {"rect": "rect", "rectangle": "rect", "circle": "circle", "cercle": "circle", "poly": "poly",
+               "polygon": "poly", "polygone": "poly"}
+ZONE_SYNTAX = "`rect X1,Y1 X2,Y2`, `circle X,Y R` or `poly X1,Y1 X2,Y2 X3,Y3 …` (image pixels)"
 
 _ID_RE = re.compile(r"[A-Za-z0-9_-]+")
 _HEADING_RE = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*))?")
@@ -45,6 +47,10 @@ _QUOTE_MARKER_RE = re.compile(r" {0,3}> ?")
 _FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
 _YAML_KEY_RE = re.compile(r"""\s*["']?([^"':#\s][^"':]*?)["']?\s*:""")
 _INT_RE = re.compile(r"[0-9]{1,9}")
+_COORD = r"[+-]?[0-9]{1,6}(?:\.[0-9]{1,3})?"
+_POINT_RE = re.compile(rf"({_COORD}),({_COORD})")
+_RADIUS_RE = re.compile(_COORD)
+_IMAGE_RE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
 _TCS_ITEM_RE = re.compile(r"([+\-\u2212]?[0-9]{1,9})(?:[ \t]+(.*))?", re.S)
 _ATTR_TOKEN_RE = re.compile(
     r"""\#(?P<id>[^\s{}]*)
@@ -631,6 +637,7 @@ class _Parser:
             return None
         stem, items, explanation = body
         options = self.read_options(at, qtype, items)
+        image, image_alt = self.zone_image(at, stem) if qtype == "zone" else ("", "")
         if not stem and not title:
             self.error(at, "this question has no text: give the heading a title or write a stem under it")
         if question_id is None or options is None:
@@ -650,7 +657,25 @@ class _Parser:
             unit=heading["unit"],
             partial=heading["partial"],
             hash=_hash_lines(self.raw[at:end]),
+            image=image,
+            image_alt=image_alt,
         )
+
+    def zone_image(self, at: int, stem: str) -> tuple[str, str]:
+        """The (path, alt text) of the one image a .zone question's stem must hold."""
+        images = _IMAGE_RE.findall(stem)
+        if len(images) != 1:
+            self.error(
+                at,
+                "a .zone question shows exactly one image in its stem, the one learners click on: "
+                f"`![description](images/figure.png)` (found {len(images)})",
+            )
+            return "", ""
+        alt, src = images[0]
+        if not alt.strip():
+            self.error(at, f"the image '{_clip(src)}' of this .zone question needs alt text: "
+                           f"![description]({_clip(src)})")
+        return src, alt.strip()
 
     def question_type(self, at: int, classes: list[str]) -> str | None:
         types = [name for name in classes if name in QUESTION_TYPES]
@@ -1092,6 +1117,67 @@ class _Parser:
         top = max(panels)
         for option in options:
             option["correct"] = top > 0 and option.get("panel", 0) == top
+
+
+    def check_zone(self, at: int, options: list[dict[str, Any]]) -> None:
+        if not any(option["correct"] for option in options):
+            self.error(at, "a .zone question needs at least one zone to point, marked `- [x] rect X1,Y1 X2,Y2`")
+        for option in options:
+            where = option["line"] - 1
+            parsed = _zone(option["text"])
+            if isinstance(parsed, str):
+                self.error(where, parsed)
+                continue
+            option["shape"], option["coords"], option["text"] = parsed
+
+
+def _zone(text: str) -> tuple[str, tuple[float, ...], str] | str:
+    """A zone item's (shape, coordinates, label), or the message saying what is wrong with it."""
+    words = text.split()
+    shape = ZONE_SHAPES.get(words[0].lower()) if words else None
+    if shape is None:
+        return f"a zone is {ZONE_SYNTAX}, then an optional label; not `{_clip(text)}`"
+    points: list[tuple[float, float]] = []
+    radius: float | None = None
+    rest = words[1:]
+    while rest and (match := _POINT_RE.fullmatch(rest[0])):
+        points.append((float(match.group(1)), float(match.group(2))))
+        rest = rest[1:]
+    if shape == "circle" and rest and _RADIUS_RE.fullmatch(rest[0]):
+        radius = float(rest[0])
+        rest = rest[1:]
+    label = " ".join(rest)
+    if any(x < 0 or y < 0 for x, y in points):
+        return "zone coordinates are image pixels counted from the top-left corner: they cannot be negative"
+    if shape == "rect":
+        if len(points) != 2:
+            return ("a rectangle is two corners, top-left then bottom-right: `rect 120,40 260,110` "
+                    f"(found {len(points)})")
+        (x1, y1), (x2, y2) = points
+        if x2 <= x1 or y2 <= y1:
+            return (f"the second corner of a rectangle is below and to the right of the first: "
+                    f"`rect {_n(min(x1, x2))},{_n(min(y1, y2))} {_n(max(x1, x2))},{_n(max(y1, y2))}` (a rectangle "
+                    "cannot be flat)")
+        return shape, (x1, y1, x2, y2), label
+    if shape == "circle":
+        if len(points) != 1 or radius is None:
+            return "a circle is its centre and radius: `circle 300,200 45`"
+        if radius <= 0:
+            return "the radius of a circle must be more than 0 pixels"
+        return shape, (points[0][0], points[0][1], radius), label
+    if len(points) < 3 or len(set(points)) < 3:
+        return f"a polygon has at least three distinct vertices: `poly 10,10 80,10 45,60` (found {len(set(points))})"
+    if _polygon_area(points) == 0:
+        return "the vertices of this polygon are on one line: it encloses nothing"
+    return shape, tuple(c for point in points for c in point), label
+
+
+def _polygon_area(points: list[tuple[float, float]]) -> float:
+    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True))) / 2
+
+
+def _n(value: float) -> str:
+    return f"{value:g}"
 
 
 def _strip_closing_hashes(content: str) -> str:

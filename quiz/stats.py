@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from quiz.grading import grade, normalize_text, parse_number
+from quiz.grading import grade, normalize_text, parse_number, zone_of_point, zone_points
 from quiz.model import Question
 
 ATTEMPT_CHOICES: tuple[str, ...] = ("first", "all")
@@ -57,8 +57,10 @@ HISTOGRAM_BINS = 10
 """Score distribution: ten bins of 10 % (the last one includes 100 %)."""
 NO_ANSWER = "(none)"
 """Distractor key of a question shown but left unanswered."""
+OUTSIDE_ZONES = "(outside)"
+"""Distractor key of a point clicked outside every zone of a zone question."""
 
-OPTION_TYPES = frozenset({"qru", "qrm", "tcs"})
+OPTION_TYPES = frozenset({"qru", "qrm", "tcs", "zone"})
 """Types whose distractor rows are the question's options (the others: the responses, normalised)."""
 
 FLAG_MESSAGES: dict[str, tuple[str, str]] = {
@@ -539,8 +541,9 @@ def response_keys(question: Question, answer: Any) -> tuple[str, ...]:
 
     qru, tcs: the chosen option id; qrm: every ticked option id; qroc: the normalised text; numerique: the
     number; ordre: the option ids in the learner's order (`b > a > c`); association: the pairs
-    `left text → right text`, by left option id. An unanswered question gives :data:`NO_ANSWER`; a
-    response of an unexpected shape, its text.
+    `left text → right text`, by left option id; zone: for each point clicked, the zone it falls in (its
+    option id) or :data:`OUTSIDE_ZONES`. An unanswered question gives :data:`NO_ANSWER`; a response of an
+    unexpected shape, its text.
     """
     if answer is None or (isinstance(answer, (str, list, tuple, dict)) and not answer):
         return (NO_ANSWER,)
@@ -553,6 +556,9 @@ def response_keys(question: Question, answer: Any) -> tuple[str, ...]:
         option = next((o for o in question.options if o.value == answer), None)
         if option is not None:
             return (option.id,)
+    if kind == "zone" and (points := zone_points(answer)):
+        zones = (zone_of_point(question, x, y) for x, y in points)
+        return tuple(dict.fromkeys(zone.id if zone is not None else OUTSIDE_ZONES for zone in zones))
     if kind == "qroc" and isinstance(answer, str):
         return (normalize_text(answer)[:200] or answer.strip()[:200],)
     if kind == "numerique":
@@ -570,6 +576,8 @@ def response_keys(question: Question, answer: Any) -> tuple[str, ...]:
 def distractor_label(question: Question, key: str) -> str:
     """What a distractor key stands for: the option's text (qru, qrm, tcs), the items' texts in the
     learner's order (ordre), else the key itself."""
+    if question.type == "zone" and key == OUTSIDE_ZONES:
+        return key
     if question.type in OPTION_TYPES:
         return _option_label(question, key)
     if question.type == "ordre" and key != NO_ANSWER:
@@ -589,6 +597,8 @@ def _option_label(question: Question, option_id: str) -> str:
         value = int(option.value)
         signed = f"+{value}" if value > 0 else str(value)
         return f"{signed} {option.text}".strip()
+    if question.type == "zone" and not option.text:
+        return f"zone {[o.id for o in question.options].index(option.id) + 1}"
     return " ".join(option.text.split())
 
 

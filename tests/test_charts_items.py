@@ -14,7 +14,7 @@ import quiz
 from academy.analytics import item_charts as charts_items
 from academy.analytics.item_analysis import ItemAnalysis
 from academy.i18n import STRINGS, t
-from academy.learning.survey import Comment, ItemSummary, SurveySummary
+from academy.learning.survey import ItemSummary, SurveySummary
 from quiz.stats import ATTEMPT_CHOICES, FLAG_MESSAGES, item_statistics
 
 QUIZ = """---
@@ -224,7 +224,7 @@ def survey_summary() -> SurveySummary:
             ItemSummary("relevance", 2, 2.5, {1: 1, 2: 0, 3: 0, 4: 1, 5: 0}),
             ItemSummary("recommend", 0, None, {1: 0, 2: 0, 3: 0, 4: 0, 5: 0}),
         ),
-        comments=(Comment("Très clair", T0),),
+        comments=("Très clair",),
     )
 
 

@@ -97,7 +97,8 @@ def test_cross_curriculum_counts() -> None:
     assert len(with_tcs) >= 3
     assert len(with_qrm) == len(MODULE_IDS)
     types = Counter(q.type for m in CATALOG.modules for q in m.quiz.questions)
-    assert set(types) == {"qru", "qrm", "qroc", "numerique", "ordre", "association", "tcs"}
+    assert set(types) == {"qru", "qrm", "qroc", "numerique", "ordre", "association", "tcs", "zone"}
+    assert types["zone"] >= 2
 
 
 def test_question_ids_are_unique_across_the_curriculum() -> None:

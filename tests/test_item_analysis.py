@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
 import quiz
 from academy.accounts import auth
 from academy.analytics import item_analysis
 from academy.content.catalog import Module, load_catalog
 from academy.learning import progress
+from academy.store.models import Response
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content" / "valid"
 PASSWORD = "correct-horse-battery"
@@ -241,6 +242,9 @@ def test_distractors_csv_neutralises_free_answers(engine: Engine) -> None:
     qz = quiz.parse("## Sigle {#s .qroc}\n\n- [x] RGPD\n\n## Valeur {#v .numerique}\n\n- [x] 3\n", source="quiz.md")
     user = auth.add_user(engine, email="l@example.org", name="L", password=PASSWORD, roles=["learner"]).id
     take(engine, user, qz, {"s": "RGPD", "v": "=1+2"}, at=T0)
+    # Not a number, so recorded as no answer since 2026-12; responses stored before kept the text.
+    with engine.begin() as connection:
+        connection.execute(update(Response).where(Response.question_id == "v").values(answer="=1+2"))
     analysis = item_analysis.analyse_module(engine, fixture_module(qz))
     rows = list(csv.DictReader(io.StringIO(item_analysis.distractors_to_csv(analysis))))
     assert rows == [

@@ -187,7 +187,20 @@ def test_distractor_tab_splits_answers_by_thirds(app_env: Engine, content: Path)
     assert len(tab.get("vega_lite_chart")) == 1
 
 
-def test_feedback_tab_shows_survey_comments_and_gain(app_env: Engine, content: Path) -> None:
+def test_survey_results_are_withheld_below_the_respondent_threshold(app_env: Engine, content: Path) -> None:
+    users = populate(app_env, content)
+    for n, user_id in enumerate(users[:4]):
+        survey.save_evaluation(app_env, user_id, MODULE, dict.fromkeys(survey.ITEMS, 4), f"Commentaire {n}")
+    at = trainer_page(app_env)
+    tab = at.tabs[2]
+    assert t("items.survey_withheld", n=4, threshold=5) in texts(tab, "info")
+    assert not [text for text in texts(tab, "text") if text.startswith("Commentaire")]
+    assert len(tab.get("vega_lite_chart")) == 1  # the gain only: no survey chart, no table of answers
+
+
+def test_feedback_tab_shows_survey_comments_and_gain(app_env: Engine, content: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(survey.MIN_RESPONDENTS_ENV, "3")
     users = populate(app_env, content)
     survey.save_evaluation(app_env, users[0], MODULE, dict.fromkeys(survey.ITEMS, 5), "Très clair, merci.")
     survey.save_evaluation(app_env, users[1], MODULE, dict.fromkeys(survey.ITEMS, 2), "=Trop court")
@@ -196,7 +209,9 @@ def test_feedback_tab_shows_survey_comments_and_gain(app_env: Engine, content: P
     tab = at.tabs[2]
     assert t("items.survey_count", n=3) in texts(tab, "caption")
     assert t("items.comments_title", n=2) in texts(tab, "subheader")
-    assert {"Très clair, merci.", "=Trop court"} <= set(texts(tab, "text"))
+    assert [text for text in texts(tab, "text") if text in ("Très clair, merci.", "=Trop court")] == [
+        "=Trop court", "Très clair, merci."]  # alphabetical, whatever the order they were written in
+    assert t("items.comments_anonymous") in texts(tab, "caption")
     assert len(tab.get("vega_lite_chart")) == 2  # survey answers, gain per objective
     survey_table, gain_table = (frame.value for frame in tab.dataframe)
     assert survey_table["mean"].tolist() == [pytest.approx(11 / 3, abs=0.01)] * len(survey.ITEMS)

@@ -45,7 +45,8 @@ def answer(at: AppTest, attempt_id: int, question, response) -> None:
     elif question.type in ("qroc", "numerique"):
         at.text_input(key=key).input(str(response))
     elif question.type == "ordre":
-        at.multiselect(key=key).set_value(response)
+        for position, option_id in enumerate(response, 1):
+            at.selectbox(key=widget_key(attempt_id, question.id, f"pos{position}")).set_value(option_id)
     elif question.type == "association":
         for left, right in response.items():
             at.selectbox(key=widget_key(attempt_id, question.id, left)).set_value(right)
@@ -85,7 +86,9 @@ def test_sign_up_read_take_quiz_and_see_progress(app_env) -> None:
     saved = progress.attempt_state(engine, attempt.id).answers
     assert set(saved) == {q.id for q in questions}
 
-    next(b for b in at.button if b.label == "Valider mes réponses").click().run()
+    next(b for b in at.button if b.label == "Terminer la tentative…").click().run()
+    assert [m.value for m in at.metric[:2]] == [str(len(questions)), "0"]  # the summary: all answered
+    next(b for b in at.button if b.label == "Tout envoyer et terminer").click().run()
     assert not at.exception
     result = progress.attempt_result(engine, attempt.id)
     total = sum(q.points for q in questions)
@@ -120,7 +123,8 @@ def test_a_double_click_on_submit_records_one_attempt(app_env) -> None:
     start.click().run()
     account = auth.authenticate(app_env, "lea.martin@example.org", "imagerie-2026-sure")
     attempt = progress.in_progress_attempt(app_env, account.id, MODULE, "post")
-    submit = next(b for b in at.button if b.label == "Valider mes réponses")
+    next(b for b in at.button if b.label == "Terminer la tentative…").click().run()
+    submit = next(b for b in at.button if b.label == "Tout envoyer et terminer")
     submit.click().run()
     # A replayed submission of the same attempt (second click, network retry) changes nothing.
     again = progress.submit_attempt(app_env, attempt.id, load_catalog(PROJECT_ROOT / "content").module(MODULE).quiz,

@@ -240,4 +240,4 @@ def test_correct_answer_text() -> None:
 
 
 def test_question_types_constant() -> None:
-    assert quiz.QUESTION_TYPES == ("qru", "qrm", "qroc", "numerique", "ordre", "association", "tcs")
+    assert quiz.QUESTION_TYPES == ("qru", "qrm", "qroc", "numerique", "ordre", "association", "tcs", "zone")

@@ -42,7 +42,7 @@ QRU = "## Q {#q1 .qru}\n\n- [x] A\n- [ ] B\n"
 
 def test_doc_example_parses_every_type() -> None:
     qz = quiz.parse(doc_example())
-    assert [q.id for q in qz.questions] == ["def-ml", "usage", "sigle", "vpp", "etapes", "standards", "tcs-1"]
+    assert [q.id for q in qz.questions] == ["def-ml", "usage", "sigle", "vpp", "etapes", "standards", "tcs-1", "fuite"]
     assert [q.type for q in qz.questions] == list(quiz.QUESTION_TYPES)
     assert qz.cases == ()
     assert qz.settings == quiz.QuizSettings()

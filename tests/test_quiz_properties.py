@@ -161,6 +161,8 @@ def correct_response(q: Question) -> Any:
         return [o.id for o in options]
     if q.type == "association":
         return {o.id: o.match for o in options if o.text}
+    if q.type == "zone":
+        return [[(z.coords[0] + z.coords[2]) / 2, (z.coords[1] + z.coords[3]) / 2] for z in q.zones]
     return next(o.value for o in options if o.correct)
 
 

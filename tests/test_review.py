@@ -146,20 +146,46 @@ def test_cards_from_attempt_reads_that_attempt_only(engine: Engine, learner: int
     second = take_quiz(engine, learner, "m1", QZ, MISSES, T0 + DAY)
     assert review.cards_from_attempt(engine, second) == 2
     assert set(cards(engine, learner)) == {("m1", "q2"), ("m1", "q3")}
-    # The pre-test, older than those cards' last review, still makes its own card on the next sync.
+    # The pre-test is not graded: its missed q1 makes no card, on this sync or any other.
+    assert review.sync_cards(engine, learner) == 0
+    assert set(cards(engine, learner)) == {("m1", "q2"), ("m1", "q3")}
+
+
+def test_a_card_enters_on_a_graded_miss_and_leaves_when_the_latest_graded_attempt_is_right(
+        engine: Engine, learner: int) -> None:
+    take_quiz(engine, learner, "m1", QZ, {"q1": "a", "q2": ["a"], "q3": "CNIL"}, T0, kind="pre")
+    assert review.sync_cards(engine, learner) == 0  # pre-test misses: no card
+    take_quiz(engine, learner, "m1", QZ, MISSES, T0 + DAY)
+    assert review.sync_cards(engine, learner) == 2
+    assert set(cards(engine, learner)) == {("m1", "q2"), ("m1", "q3")}
+    take_quiz(engine, learner, "m1", QZ, {"q1": "b", "q2": ["a", "b"], "q3": "RGPD"}, T0 + 2 * DAY)
+    assert review.sync_cards(engine, learner) == 2  # both right now: both cards leave the queue
+    assert cards(engine, learner) == {}
+    assert review.sync_cards(engine, learner) == 0  # and stay out (the older misses are not replayed)
+    take_quiz(engine, learner, "m1", QZ, {"q1": "a", "q2": ["a", "b"], "q3": "RGPD"}, T0 + 3 * DAY)
+    assert review.sync_cards(engine, learner) == 1  # missed again: a new card
+    assert set(cards(engine, learner)) == {("m1", "q1")}
+    assert len(cards(engine, learner)[("m1", "q1")].state["log"]) == 1
+
+
+def test_two_attempts_before_a_sync_apply_only_the_latest(engine: Engine, learner: int) -> None:
+    take_quiz(engine, learner, "m1", QZ, MISSES, T0)
+    take_quiz(engine, learner, "m1", QZ, {"q1": "b", "q2": ["a", "b"], "q3": "CNIL"}, T0 + DAY)
     assert review.sync_cards(engine, learner) == 1
-    assert set(cards(engine, learner)) == {("m1", "q1"), ("m1", "q2"), ("m1", "q3")}
+    made = cards(engine, learner)
+    assert set(made) == {("m1", "q3")}
+    assert [entry["at"] for entry in made[("m1", "q3")].state["log"]] == [(T0 + DAY).isoformat()]
 
 
 def test_missing_a_question_again_is_one_more_review(engine: Engine, learner: int) -> None:
     take_quiz(engine, learner, "m1", QZ, MISSES, T0)
     review.sync_cards(engine, learner)
     take_quiz(engine, learner, "m1", QZ, {"q1": "b", "q2": ["a", "b"], "q3": "CNIL"}, T0 + DAY)
-    assert review.sync_cards(engine, learner) == 1
+    assert review.sync_cards(engine, learner) == 2
     made = cards(engine, learner)
     assert [entry["at"] for entry in made[("m1", "q3")].state["log"]] == [T0.isoformat(), (T0 + DAY).isoformat()]
     assert made[("m1", "q3")].due_at == T0 + DAY + timedelta(minutes=1)
-    assert len(made[("m1", "q2")].state["log"]) == 1  # answered right the second time: untouched
+    assert ("m1", "q2") not in made  # answered right the second time: out of the queue
 
 
 def review_at(engine: Engine, user_id: int, rating: Rating | None, *, response: Any = "RGPD",

@@ -106,8 +106,10 @@ def test_module_summary_figures(engine: Engine) -> None:
     take_quiz(engine, other, "m2", QZ)
     survey.save_evaluation(engine, other, "m2", {item: 1 for item in survey.ITEMS}, "Autre module")
 
-    summary = survey.module_survey_summary(engine, "m1")
-    assert summary.count == 3
+    withheld = survey.module_survey_summary(engine, "m1")  # 3 respondents, fewer than the default 5
+    assert (withheld.count, withheld.withheld, withheld.items, withheld.comments) == (3, True, (), ())
+    summary = survey.module_survey_summary(engine, "m1", threshold=3)
+    assert summary.count == 3 and not summary.withheld
     by_item = {item.item: item for item in summary.items}
     assert [item.item for item in summary.items] == list(survey.ITEMS)
     assert by_item["objectives"].mean == pytest.approx(13 / 3)
@@ -117,8 +119,27 @@ def test_module_summary_figures(engine: Engine) -> None:
     assert by_item["clarity"].mean == pytest.approx(4.0)
     assert by_item["assessment"].distribution == {1: 0, 2: 0, 3: 3, 4: 0, 5: 0}
     assert all(item.count == 3 for item in summary.items)
-    assert [(c.text, c.created_at) for c in summary.comments] == [
-        ("Cas cliniques très utiles.", T0 + timedelta(days=2)), ("Trop court.", T0)]
+    assert summary.comments == ("Cas cliniques très utiles.", "Trop court.")  # alphabetical, no date
+
+
+def test_the_threshold_is_a_setting_never_below_two(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert survey.min_respondents() == 5
+    monkeypatch.setenv(survey.MIN_RESPONDENTS_ENV, "8")
+    assert survey.min_respondents() == 8
+    monkeypatch.setenv(survey.MIN_RESPONDENTS_ENV, "1")
+    assert survey.min_respondents() == 2
+    monkeypatch.setenv(survey.MIN_RESPONDENTS_ENV, "beaucoup")
+    assert survey.min_respondents() == 5
+
+
+def test_comments_come_in_alphabetical_order_whatever_their_date(engine: Engine) -> None:
+    written = ["zèbre : trop long", "Bien", "assez clair", "Moyen", "", "Clair"]
+    for i, comment in enumerate(written):
+        user_id = passed_learner(engine, email=f"c{i}@example.org")
+        survey.save_evaluation(engine, user_id, "m1", GOOD, comment, now=T0 + timedelta(days=i))
+    summary = survey.module_survey_summary(engine, "m1")
+    assert summary.count == 6 and not summary.withheld
+    assert summary.comments == ("assez clair", "Bien", "Clair", "Moyen", "zèbre : trop long")
 
 
 def test_an_empty_summary(engine: Engine) -> None:

@@ -23,7 +23,7 @@ from academy.content.catalog import Module
 from academy.interop.exports import neutralize_csv
 from academy.store import db
 from academy.store.models import Attempt, Response
-from quiz import Quiz
+from quiz import Question, Quiz, zone_points
 from quiz import stats as item_stats
 from quiz.stats import ATTEMPT_CHOICES, QuizSummary
 
@@ -114,6 +114,22 @@ def load_responses(engine: Engine, module_id: str) -> pd.DataFrame:
         }
     )
     return frame.merge(heads, on="attempt_id", how="inner")[list(item_stats.RESPONSE_COLUMNS)]
+
+
+def zone_clicks(engine: Engine, module_id: str, question: Question) -> list[tuple[float, float, float]]:
+    """Every point learners clicked on a zone question in submitted certifying attempts, with the fraction
+    their response earned: (x, y, fraction), for the click map of the item analysis. Only responses to the
+    current version of the question (same content hash): the zones of an edited question may have moved."""
+    query = (
+        select(_RESPONSES.c.fraction, sql_cast(_RESPONSES.c.answer, Text).label("answer"))
+        .select_from(_RESPONSES.join(_ATTEMPTS, _ATTEMPTS.c.id == _RESPONSES.c.attempt_id))
+        .where(_ATTEMPTS.c.module_id == module_id, _ATTEMPTS.c.kind == "post", _ATTEMPTS.c.submitted_at.is_not(None),
+               _RESPONSES.c.question_id == question.id, _RESPONSES.c.question_hash == question.hash)
+    )
+    with db.read(engine) as session:
+        rows = session.connection().execute(query).all()
+    return [(x, y, float(row.fraction)) for row in rows if row.answer is not None
+            for x, y in zone_points(json.loads(row.answer)) or []]
 
 
 def analyse_quiz(

@@ -17,7 +17,15 @@ import pandas as pd
 from academy.analytics.item_analysis import ItemAnalysis
 from academy.i18n import t
 from academy.learning.survey import SCALE, SurveySummary
-from quiz.stats import NO_ANSWER, TOO_EASY_ABOVE, TOO_HARD_BELOW, WEAK_DISCRIMINATION_BELOW, QuizSummary, flag_message
+from quiz.stats import (
+    NO_ANSWER,
+    OUTSIDE_ZONES,
+    TOO_EASY_ABOVE,
+    TOO_HARD_BELOW,
+    WEAK_DISCRIMINATION_BELOW,
+    QuizSummary,
+    flag_message,
+)
 
 OK = "ok"
 """Status of a question without any flag."""
@@ -112,6 +120,7 @@ def distractor_frame(analysis: ItemAnalysis, question_id: str, locale: str) -> p
     responses = int(counted.iloc[0]) if len(counted) else 0
     frame = rows[["key", "label", "correct", "count", "top", "bottom"]].reset_index(drop=True)
     frame.loc[frame["key"] == NO_ANSWER, "label"] = t("items.no_answer", locale)
+    frame.loc[frame["key"] == OUTSIDE_ZONES, "label"] = t("items.outside_zones", locale)
     frame["share"] = 100.0 * frame["count"] / responses if responses else math.nan
     frame["difference"] = frame["top"] - frame["bottom"]
     return frame[["key", "label", "correct", "count", "share", "top", "bottom", "difference"]]

@@ -9,7 +9,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from academy.i18n import t
+from academy.i18n import t, vega_locale
 from academy.learning.overview import ModuleOverview
 
 _SPECS: dict[tuple[str, str, str], str] = {}  # (chart, rows as JSON, locale) → Vega-Lite spec as JSON
@@ -33,7 +33,8 @@ def _memoised_spec(build: Callable[[pd.DataFrame, str], alt.Chart], frame: pd.Da
 
 
 def scores_over_time(history: Sequence[Mapping], titles: Mapping[str, str], locale: str) -> dict[str, Any]:
-    """Each submitted attempt's score (%) by date, one colour per module, pre-tests hollow (Vega-Lite spec)."""
+    """Each submitted attempt's score (%) by date: one colour and line per module, pre-tests and certifying
+    attempts as two point shapes; dates as « 3 déc. », numbers with the locale's decimal mark (Vega-Lite spec)."""
     frame = pd.DataFrame([
         {
             "date": row["submitted_at"],
@@ -46,36 +47,56 @@ def scores_over_time(history: Sequence[Mapping], titles: Mapping[str, str], loca
     return _memoised_spec(_scores_chart, frame, locale)
 
 
-def _scores_chart(frame: pd.DataFrame, locale: str) -> alt.Chart:
-    return (
-        alt.Chart(frame)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("date:T", title=t("progress.date", locale), axis=alt.Axis(format="%d/%m/%Y", tickCount="day")),
-            y=alt.Y("score:Q", title=t("progress.score", locale), scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color("module:N", title=t("progress.module", locale)),
-            strokeDash=alt.StrokeDash("kind:N", title=t("progress.kind", locale)),
-            tooltip=["module:N", "kind:N", alt.Tooltip("date:T", format="%d/%m/%Y %H:%M"), "score:Q"],
-        )
+def _scores_chart(frame: pd.DataFrame, locale: str) -> alt.LayerChart:
+    module_title = t("progress.module", locale)
+    base = alt.Chart(frame).encode(
+        # Whole days around the attempts, one label a day at most: attempts of a single day still get a date.
+        x=alt.X("date:T", title=t("progress.date", locale), scale=alt.Scale(nice={"interval": "day", "step": 1}),
+                axis=alt.Axis(format="%-d %b", labelAngle=0, tickCount={"interval": "day", "step": 1},
+                              labelOverlap="greedy", grid=False)),
+        y=alt.Y("score:Q", title=t("progress.score", locale), scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("module:N", title=module_title,
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=420, symbolType="stroke")),
     )
+    lines = base.mark_line(strokeWidth=2)
+    points = base.mark_point(size=110, filled=True, opacity=1, stroke="white", strokeWidth=1).encode(
+        shape=alt.Shape("kind:N", title=t("progress.kind", locale),
+                        scale=alt.Scale(range=["circle", "square"]), legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("module:N", title=module_title), alt.Tooltip("kind:N", title=t("progress.kind", locale)),
+                 alt.Tooltip("date:T", title=t("progress.date", locale), format="%-d %b %Y, %H:%M"),
+                 alt.Tooltip("score:Q", title=t("progress.score", locale), format=".1~f")],
+    )
+    return alt.layer(lines, points).configure(locale=vega_locale(locale))
 
 
 def time_per_module(overviews: Iterable[ModuleOverview], locale: str) -> dict[str, Any]:
-    """Minutes spent reading each module (horizontal bars, catalogue order; Vega-Lite spec)."""
+    """Hours spent reading each module (horizontal bars, catalogue order; Vega-Lite spec), « 0,75 h » in the
+    tooltip with the module's full title."""
     frame = pd.DataFrame([
-        {"module": o.module.title, "minutes": round(o.seconds_spent / 60, 1), "order": o.module.order}
+        {"module": o.module.title, "hours": round(o.seconds_spent / 3600, 2),
+         "label": t("progress.hours_value", locale, hours=hours_text(o.seconds_spent / 3600, locale)),
+         "order": o.module.order}
         for o in overviews
     ])
     return _memoised_spec(_time_chart, frame, locale)
 
 
+def hours_text(value: float, locale: str) -> str:
+    """Hours trimmed to two decimals with the locale's decimal mark (« 0,75 », « 1 », « 1,5 »)."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text if locale == "en" else text.replace(".", ",")
+
+
 def _time_chart(frame: pd.DataFrame, locale: str) -> alt.Chart:
+    module_title = t("progress.module", locale)
     return (
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("minutes:Q", title=t("progress.minutes", locale)),
-            y=alt.Y("module:N", title=None, sort=alt.SortField("order")),
-            tooltip=["module:N", "minutes:Q"],
+            x=alt.X("hours:Q", title=t("progress.hours_axis", locale), axis=alt.Axis(format=".2~f")),
+            y=alt.Y("module:N", title=None, sort=alt.SortField("order"), axis=alt.Axis(labelLimit=280)),
+            tooltip=[alt.Tooltip("module:N", title=module_title),
+                     alt.Tooltip("label:N", title=t("progress.reading_time", locale))],
         )
+        .configure(locale=vega_locale(locale))
     )

@@ -29,6 +29,7 @@ from academy.content.markdown_blocks import (
     markdown_blocks,
     parse_markdown,
 )
+from academy.content.zones import zone_problems
 from quiz.model import Quiz
 
 __all__ = [
@@ -443,6 +444,9 @@ def _load_quiz(folder: Path, objectives: Sequence[str], report: _Report) -> Quiz
     except Exception as exc:  # a bug in the engine must not take the other modules down
         report.add(path, 1, f"the quiz could not be read (internal error {type(exc).__name__}: {exc})")
         return None
+    for question in parsed.questions:
+        for line, message in zone_problems(question, folder):
+            report.add(path, line, message)
     if objectives:
         for question in parsed.questions:
             if question.objective is not None and not 1 <= question.objective <= len(objectives):

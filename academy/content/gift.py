@@ -47,7 +47,7 @@ from academy.i18n import t
 from quiz import Question, Quiz
 from quiz.grading import correct_answer_text, is_regex_answer
 
-SKIP_REASONS = ("ordre", "tcs", "regex", "few_pairs", "arrow", "image", "too_many_options", "unknown_type")
+SKIP_REASONS = ("ordre", "tcs", "zone", "regex", "few_pairs", "arrow", "image", "too_many_options", "unknown_type")
 """Why a question is skipped; the interface text of each is `studio.gift_skip.<reason>`."""
 
 GIFT_TYPES = ("qru", "qrm", "qroc", "numerique", "association")
@@ -121,7 +121,7 @@ def quiz_items_csv(module: Module) -> str:
 
 def _skip_reason(question: Question, stem: str) -> str | None:
     kind = question.type
-    if kind in ("ordre", "tcs"):
+    if kind in ("ordre", "tcs", "zone"):
         return kind
     if kind not in GIFT_TYPES:
         return "unknown_type"

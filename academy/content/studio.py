@@ -223,6 +223,11 @@ def answer_key(question: Question) -> list[AnswerLine]:
                 lines.append(AnswerLine(f"{option.text} → {option.match}", True, option.feedback))
             else:
                 lines.append(AnswerLine(f"→ {option.match}", False, option.feedback, "distractor"))
+        elif question.type == "zone":
+            coords = " ".join(f"{x:g},{y:g}" for x, y in zip(option.coords[0::2], option.coords[1::2], strict=False))
+            if option.shape == "circle":
+                coords = f"{option.coords[0]:g},{option.coords[1]:g} r={option.coords[2]:g}"
+            lines.append(AnswerLine(f"{option.shape} {coords} {option.text}".strip(), option.correct, option.feedback))
         elif question.type == "tcs":
             value = int(option.value or 0)
             label = f"{value:+d}" if value else "0"

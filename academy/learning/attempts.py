@@ -70,14 +70,70 @@ def layout_questions(qz: Quiz, layout: dict[str, Any]) -> list[Question]:
 
 
 def is_answered(question: Question, response: Any) -> bool:
-    """True when `response` holds an actual answer for `question` (blank text or nothing is not)."""
-    if response is None:
+    """True when `response` holds an actual, usable answer for `question`: blank text, nothing, an ordering
+    with gaps and an answer with a :func:`quiz.response_problem` are not."""
+    if response is None or quiz.response_problem(question, response) is not None:
+        return False
+    if isinstance(response, list) and all(item is None for item in response):
         return False
     if isinstance(response, str):
         return bool(response.strip())
     if isinstance(response, list | tuple | set | dict):
         return len(response) > 0
     return True
+
+
+def is_blank(response: Any) -> bool:
+    """True when a response holds nothing at all (None, blank text, an empty collection, only empty slots)."""
+    if response is None:
+        return True
+    if isinstance(response, str):
+        return not response.strip()
+    if isinstance(response, list | tuple | set | dict):
+        return len(response) == 0 or (isinstance(response, list | tuple) and all(x is None for x in response))
+    return False
+
+
+def zone_after_click(points: Sequence[Sequence[float]], click: tuple[float, float], *, several: bool,
+                     touch: float) -> list[list[float]]:
+    """A zone question's points after a click at `click` (image pixels).
+
+    One zone: the click is the point. Several: a click within `touch` pixels of a point removes that point,
+    anywhere else it adds one (up to `quiz.grading.MAX_ZONE_POINTS`).
+    """
+    x, y = round(click[0], 1), round(click[1], 1)
+    if not several:
+        return [[x, y]]
+    kept = [list(point) for point in points if (point[0] - x) ** 2 + (point[1] - y) ** 2 > touch ** 2]
+    if len(kept) < len(points):
+        return kept
+    return [*kept, [x, y]][: quiz.grading.MAX_ZONE_POINTS]
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One question on an attempt's summary: its number, whether it counts as answered, its flag."""
+
+    number: int
+    question: Question
+    status: str  # "answered" | "unanswered" | "invalid" (an answer that cannot count, see quiz.response_problem)
+    flagged: bool
+
+
+def summary_rows(questions: Iterable[Question], answers: dict[str, Any], flagged: Iterable[str]) -> list[SummaryRow]:
+    """The summary of an attempt before submission, question by question, in the order asked."""
+    marked = set(flagged)
+    rows = []
+    for number, question in enumerate(questions, 1):
+        response = answers.get(question.id)
+        if is_answered(question, response):
+            status = "answered"
+        elif not is_blank(response) and quiz.response_problem(question, response) is not None:
+            status = "invalid"
+        else:
+            status = "unanswered"
+        rows.append(SummaryRow(number, question, status, question.id in marked))
+    return rows
 
 
 def missing(questions: Iterable[Question], answers: dict[str, Any], certainties: dict[str, int]) -> tuple[int, int]:

@@ -20,7 +20,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from academy.content.catalog import Module
-from academy.i18n import t
+from academy.i18n import t, vega_locale
 from academy.learning import progress
 from academy.learning.progress import PairedItem, PrePostPairs
 
@@ -132,6 +132,7 @@ def gain_chart(report: GainReport, locale: str) -> alt.Chart:
             color=alt.Color("when:N", title=None, sort=[pre, post]),
             tooltip=["objective:N", "label:N", "when:N", "score:Q"],
         )
+        .configure(locale=vega_locale(locale))
     )
 
 

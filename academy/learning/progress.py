@@ -37,6 +37,7 @@ the events into statements and sends them; this module does not know xAPI.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -122,6 +123,7 @@ class AttemptState:
     updated_at: datetime
     deadline: datetime | None
     submitted_at: datetime | None
+    flagged: tuple[str, ...] = ()
 
     @property
     def question_ids(self) -> list[str]:
@@ -336,6 +338,7 @@ def _state(attempt: Row[Any]) -> AttemptState:
         quiz_hash=attempt.quiz_hash,
         layout=dict(attempt.layout),
         answers={qid: saved["response"] for qid, saved in attempt.answers.items()},
+        flagged=tuple(qid for qid, saved in attempt.answers.items() if saved.get("flagged")),
         certainties=dict(attempt.certainties),
         locked=tuple(attempt.locked),
         started_at=attempt.started_at,
@@ -532,14 +535,37 @@ def save_answer(
     with db.write_connection(engine) as connection:
         attempt = _locked_attempt(connection, attempt_id)
         _check_open(attempt, question_id, now)
+        saved = {"response": response, "saved_at": now.isoformat()}
+        if attempt.answers.get(question_id, {}).get("flagged"):
+            saved["flagged"] = True
         values: dict[str, Any] = {
             "b_id": attempt_id,
-            "answers": {**attempt.answers, question_id: {"response": response, "saved_at": now.isoformat()}},
+            "answers": {**attempt.answers, question_id: saved},
             "updated_at": now,
         }
         if certainty is not None:
             values["certainties"] = {**attempt.certainties, question_id: certainty}
         connection.execute(_UPDATE_ATTEMPT, values)
+
+
+def save_flag(engine: Engine, attempt_id: int, question_id: str, flagged: bool, *, now: datetime | None = None) -> None:
+    """Flag a question « à revoir » (or clear the flag) during an attempt; the learner's reminder only.
+
+    The flag rides with the question's saved answer (a flagged question not answered yet is saved with no
+    response); same refusals as :func:`save_answer`, except that a locked question can still be flagged.
+    """
+    now = now or db.utcnow()
+    with db.write_connection(engine) as connection:
+        attempt = _locked_attempt(connection, attempt_id)
+        with contextlib.suppress(QuestionLockedError):
+            _check_open(attempt, question_id, now)
+        saved = dict(attempt.answers.get(question_id) or {"response": None, "saved_at": now.isoformat()})
+        if flagged:
+            saved["flagged"] = True
+        else:
+            saved.pop("flagged", None)
+        connection.execute(_UPDATE_ATTEMPT, {"b_id": attempt_id, "answers": {**attempt.answers, question_id: saved},
+                                             "updated_at": now})
 
 
 def save_certainty(
@@ -634,7 +660,8 @@ def submit_attempt(
 ) -> AttemptResult:
     """Grade and record an attempt in one transaction; idempotent (see the module docstring).
 
-    Every question of the layout gets a response row (unanswered: response None, fraction 0).
+    Every question of the layout gets a response row (unanswered: response None, fraction 0); an answer
+    with a :func:`quiz.response_problem` (not a number, too many words, an incomplete order) counts as none.
     ``passed`` is ``score >= pass_mark``; ``certainty_score`` is the mean certainty mark over the
     answered questions with a certainty, when the quiz uses certainty-based marking.
     ``default_certainty`` is the certainty of answers saved without one (None: they have none).
@@ -657,6 +684,8 @@ def submit_attempt(
             if question is None:
                 continue  # removed from the quiz since the attempt started
             response, saved_at = _saved_in_time(attempt.answers, attempt.deadline, question_id)
+            if response is not None and quiz_engine.response_problem(question, response) is not None:
+                response = saved_at = None  # not a usable answer ("quinze" for a number): no answer
             fraction = 0.0
             if response is not None:
                 fraction = min(1.0, max(0.0, float(quiz_engine.grade(question, response))))
@@ -710,6 +739,14 @@ def submit_attempt(
         submitted_at=now,
         responses=tuple(results),
     )
+
+
+def pretest_open(engine: Engine, user_id: int, module_id: str) -> bool:
+    """Whether the learner may still take the module's pre-test (for a quiz with `pretest: true`): none
+    submitted yet and no certifying attempt started, since starting the quiz closes the pre-test."""
+    if attempts_count(engine, user_id, module_id, "post"):
+        return False
+    return not submitted_attempts(engine, user_id, module_id, "pre")
 
 
 def attempt_result(engine: Engine, attempt_id: int) -> AttemptResult | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from quiz import Question
+from quiz import Option, Question, point_in_zone
 
 
 def correct_response(question: Question) -> Any:
@@ -31,6 +31,8 @@ def correct_response(question: Question) -> Any:
     if kind == "tcs":
         best = max(options, key=lambda o: o.panel)
         return int(best.value)
+    if kind == "zone":
+        return [list(zone_centre(zone)) for zone in question.zones]
     raise ValueError(f"unknown question type {kind!r}")
 
 
@@ -65,7 +67,32 @@ def wrong_response(question: Question, rng: random.Random) -> Any:
     if kind == "tcs":
         best = max(options, key=lambda o: o.panel)
         return rng.choice([int(o.value) for o in options if o.panel < best.panel] or [int(best.value)])
+    if kind == "zone":
+        points = [list(zone_centre(zone)) for zone in question.zones]
+        return [*points[1:], list(_outside(question))]
     raise ValueError(f"unknown question type {kind!r}")
+
+
+def zone_centre(zone: Option) -> tuple[float, float]:
+    """A point inside a zone: the centre of a rectangle or circle, the vertex mean of a convex polygon
+    (else its first vertex, which is on its edge and so inside)."""
+    c = zone.coords
+    if zone.shape == "rect":
+        return (c[0] + c[2]) / 2, (c[1] + c[3]) / 2
+    if zone.shape == "circle":
+        return c[0], c[1]
+    xs, ys = c[0::2], c[1::2]
+    mean = sum(xs) / len(xs), sum(ys) / len(ys)
+    return mean if point_in_zone(zone, *mean) else (xs[0], ys[0])
+
+
+def _outside(question: Question) -> tuple[float, float]:
+    """A point in none of the zones to point (scanning from the top-left corner)."""
+    for y in range(0, 2000, 7):
+        for x in range(0, 2000, 7):
+            if not any(point_in_zone(zone, x, y) for zone in question.zones):
+                return float(x), float(y)
+    return 1e6, 1e6
 
 
 def _is_regex(text: str) -> bool:

@@ -10,13 +10,18 @@ Each log entry is ``{"at": iso time, "rating": 1-4, "fraction": 0..1, "question_
 
 Where cards come from
 ---------------------
-A question answered in a submitted pre-test or certifying quiz with a fraction below ``threshold``
-(1.0 by default: anything short of full marks, so partly right answers too). That answer is the
-card's first review, rated Again, at the attempt's submission time; missing the question again in
-a later attempt is one more Again review of the same card. A response is applied only when its
-attempt was submitted after the card's last review, in submission order, so card creation is
-idempotent: :func:`sync_cards` (every quiz of a learner, one indexed query when there is nothing
-new; Home and the Review page call it, so cards appear without touching the quiz code) and
+Graded attempts only: the certifying quiz (kind ``post``), never the ungraded pre-test. For each question,
+the learner's latest submitted graded attempt that asked it decides:
+
+- answered below ``threshold`` (1.0 by default: anything short of full marks, so partly right answers
+  too): the card enters the queue, or stays in it; that answer is one review rated Again, at the
+  attempt's submission time (missing the question again in a later attempt is one more Again review);
+- answered with full marks: the card leaves the queue (it is deleted, with its history), since the
+  learner now knows the answer; missing the question in a later attempt brings a new card.
+
+An attempt is applied only when it was submitted after the card's last review, so card creation is
+idempotent: :func:`sync_cards` (every module of a learner, one indexed query when there is nothing new;
+Home and the Review page call it, so cards appear without touching the quiz code) and
 :func:`cards_from_attempt` (one attempt) can run any number of times. Responses carry the module,
 question id and question hash, so neither needs the catalogue.
 
@@ -54,13 +59,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import altair as alt
 import pandas as pd
 from fsrs import Card, Rating, Scheduler, State
-from sqlalchemy import Connection, Engine, Row, Select, Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import Connection, Engine, Row, Select, Table, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 import quiz as quiz_engine
 from academy.content.catalog import Module
-from academy.i18n import t
+from academy.i18n import t, vega_locale
 from academy.store import db
 from academy.store.models import Attempt, Response, ReviewCard
 
@@ -69,7 +74,7 @@ _RESPONSES = cast(Table, Response.__table__)
 _CARDS = cast(Table, ReviewCard.__table__)
 
 SCHEDULER = Scheduler(enable_fuzzing=False)
-QUIZ_KINDS = ("pre", "post")  # attempts whose missed questions become cards
+QUIZ_KINDS = ("post",)  # graded attempts: their missed questions become cards, their right ones leave
 DEFAULT_TIMEZONE = "Europe/Paris"  # days of the forecast when the browser's time zone is unknown
 FULL_MARKS = 1 - 1e-9
 
@@ -153,11 +158,31 @@ def _due(state: dict[str, Any]) -> datetime:
 
 
 def _pending_statement() -> Select[Any]:
-    """Missed responses of the learner's submitted quizzes not yet applied to a card, oldest first.
+    """Responses of the learner's latest graded attempt per question, not yet applied: misses without a
+    card or newer than it, and right answers whose card is older (they remove it). Oldest first.
 
     Parameters: ``b_user``, ``b_threshold``. Index use: attempts by user, responses by attempt, cards by key.
     """
     a, r, c = _ATTEMPTS.c, _RESPONSES.c, _CARDS.c
+    later, later_response = _ATTEMPTS.alias("later"), _RESPONSES.alias("later_response")
+    newer_attempt = (
+        select(later.c.id)
+        .select_from(later.join(later_response, later_response.c.attempt_id == later.c.id))
+        .where(
+            later.c.user_id == a.user_id,
+            later.c.module_id == a.module_id,
+            later.c.kind.in_(QUIZ_KINDS),
+            later.c.submitted_at.is_not(None),
+            later_response.c.question_id == r.question_id,
+            or_(later.c.submitted_at > a.submitted_at,
+                and_(later.c.submitted_at == a.submitted_at, later.c.id > a.id)),
+        )
+        .exists()
+    )
+    missed = and_(r.fraction < bindparam("b_threshold"),
+                  or_(c.id.is_(None), c.last_review_at.is_(None), a.submitted_at > c.last_review_at))
+    known = and_(r.fraction >= bindparam("b_threshold"), c.id.is_not(None),
+                 or_(c.last_review_at.is_(None), a.submitted_at > c.last_review_at))
     return (
         select(a.module_id, r.question_id, r.question_hash, r.fraction, a.submitted_at)
         .select_from(
@@ -169,8 +194,8 @@ def _pending_statement() -> Select[Any]:
             a.user_id == bindparam("b_user"),
             a.kind.in_(QUIZ_KINDS),
             a.submitted_at.is_not(None),
-            r.fraction < bindparam("b_threshold"),
-            or_(c.id.is_(None), c.last_review_at.is_(None), a.submitted_at > c.last_review_at),
+            or_(missed, known),
+            ~newer_attempt,
         )
         .order_by(a.submitted_at, a.id, r.id)
     )
@@ -204,8 +229,9 @@ def _insert_ignoring_duplicates(connection: Connection) -> Any:
     return statement.on_conflict_do_nothing(index_elements=["user_id", "module_id", "question_id"])
 
 
-def _apply_misses(engine: Engine, user_id: int, misses: list[Row[Any]]) -> int:
-    """Apply missed responses (oldest first) to the learner's cards; return how many cards changed."""
+def _apply_misses(engine: Engine, user_id: int, misses: list[Row[Any]], threshold: float) -> int:
+    """Apply the pending responses (oldest first) to the learner's cards: a miss reviews its card (creating
+    it), a right answer removes it; return how many cards changed."""
     modules = {miss.module_id for miss in misses}
     c = _CARDS.c
     with db.write_connection(engine) as connection:
@@ -220,11 +246,17 @@ def _apply_misses(engine: Engine, user_id: int, misses: list[Row[Any]]) -> int:
             for row in locked
         }
         changed: dict[tuple[str, str], dict[str, Any]] = {}
+        removed: list[int] = []
         for miss in misses:
             key = (miss.module_id, miss.question_id)
             card = changed.get(key) or cards.get(key) or {"id": None, "hash": None, "state": None, "last": None}
             if card["last"] is not None and miss.submitted_at <= card["last"]:
                 continue  # applied already (another sync ran in between)
+            if miss.fraction >= threshold:  # right in the latest graded attempt: the card leaves the queue
+                if card["id"] is not None:
+                    removed.append(card["id"])
+                changed.pop(key, None)
+                continue
             state = _review(card["state"], card["hash"], question_hash=miss.question_hash, rating=Rating.Again,
                             fraction=miss.fraction, at=miss.submitted_at, source="quiz")
             changed[key] = {"id": card["id"], "hash": miss.question_hash, "state": state, "last": miss.submitted_at}
@@ -240,17 +272,19 @@ def _apply_misses(engine: Engine, user_id: int, misses: list[Row[Any]]) -> int:
             connection.execute(_insert_ignoring_duplicates(connection), inserts)
         if updates:
             connection.execute(_UPDATE_CARD, updates)
-    return len(changed)
+        if removed:
+            connection.execute(delete(_CARDS).where(c.id.in_(removed)))
+    return len(changed) + len(removed)
 
 
 def sync_cards(engine: Engine, user_id: int, *, threshold: float = 1.0) -> int:
-    """Create or update the learner's cards from every submitted quiz; return how many cards changed.
+    """Create, update or remove the learner's cards from their graded attempts; return how many changed.
 
     Idempotent and cheap when nothing is new: one indexed read, no write.
     """
     with db.read_connection(engine) as connection:
         misses = list(connection.execute(_PENDING, {"b_user": user_id, "b_threshold": threshold}))
-    return _apply_misses(engine, user_id, misses) if misses else 0
+    return _apply_misses(engine, user_id, misses, threshold) if misses else 0
 
 
 def cards_from_attempt(engine: Engine, attempt_id: int, *, threshold: float = 1.0) -> int:
@@ -261,7 +295,7 @@ def cards_from_attempt(engine: Engine, attempt_id: int, *, threshold: float = 1.
             return 0
         misses = list(connection.execute(
             _PENDING_OF_ATTEMPT, {"b_user": user_id, "b_threshold": threshold, "b_attempt": attempt_id}))
-    return _apply_misses(engine, user_id, misses) if misses else 0
+    return _apply_misses(engine, user_id, misses, threshold) if misses else 0
 
 
 # --- due cards -------------------------------------------------------------------------------------
@@ -342,8 +376,9 @@ def viewer_timezone(name: str | None) -> ZoneInfo:
 
 
 def forecast_chart(forecast: Iterable[DayCount], locale: str) -> alt.Chart:
-    """Bars of the reviews falling due each day (days as dd/mm labels, in order)."""
-    frame = pd.DataFrame([{"day": d.day.strftime("%d/%m"), "count": d.count} for d in forecast])
+    """Bars of the reviews falling due each day (days as « 3 déc. » labels, in order)."""
+    months = vega_locale(locale)["time"]["shortMonths"]
+    frame = pd.DataFrame([{"day": f"{d.day.day} {months[d.day.month - 1]}", "count": d.count} for d in forecast])
     day_title, count_title = t("review.chart_day", locale), t("review.chart_count", locale)
     return (
         alt.Chart(frame)
@@ -353,6 +388,7 @@ def forecast_chart(forecast: Iterable[DayCount], locale: str) -> alt.Chart:
             y=alt.Y("count:Q", title=count_title, axis=alt.Axis(tickMinStep=1)),
             tooltip=[alt.Tooltip("day:O", title=day_title), alt.Tooltip("count:Q", title=count_title)],
         )
+        .configure(locale=vega_locale(locale))
     )
 
 

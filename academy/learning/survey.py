@@ -8,12 +8,18 @@ item is summarised over the evaluations that rated it.
 One evaluation per learner and module: a second submission is refused
 (:class:`AlreadyEvaluatedError`) rather than overwriting the first, so figures already reported never
 change behind the coordinators' back, and a double click stores nothing twice. The survey opens only
-once the learner has passed the module (:class:`SurveyNotAllowedError` otherwise). Summaries carry
-no learner identity: comments come with their date only.
+once the learner has passed the module (:class:`SurveyNotAllowedError` otherwise).
+
+Anonymity: summaries carry no learner identity, and a module's figures and comments are given out only
+once at least :func:`min_respondents` learners answered (``ACADEMY_SURVEY_MIN_RESPONDENTS``, default 5,
+never below 2): below that, a trainer who knows who passed could tell one learner's answers. Comments
+come without their date, in alphabetical order, so that neither when nor in which order they were
+written points at anyone.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +34,8 @@ from academy.store.models import Evaluation, User
 ITEMS: tuple[str, ...] = ("objectives", "relevance", "clarity", "assessment", "recommend")
 SCALE: tuple[int, ...] = (1, 2, 3, 4, 5)
 COMMENT_MAX_LENGTH = 2000
+MIN_RESPONDENTS_ENV = "ACADEMY_SURVEY_MIN_RESPONDENTS"
+DEFAULT_MIN_RESPONDENTS = 5
 
 
 class SurveyError(Exception):
@@ -73,21 +81,26 @@ class ItemSummary:
 
 
 @dataclass(frozen=True)
-class Comment:
-    """A free-text comment (anonymous) and when it was written."""
-
-    text: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
 class SurveySummary:
-    """A module's evaluations: how many, each item's figures (in :data:`ITEMS` order), comments newest first."""
+    """A module's evaluations: how many, each item's figures (in :data:`ITEMS` order) and the comments
+    (alphabetical, no date), or — `withheld` — only the count, while fewer than `threshold` learners answered."""
 
     module_id: str
     count: int
     items: tuple[ItemSummary, ...]
-    comments: tuple[Comment, ...]
+    comments: tuple[str, ...]
+    threshold: int = DEFAULT_MIN_RESPONDENTS
+    withheld: bool = False
+
+
+def min_respondents() -> int:
+    """How many learners must have answered before a module's survey results are shown (at least 2)."""
+    raw = os.environ.get(MIN_RESPONDENTS_ENV, "").strip()
+    try:
+        value = int(raw) if raw else DEFAULT_MIN_RESPONDENTS
+    except ValueError:
+        value = DEFAULT_MIN_RESPONDENTS
+    return max(2, value)
 
 
 def validate(answers: Mapping[str, Any], comment: str) -> tuple[dict[str, int], str]:
@@ -155,15 +168,15 @@ def evaluation_for(engine: Engine, user_id: int, module_id: str) -> EvaluationRe
         return _record(evaluation) if evaluation is not None else None
 
 
-def module_survey_summary(engine: Engine, module_id: str) -> SurveySummary:
-    """Every item's count, mean and score distribution over the module's evaluations, and the comments."""
-    query = (
-        select(Evaluation.answers, Evaluation.comment, Evaluation.created_at)
-        .where(Evaluation.module_id == module_id)
-        .order_by(Evaluation.created_at.desc(), Evaluation.id.desc())
-    )
+def module_survey_summary(engine: Engine, module_id: str, *, threshold: int | None = None) -> SurveySummary:
+    """Every item's count, mean and score distribution over the module's evaluations, and the comments;
+    only the count while fewer than `threshold` learners answered (default :func:`min_respondents`)."""
+    threshold = min_respondents() if threshold is None else threshold
+    query = select(Evaluation.answers, Evaluation.comment).where(Evaluation.module_id == module_id)
     with db.read(engine) as session:
         rows = session.execute(query).all()
+    if len(rows) < threshold:
+        return SurveySummary(module_id, len(rows), (), (), threshold, withheld=True)
     items = []
     for item in ITEMS:
         scores = [row.answers[item] for row in rows if row.answers.get(item) in SCALE]
@@ -173,5 +186,5 @@ def module_survey_summary(engine: Engine, module_id: str) -> SurveySummary:
             mean=sum(scores) / len(scores) if scores else None,
             distribution={value: scores.count(value) for value in SCALE},
         ))
-    comments = tuple(Comment(row.comment, row.created_at) for row in rows if row.comment.strip())
-    return SurveySummary(module_id, len(rows), tuple(items), comments)
+    comments = tuple(sorted((row.comment.strip() for row in rows if row.comment.strip()), key=str.casefold))
+    return SurveySummary(module_id, len(rows), tuple(items), comments, threshold)

@@ -13,6 +13,22 @@ from academy.i18n import DEFAULT_LOCALE, LOCALES, t
 from .session import current_account, end_session, write_pending_cookie
 
 HOME = "app.py"
+_GO_HOME = "go_home_after_sign_out"
+# No English widget chrome; phone reading (≤ 640 px wide): titles in two lines at most, less space above.
+_STYLE = """<style>
+/* « Press Enter to apply » is English; Enter and leaving the field both save anyway. */
+[data-testid="InputInstructions"] { display: none; }
+@media (max-width: 640px) {
+  h1 { font-size: 1.55rem !important; line-height: 1.25 !important; padding-top: 0.5rem !important; }
+  .st-key-page-title-m h1 { font-size: 1.35rem !important; }
+  .st-key-page-title-l h1 { font-size: 1.2rem !important; }
+  .st-key-page-title-xl h1 { font-size: 1.1rem !important; letter-spacing: -0.01em; }
+  h1 [data-testid="stHeaderActionElements"] { display: none; }
+  h2 { font-size: 1.3rem !important; }
+  h3 { font-size: 1.15rem !important; }
+  [data-testid="stMainBlockContainer"] { padding-top: 3.5rem !important; }
+}
+</style>"""
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,9 @@ def page(title_key: str, *, roles: frozenset[str] | None, layout: str = "wide") 
     locale = st.session_state.get("locale", DEFAULT_LOCALE)
     st.set_page_config(page_title=f"{t(title_key, locale)} · {t('app.name', locale)}", layout=layout,
                        page_icon=":material/school:")
+    st.html(_STYLE)
+    if st.session_state.pop(_GO_HOME, False):
+        st.switch_page(HOME)  # just signed out: the home page, not a page that now asks to sign in
     account = current_account()
     write_pending_cookie()  # after: a single sign-on in current_account() opens a session too
     locale = st.session_state.get("locale", locale)
@@ -85,6 +104,7 @@ def _set_locale() -> None:
 def _sign_out() -> None:
     end_session()
     st.session_state["flash"] = "auth.signed_out"
+    st.session_state[_GO_HOME] = True
 
 
 def _sidebar(viewer: Viewer) -> None:

@@ -6,12 +6,16 @@ The analysis and the feedback are cached a minute per database, module, quiz ver
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
 from academy.analytics import item_analysis
 from academy.analytics import item_charts as charts_items
+from academy.content import zones
 from academy.content.catalog import Module
+from academy.i18n import vega_locale
 from academy.learning import gain, survey
 
 from .guard import Viewer
@@ -39,6 +43,11 @@ def load_feedback(database: str, module_id: str, quiz_hash: str) -> tuple[survey
 def analysis_of(module: Module, attempts: str) -> item_analysis.ItemAnalysis:
     """The module's item analysis over `attempts` (cached, see :func:`load_analysis`)."""
     return load_analysis(database_url(), module.id, module.quiz.hash, attempts)
+
+
+def french(chart: Any, locale: str) -> None:
+    """Draw an Altair chart with the locale's number and date formats (« 0,05 »)."""
+    st.altair_chart(chart.configure(locale=vega_locale(locale)), width="stretch")
 
 
 def show_answers(viewer: Viewer, answers: pd.DataFrame) -> None:
@@ -134,10 +143,10 @@ def _quiz_figures(viewer: Viewer, analysis: item_analysis.ItemAnalysis) -> None:
         if charts_items.scatter_frame(analysis.questions, locale).empty:
             st.caption(t("items.no_scatter"))
         else:
-            st.altair_chart(charts_items.facility_discrimination_chart(analysis.questions, locale), width="stretch")
+            french(charts_items.facility_discrimination_chart(analysis.questions, locale), locale)
     with histogram_col:
         st.subheader(t("items.chart_histogram"))
-        st.altair_chart(charts_items.score_histogram(summary, locale), width="stretch")
+        french(charts_items.score_histogram(summary, locale), locale)
 
 
 def _question_table(viewer: Viewer, analysis: item_analysis.ItemAnalysis) -> None:
@@ -223,7 +232,12 @@ def distractors_tab(viewer: Viewer, module: Module, analysis: item_analysis.Item
     else:
         show_answers(viewer, answers)
         if summary.group_size:
-            st.altair_chart(charts_items.distractor_chart(answers, locale), width="stretch")
+            french(charts_items.distractor_chart(answers, locale), locale)
+    question = module.quiz.question(chosen)
+    if question.type == "zone" and zones.image_path(question, module.folder).is_file():
+        clicks = item_analysis.zone_clicks(engine(), module.id, question)
+        st.image(zones.click_map(question, module.folder, clicks), width="content",
+                 caption=t("items.zone_map", n=len(clicks)))
     st.download_button(
         t("items.download_distractors"),
         data=lambda: item_analysis.distractors_to_csv(analysis).encode("utf-8-sig"),
@@ -241,10 +255,13 @@ def feedback_tab(viewer: Viewer, module: Module) -> None:
     st.subheader(t("items.survey_title"))
     if evaluations.count == 0:
         st.info(t("items.no_survey"), icon=":material/rate_review:")
+    elif evaluations.withheld:
+        st.info(t("items.survey_withheld", n=evaluations.count, threshold=evaluations.threshold),
+                icon=":material/visibility_off:")
     else:
         labels = {item: t(f"survey.item.{item}") for item in survey.ITEMS}
         st.caption(t("items.survey_count", n=evaluations.count))
-        st.altair_chart(charts_items.survey_chart(evaluations, labels, locale), width="stretch")
+        french(charts_items.survey_chart(evaluations, labels, locale), locale)
         st.dataframe(charts_items.survey_frame(evaluations, labels), hide_index=True, width="stretch", column_config={
             "item": st.column_config.TextColumn(t("items.col.item"), width="large"),
             "answers": st.column_config.NumberColumn(t("items.col.answers")),
@@ -253,10 +270,10 @@ def feedback_tab(viewer: Viewer, module: Module) -> None:
         st.subheader(t("items.comments_title", n=len(evaluations.comments)))
         if not evaluations.comments:
             st.caption(t("items.no_comments"))
+        st.caption(t("items.comments_anonymous"))
         for comment in evaluations.comments[:COMMENTS_SHOWN]:
             with st.container(border=True):
-                st.caption(comment.created_at.strftime(t("items.date_format")))
-                st.text(comment.text)
+                st.text(comment)
         if len(evaluations.comments) > COMMENTS_SHOWN:
             st.caption(t("items.comments_more", shown=COMMENTS_SHOWN, total=len(evaluations.comments)))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,8 +13,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
+from streamlit_image_coordinates import streamlit_image_coordinates
 
 import quiz
+from academy.content import zones
 from academy.content.catalog import Module
 from academy.i18n import t
 from academy.learning import progress
@@ -25,9 +28,12 @@ from academy.learning.attempts import (
     certainty_report,
     clock,
     is_answered,
+    is_blank,
     layout_questions,
     review_items,
     seconds_left,
+    summary_rows,
+    zone_after_click,
 )
 from academy.learning.gain import GainReport, attempt_gain, gain_chart, gain_frame
 from academy.store import db
@@ -38,34 +44,58 @@ from .render import render_markdown
 from .widgets import MODULE_PAGE, QUIZ_PAGE
 
 SaveFn = Callable[[str, Any], None]
+_ZONE_IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 CERTAINTIES = (1, 2, 3)
 FLASH = "assessment_flash"  # interface-string keys to show at the top of the next run
 
 
-def widget_key(attempt_id: int, question_id: str, part: str = "") -> str:
+def widget_namespace(attempt_id: int) -> int | str:
+    """The namespace of an attempt's widget keys: the attempt id, with a new suffix each time the learner
+    comes back from the summary. Widgets that were off the page (during the summary) come back as new
+    widgets, drawn from the saved answers: a remounted widget of the same key could send back an empty
+    value on the next interaction and erase a saved answer."""
+    generation = st.session_state.get(f"attempt_generation:{attempt_id}", 0)
+    return attempt_id if not generation else f"{attempt_id}r{generation}"
+
+
+def widget_key(attempt_id: int | str, question_id: str, part: str = "") -> str:
     """Session-state key of a question's widget in one attempt (unique across attempts)."""
     return f"att{attempt_id}:{question_id}{':' + part if part else ''}"
 
 
 def question_stem(question: Question, number: int, base_dir: Path, locale: str) -> None:
-    """The question's number, title and stem."""
+    """The question's number, title and stem (a zone question's image is drawn by its input instead)."""
     st.markdown(f"**{t('quiz.question_n', locale, i=number)} · {question.title}**")
-    if question.stem.strip() and question.stem.strip() != question.title.strip():
-        render_markdown(question.stem, base_dir)
+    stem = stem_text(question)
+    if stem.strip() and stem.strip() != question.title.strip():
+        render_markdown(stem, base_dir)
+
+
+def stem_text(question: Question) -> str:
+    """The stem to render as Markdown: without the image of a zone question, which its widgets draw."""
+    if question.type != "zone" or not question.image:
+        return question.stem
+    return _ZONE_IMAGE_RE.sub("", question.stem)
 
 
 def question_input(
     question: Question,
     *,
-    attempt_id: int,
+    attempt_id: int | str,
     order: list[str],
     rights: list[str],
     saved: Any,
     locale: str,
     save: SaveFn,
     disabled: bool = False,
+    base_dir: Path | None = None,
 ) -> None:
-    """Draw the input of `question`, pre-filled with `saved`; every change calls `save(question_id, response)`."""
+    """Draw the input of `question`, pre-filled with `saved`; every change calls `save(question_id, response)`.
+
+    Every label is the learner's language (no widget with English chrome: select boxes do not filter);
+    an answer that cannot count (`quiz.response_problem`) is flagged under its input. `base_dir` is the
+    module folder, where a zone question's image is.
+    """
     key = widget_key(attempt_id, question.id)
     options = {option.id: option for option in question.options}
     ordered = [oid for oid in order if oid in options] or list(options)
@@ -89,11 +119,12 @@ def question_input(
         _seed(key, saved if isinstance(saved, str | int | float) else "")
         label = t("quiz.short_answer", locale) if kind == "qroc" else (
             t("quiz.unit", locale, unit=question.unit) if question.unit else t("quiz.number", locale))
-        st.text_input(label, key=key, on_change=on_change, disabled=disabled, max_chars=120)
+        st.text_input(label, key=key, on_change=on_change, disabled=disabled, max_chars=120,
+                      placeholder=t("attempt.number_placeholder", locale) if kind == "numerique" else None)
+        _problem(question, st.session_state.get(key), locale)
     elif kind == "ordre":
-        _seed(key, [oid for oid in saved if oid in options] if isinstance(saved, list) else [])
-        st.multiselect(t("quiz.order", locale), ordered, key=key, on_change=on_change,
-                       format_func=lambda oid: options[oid].text, disabled=disabled)
+        order_input(question, attempt_id=attempt_id, ordered=ordered, saved=saved, locale=locale,
+                    on_change=on_change, disabled=disabled)
     elif kind == "association":
         chosen = saved if isinstance(saved, dict) else {}
         for option in question.options:
@@ -101,20 +132,109 @@ def question_input(
                 continue  # a right-hand distractor has no left side
             part_key = widget_key(attempt_id, question.id, option.id)
             _seed(part_key, chosen.get(option.id) if chosen.get(option.id) in rights else None)
-            st.selectbox(option.text, rights, key=part_key, index=None, on_change=on_change,
+            st.selectbox(option.text, rights, key=part_key, index=None, on_change=on_change, filter_mode=None,
                          placeholder=t("quiz.match_placeholder", locale), disabled=disabled)
     elif kind == "tcs":
-        labels = {_tcs_value(option): option.text.strip() for option in question.options}
         _seed(key, saved if saved in (-2, -1, 0, 1, 2) else None)
         st.radio(t("quiz.tcs_label", locale), [-2, -1, 0, 1, 2], key=key, index=None, horizontal=True,
-                 format_func=lambda v: labels.get(v) or t(f"tcs.{v}", locale), on_change=on_change,
-                 disabled=disabled)
+                 format_func=lambda v: tcs_label(question, v, locale), on_change=on_change, disabled=disabled)
+    elif kind == "zone" and base_dir is not None:
+        zone_input(question, attempt_id=attempt_id, saved=saved, locale=locale, save=save, disabled=disabled,
+                   base_dir=base_dir)
+
+
+def tcs_label(question: Question, value: int, locale: str) -> str:
+    """A TCS answer as learners read it: the item's own label, else the scale's (« +1 : renforcée »)."""
+    labels = {_tcs_value(option): option.text.strip() for option in question.options}
+    label = labels.get(value)
+    return f"{value:+d} : {label}" if label and value else (f"0 : {label}" if label else t(f"tcs.{value}", locale))
+
+
+def _problem(question: Question, response: Any, locale: str) -> None:
+    """The reason an answer cannot count, under its input (nothing when it can)."""
+    problem = quiz.response_problem(question, response)
+    if problem is not None:
+        st.error(t(f"attempt.problem.{problem}", locale, n=quiz.grading.MAX_QROC_WORDS), icon=":material/error:")
+
+
+def order_input(question: Question, *, attempt_id: int | str, ordered: list[str], saved: Any, locale: str,
+                on_change: Callable[[], None], disabled: bool) -> None:
+    """An ordering question as numbered positions: one select per position, each item chosen once.
+
+    The positions read top to bottom as the learner's order; nothing is filled in for them, so one click
+    never answers the question; every select is reachable with Tab and chosen with the arrow keys.
+    """
+    options = {option.id: option for option in question.options}
+    slots = list(saved) if isinstance(saved, list) and len(saved) == len(options) else [None] * len(options)
+    st.caption(t("attempt.order_help", locale, n=len(options)))
+    for position, chosen in enumerate(slots, 1):
+        slot_key = widget_key(attempt_id, question.id, f"pos{position}")
+        _seed(slot_key, chosen if chosen in options else None)
+        st.selectbox(t("attempt.order_position", locale, i=position), ordered, key=slot_key, index=None,
+                     format_func=lambda oid: options[oid].text, on_change=on_change, disabled=disabled,
+                     filter_mode=None, placeholder=t("attempt.order_placeholder", locale))
+    current = [st.session_state.get(widget_key(attempt_id, question.id, f"pos{n}")) for n in range(1, len(slots) + 1)]
+    placed = [oid for oid in current if oid is not None]
+    repeated = sorted({oid for oid in placed if placed.count(oid) > 1}, key=ordered.index)
+    if repeated:
+        st.error(t("attempt.problem.repeated_items", locale,
+                   items=" ; ".join(f"« {options[oid].text} »" for oid in repeated)), icon=":material/error:")
+    elif placed and len(placed) < len(slots):
+        left = [options[oid].text for oid in ordered if oid not in placed]
+        st.caption(t("attempt.order_left", locale, items=" ; ".join(f"« {text} »" for text in left)))
+
+
+def zone_input(question: Question, *, attempt_id: int | str, saved: Any, locale: str, save: SaveFn, disabled: bool,
+               base_dir: Path) -> None:
+    """A zone question: the learner clicks on the image; their points are drawn on it (numbered when the
+    question has several zones). One zone: a new click moves the point; several: a click near a point
+    removes it, elsewhere adds one."""
+    key = widget_key(attempt_id, question.id)
+    click_key = widget_key(attempt_id, question.id, "click")
+    several = len(question.zones) > 1
+    _seed(key, [list(p) for p in quiz.zone_points(saved) or []] if saved is not None else [])
+    points = st.session_state.get(key) or []
+    path = zones.image_path(question, base_dir)
+    if not path.is_file():
+        st.error(t("attempt.zone_missing", locale), icon=":material/broken_image:")
+        return
+    width, height = zones.image_size(path)
+
+    def clicked() -> None:
+        click = st.session_state.get(click_key)
+        if not isinstance(click, dict) or not click.get("width"):
+            return
+        x = float(click["x"]) * width / float(click["width"])
+        y = float(click["y"]) * height / float(click["height"])
+        st.session_state[key] = zone_after_click(st.session_state.get(key) or [], (x, y), several=several,
+                                                 touch=0.04 * width)
+        save(question.id, st.session_state[key] or None)
+
+    def clear() -> None:
+        st.session_state[key] = []
+        save(question.id, None)
+
+    st.caption(t("attempt.zone_help_several" if several else "attempt.zone_help", locale))
+    drawn = zones.drawing(question, base_dir, points=points, framed=True)
+    # At most its own width, and the column's on a phone: the click component cannot shrink an image itself.
+    with st.container(width=min(width, 760)):
+        if disabled:
+            st.image(drawn, width="stretch")
+        else:
+            streamlit_image_coordinates(drawn, key=click_key, width="stretch", on_click=clicked, cursor="crosshair")
+    with st.expander(t("attempt.zone_description", locale), icon=":material/image:"):
+        st.markdown(question.image_alt)
+    if points:
+        st.caption(t("attempt.zone_points", locale, n=len(points)))
+        if not disabled:
+            st.button(t("attempt.zone_clear", locale), key=widget_key(attempt_id, question.id, "clear"),
+                      on_click=clear, icon=":material/backspace:", type="tertiary")
 
 
 def certainty_input(
     question_id: str,
     *,
-    attempt_id: int,
+    attempt_id: int | str,
     saved: int | None,
     locale: str,
     save: Callable[[str, int | None], None],
@@ -130,7 +250,7 @@ def certainty_input(
     )
 
 
-def current_response(question: Question, attempt_id: int, order: list[str]) -> Any:
+def current_response(question: Question, attempt_id: int | str, order: list[str]) -> Any:
     """The response the question's widgets hold now, in the engine's response shape."""
     key = widget_key(attempt_id, question.id)
     state = st.session_state
@@ -143,6 +263,11 @@ def current_response(question: Question, attempt_id: int, order: list[str]) -> A
             if option.text and value:
                 pairs[option.id] = value
         return pairs
+    if question.type == "ordre":
+        slots = [state.get(widget_key(attempt_id, question.id, f"pos{n}")) for n in range(1, len(order) + 1)]
+        return slots if any(slot is not None for slot in slots) else None
+    if question.type == "zone":
+        return [list(point) for point in state.get(key) or []] or None
     return state.get(key)
 
 
@@ -167,9 +292,11 @@ class AttemptSaver:
     attempt_id: int
     quiz: quiz.Quiz
     questions: dict[str, Question] = field(init=False)
+    namespace: int | str = field(init=False)  # of the widget keys (see `widget_namespace`)
 
     def __post_init__(self) -> None:
         self.questions = {question.id: question for question in self.quiz.questions}
+        self.namespace = widget_namespace(self.attempt_id)
 
     def save(self, question_id: str, response: Any) -> None:
         """Save an answer (a cleared answer is saved as no answer).
@@ -195,10 +322,17 @@ class AttemptSaver:
         except (progress.AttemptError, ValueError) as exc:
             _report(exc)
 
+    def flag(self, question_id: str, flag_key: str) -> None:
+        """Save the « à revoir » flag the checkbox `flag_key` holds now."""
+        try:
+            progress.save_flag(self.engine, self.attempt_id, question_id, bool(st.session_state.get(flag_key)))
+        except (progress.AttemptError, ValueError) as exc:
+            _report(exc)
+
     def advance(self, question_id: str, order: list[str]) -> None:
         """Save the case question's answer as its inputs hold it, then lock it: the next question opens."""
         question = self.questions[question_id]
-        response = _answer_or_none(question, current_response(question, self.attempt_id, order))
+        response = _answer_or_none(question, current_response(question, self.namespace, order))
         try:
             progress.save_answer(self.engine, self.attempt_id, question_id, response)
             progress.lock_questions(self.engine, self.attempt_id, [question_id])
@@ -219,7 +353,9 @@ def _report(exc: Exception) -> None:
 
 
 def _answer_or_none(question: Question, response: Any) -> Any:
-    return response if is_answered(question, response) else None
+    """The response to save: None when it is blank; kept as typed otherwise, even when it cannot count yet
+    (« quinze », an ordering half done), so that a refresh shows the learner what they entered."""
+    return None if is_blank(response) else response
 
 
 def flash(key: str) -> None:
@@ -274,10 +410,16 @@ def show_result(
             line += " · " + t("assessment.certainty.question", locale, certainty=certainty, mark=signed(mark))
         st.markdown(line)
     if "answers" in shows:
-        answer = answer_text(question, response) if is_answered(question, response) else t("quiz.no_answer", locale)
+        answer = (answer_text(question, response, locale) if is_answered(question, response)
+                  else t("quiz.no_answer", locale))
         _labelled(t("quiz.your_answer", locale), answer)
+    if question.type == "zone" and ("answers" in shows or "correct" in shows):
+        zone_result(question, response if "answers" in shows else None, base_dir=base_dir, locale=locale,
+                    show_zones="correct" in shows)
     if "correct" in shows and fraction < 1:
-        _labelled(t("quiz.correct_answer", locale), quiz.correct_answer_text(question))
+        expected = (tcs_label(question, int(best.value), locale) if question.type == "tcs" and (best := next(
+            (o for o in question.options if o.correct), None)) is not None else quiz.correct_answer_text(question))
+        _labelled(t("quiz.correct_answer", locale), expected)
     if "feedback" in shows:
         for feedback in quiz.feedback_for(question, response):
             st.info(feedback, icon=":material/chat:")
@@ -293,8 +435,8 @@ def _labelled(label: str, text: str) -> None:
     st.markdown(f"**{label}**{separator}{text}")
 
 
-def answer_text(question: Question, response: Any) -> str:
-    """A learner's response written out for reading (option texts rather than ids)."""
+def answer_text(question: Question, response: Any, locale: str = "fr") -> str:
+    """A learner's response written out for reading (option texts and labels rather than ids or codes)."""
     options = {option.id: option for option in question.options}
     if question.type == "qru":
         return options[response].text if response in options else str(response)
@@ -303,11 +445,35 @@ def answer_text(question: Question, response: Any) -> str:
         return sep.join(options[oid].text for oid in response if oid in options)
     if question.type == "association" and isinstance(response, dict):
         return " ; ".join(f"{options[k].text} → {v}" for k, v in response.items() if k in options)
-    if question.type == "tcs":
-        return f"{int(response):+d}" if isinstance(response, int) and response else str(response)
+    if question.type == "tcs" and isinstance(response, int) and not isinstance(response, bool):
+        return tcs_label(question, response, locale)
+    if question.type == "zone":
+        return zone_answer_text(question, response, locale)
     if question.type == "numerique" and question.unit:
         return f"{response} {question.unit}"
     return str(response)
+
+
+def zone_answer_text(question: Question, response: Any, locale: str) -> str:
+    """The points of a zone answer, each with the zone it fell in (« point 1 (312, 96) : Validation externe »)."""
+    parts = []
+    for n, (x, y) in enumerate(quiz.zone_points(response) or [], 1):
+        zone = quiz.zone_of_point(question, x, y)
+        where = (zone.text or t("attempt.zone_n", locale, n=[o.id for o in question.options].index(zone.id) + 1)
+                 ) if zone is not None else t("attempt.zone_outside", locale)
+        parts.append(t("attempt.zone_point", locale, n=n, x=round(x), y=round(y), where=where))
+    return " ; ".join(parts)
+
+
+def zone_result(question: Question, response: Any, *, base_dir: Path, locale: str, show_zones: bool) -> None:
+    """The image of a zone question with the learner's points (green inside a zone to point, red outside)
+    and, when the review shows the correct answer, the zones (blue: to point; grey: named wrong regions)."""
+    path = zones.image_path(question, base_dir)
+    if not path.is_file():
+        return
+    points = quiz.zone_points(response) or []
+    st.image(zones.drawing(question, base_dir, points=points, show_zones=show_zones, graded=True), width="content",
+             caption=t("attempt.zone_legend" if show_zones else "attempt.zone_legend_points", locale))
 
 
 def review_questions(result: progress.AttemptResult, module: Module, *, shows: Collection[str], locale: str) -> None:
@@ -420,23 +586,29 @@ def attempt_questions(attempt: progress.AttemptState, module: Module, saver: Att
     """Every question the attempt shows now, autosaved; progressive cases one question at a time.
 
     A case shows its vignette, its locked questions (read-only, folded) and its current question with a
-    "next question" button that locks it; its later questions stay hidden until then.
+    "next question" button that locks it; its later questions stay hidden until then. Each question can be
+    flagged « à revoir »; each sits in a container keyed `question-N`, where the summary's links return.
     """
     qz = module.quiz
+    ns = saver.namespace
     numbers = {question.id: n for n, question in enumerate(layout_questions(qz, attempt.layout), 1)}
 
     def draw(question: Question, *, disabled: bool = False) -> None:
-        with st.container(border=True):
+        with st.container(border=True, key=f"question-{numbers[question.id]}"):
             question_stem(question, numbers[question.id], module.folder, locale)
-            question_input(question, attempt_id=attempt.id, order=attempt.layout["options"].get(question.id, []),
+            question_input(question, attempt_id=ns, order=attempt.layout["options"].get(question.id, []),
                            rights=attempt.layout.get("rights", {}).get(question.id, []),
                            saved=attempt.answers.get(question.id), locale=locale, save=saver.save,
-                           disabled=disabled)
+                           disabled=disabled, base_dir=module.folder)
             if qz.settings.certainty:
-                certainty_input(question.id, attempt_id=attempt.id, saved=attempt.certainties.get(question.id),
+                certainty_input(question.id, attempt_id=ns, saved=attempt.certainties.get(question.id),
                                 locale=locale, save=saver.save_certainty, disabled=disabled)
             if disabled:
                 st.caption(t("assessment.locked", locale))
+            flag_key = widget_key(ns, question.id, "flag")
+            _seed(flag_key, question.id in attempt.flagged)
+            st.checkbox(t("attempt.flag", locale), key=flag_key, on_change=saver.flag, args=(question.id, flag_key),
+                        help=t("attempt.flag_help", locale))
 
     for step in attempt_steps(qz, attempt.layout, attempt.locked):
         if isinstance(step, Question):
@@ -454,9 +626,78 @@ def attempt_questions(attempt: progress.AttemptState, module: Module, saver: Att
         if step.last:
             st.caption(t("assessment.last_case_question", locale))
         else:
-            st.button(t("assessment.next_question", locale), key=widget_key(attempt.id, step.current.id, "next"),
+            st.button(t("assessment.next_question", locale), key=widget_key(ns, step.current.id, "next"),
                       icon=":material/arrow_downward:", help=t("assessment.next_help", locale), on_click=saver.advance,
                       args=(step.current.id, attempt.layout["options"].get(step.current.id, [])))
+    scroll_to_question(st.session_state.pop(SCROLL_TO, None))
+
+
+SUMMARY = "attempt_summary"  # session state: the id of the attempt whose summary is shown
+SCROLL_TO = "attempt_scroll_to"  # session state: the number of the question to scroll to after the summary
+
+
+def open_summary(attempt_id: int) -> None:
+    """Show the attempt's summary instead of its questions (the "finish" button)."""
+    st.session_state[SUMMARY] = attempt_id
+
+
+def _back_to_questions(number: int | None = None) -> None:
+    attempt_id = st.session_state.pop(SUMMARY, None)
+    generation = f"attempt_generation:{attempt_id}"
+    st.session_state[generation] = st.session_state.get(generation, 0) + 1
+    if number is not None:
+        st.session_state[SCROLL_TO] = number
+
+
+def summary_open(attempt_id: int) -> bool:
+    """Whether the learner is on the summary of this attempt."""
+    return st.session_state.get(SUMMARY) == attempt_id
+
+
+def scroll_to_question(number: int | None) -> None:
+    """Bring question `number` into view once the page is drawn (after a link of the summary)."""
+    if number is None:
+        return
+    target = f".st-key-question-{int(number)}"
+    st.html(
+        "<script>(function(){let n=0;const go=()=>{const el=window.parent.document.querySelector('" + target + "')"
+        "||document.querySelector('" + target + "');if(el){el.scrollIntoView({block:'start'});}"
+        "else if(n++<40){setTimeout(go,100);}};setTimeout(go,50);})();</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def show_summary(attempt: progress.AttemptState, module: Module, locale: str) -> bool:
+    """The attempt's summary (answered, unanswered, flagged « à revoir », each with a link back), then the
+    confirmation: True when the learner confirms the submission."""
+    rows = summary_rows(layout_questions(module.quiz, attempt.layout), attempt.answers, attempt.flagged)
+    answered = sum(1 for row in rows if row.status == "answered")
+    counts = {"answered": answered, "unanswered": len(rows) - answered}  # an answer that cannot count is none
+    flagged = sum(1 for row in rows if row.flagged)
+    st.subheader(t("attempt.summary_title", locale))
+    for column, (label, value) in zip(st.columns(3), (
+            (t("attempt.summary_answered", locale), counts["answered"]),
+            (t("attempt.summary_unanswered", locale), counts["unanswered"]),
+            (t("attempt.summary_flagged", locale), flagged)), strict=True):
+        column.metric(label, value, border=True)
+    for row in rows:
+        with st.container(border=True, horizontal=True, vertical_alignment="center", key=f"summary-{row.number}"):
+            status = t(f"attempt.status.{row.status}", locale)
+            icon = {"answered": ":material/check_circle:", "unanswered": ":material/radio_button_unchecked:",
+                    "invalid": ":material/error:"}[row.status]
+            flag = f" · :orange[:material/flag: {t('attempt.flagged', locale)}]" if row.flagged else ""
+            st.markdown(f"{icon} **{t('quiz.question_n', locale, i=row.number)}** · {row.question.title}  \n"
+                        f"{status}{flag}", width="stretch")
+            st.button(t("attempt.summary_back_to", locale), key=f"summary_back:{attempt.id}:{row.number}",
+                      on_click=_back_to_questions, args=(row.number,), icon=":material/edit:", type="tertiary")
+    if counts["unanswered"]:
+        st.warning(t("quiz.unanswered", locale, n=counts["unanswered"]), icon=":material/warning:")
+    st.info(t("attempt.summary_final", locale), icon=":material/lock:")
+    back, send = st.columns(2)
+    back.button(t("attempt.summary_back", locale), on_click=_back_to_questions, icon=":material/arrow_back:",
+                key=f"summary_back:{attempt.id}", width="stretch")
+    return send.button(t("attempt.summary_confirm", locale), type="primary", icon=":material/send:",
+                       key=f"summary_confirm:{attempt.id}", width="stretch")
 
 
 def policy_lines(qz: quiz.Quiz, kind: str, *, pass_mark: float, started: int, locale: str) -> list[str]:

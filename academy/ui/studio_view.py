@@ -14,12 +14,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from academy.content import gift, studio
+from academy.content import gift, studio, zones
 from academy.content.catalog import Catalog, Module
 from quiz import Question
 
 from .guard import Viewer
-from .quiz_view import question_input, question_stem
+from .quiz_view import question_input, question_stem, stem_text
 from .render import render_blocks, render_markdown
 from .resources import catalog, content_root, engine
 from .widgets import hours
@@ -210,7 +210,7 @@ def show_learner_quiz(ctx: StudioContext, module: Module, preview_id: int) -> No
             question_stem(question, number, module.folder, locale)
             question_input(question, attempt_id=preview_id, order=layout["options"].get(question.id, []),
                            rights=layout["rights"].get(question.id, []), saved=None, locale=locale,
-                           save=lambda *_: None)
+                           save=lambda *_: None, base_dir=module.folder)
 
 
 def show_trainer_quiz(ctx: StudioContext, module: Module) -> None:
@@ -234,8 +234,12 @@ def show_trainer_quiz(ctx: StudioContext, module: Module) -> None:
                          icon=":material/target:")
             else:
                 st.markdown(t("studio.tests_objective", n=objective, text=module.objectives[objective - 1]))
-            if question.stem.strip() and question.stem.strip() != question.title.strip():
-                render_markdown(question.stem, module.folder)
+            stem = stem_text(question)
+            if stem.strip() and stem.strip() != question.title.strip():
+                render_markdown(stem, module.folder)
+            if question.type == "zone" and zones.image_path(question, module.folder).is_file():
+                st.image(zones.drawing(question, module.folder, show_zones=True), width="content",
+                         caption=t("studio.zone_caption"))
             for line in studio.answer_key(question):
                 note = f" · *{t(f'studio.note.{line.note}', panel=line.panel)}*" if line.note else ""
                 st.markdown(f"{_ICONS[line.correct]} {line.text}{note}")

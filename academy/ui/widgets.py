@@ -52,6 +52,14 @@ def status_badge(status: str, locale: str) -> None:
     st.badge(t(f"status.{status}", locale), color=color, icon=icon)
 
 
+def page_title(text: str) -> None:
+    """The page's title, in a container whose key tells its length: on a phone the longer titles get a
+    smaller size (academy/ui/guard.py's style), so that any title of the curriculum fits in two lines."""
+    size = "s" if len(text) <= 40 else "m" if len(text) <= 60 else "l" if len(text) <= 75 else "xl"
+    with st.container(key=f"page-title-{size}"):
+        st.title(text)
+
+
 def hours(value: float) -> str:
     """Hours with a French decimal comma, trimmed (0,75 ; 1 ; 1,5)."""
     return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
