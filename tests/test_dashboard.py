@@ -103,8 +103,10 @@ def cohort(engine) -> dict[str, int]:
     return {"cohort": cohort_id, **ids}
 
 
-def load(engine, ids, modules=(M1, M2), start=None, end=None) -> dashboard.Dashboard:
-    return dashboard.load_dashboard(engine, DashboardFilter(ids["cohort"], modules, start, end), today=TODAY)
+def load(engine, ids, modules=(M1, M2), start=None, end=None, survey_threshold=1) -> dashboard.Dashboard:
+    """The dashboard; survey figures shown from one respondent (the anonymity threshold has its own test)."""
+    return dashboard.load_dashboard(engine, DashboardFilter(ids["cohort"], modules, start, end), today=TODAY,
+                                    survey_threshold=survey_threshold)
 
 
 def test_matrix_counts_and_overdue(engine, cohort) -> None:
@@ -173,6 +175,17 @@ def test_satisfaction_counts_only_numeric_answers_to_the_survey_items(engine, co
         {"module_id": M2, "item": "relevance", "mean": 3.0, "answers": 1},
         {"module_id": M2, "item": "clarity", "mean": 2.0, "answers": 1},  # Bruno's 2; Chloé's text is no score
     ]
+
+
+def test_satisfaction_is_withheld_below_the_anonymity_threshold(engine, cohort, monkeypatch) -> None:
+    monkeypatch.delenv("ACADEMY_SURVEY_MIN_RESPONDENTS", raising=False)
+    assert load(engine, cohort, survey_threshold=None).satisfaction.empty  # one respondent per module: hidden
+    monkeypatch.setenv("ACADEMY_SURVEY_MIN_RESPONDENTS", "1")  # never below 2
+    assert load(engine, cohort, survey_threshold=None).satisfaction.empty
+    Data(engine).evaluation(cohort["chloe"], M2, "2026-03-06", {"clarity": 4})
+    monkeypatch.setenv("ACADEMY_SURVEY_MIN_RESPONDENTS", "2")
+    shown = load(engine, cohort, survey_threshold=None).satisfaction
+    assert shown.to_dict("records") == [{"module_id": M2, "item": "clarity", "mean": 3.0, "answers": 2}]
 
 
 def test_a_date_range_moves_the_reference_day_and_filters_activity(engine, cohort) -> None:

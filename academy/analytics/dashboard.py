@@ -372,13 +372,16 @@ def _gain_frame(modules: Sequence[str], sums: dict[str, tuple[Any, ...]], column
     return pd.DataFrame(rows, columns=columns)
 
 
-def satisfaction(engine: Engine, flt: DashboardFilter) -> pd.DataFrame:
+def satisfaction(engine: Engine, flt: DashboardFilter, threshold: int | None = None) -> pd.DataFrame:
     """Mean of each survey item per module, over the numeric answers of evaluations made in the range.
 
     Columns ``module_id``, ``item``, ``mean``, ``answers`` (how many numeric answers), by module then in
     the order of :data:`academy.learning.survey.ITEMS`; items nobody answered with a number are left out. One
-    grouped query reads each item out of the JSON answers (text is not a score).
+    grouped query reads each item out of the JSON answers (text is not a score). A module with fewer than
+    ``threshold`` respondents (default :func:`academy.learning.survey.min_respondents`) is left out, so a
+    mean never gives one learner's answers away.
     """
+    threshold = survey.min_respondents() if threshold is None else threshold
     columns = ["module_id", "item", "mean", "answers"]
     if not flt.module_ids:
         return pd.DataFrame(columns=columns)
@@ -401,15 +404,17 @@ def satisfaction(engine: Engine, flt: DashboardFilter) -> pd.DataFrame:
         module = answers.c.module_id
         values = [case((func.typeof(answers.c[f"item{n}"]).in_(("integer", "real")), answers.c[f"item{n}"]))
                   for n in range(len(survey.ITEMS))]
-        query = select(module, *(part for value in values for part in (func.avg(value), func.count(value))))
+        query = select(module, func.count(), *(part for value in values
+                                               for part in (func.avg(value), func.count(value))))
     else:
         values = [case((func.jsonb_typeof(Evaluation.answers.op("->")(item)) == "number",
                         cast(Evaluation.answers.op("->>")(item), Float))) for item in survey.ITEMS]
         module = Evaluation.module_id
-        query = select(module, *(part for value in values for part in (func.avg(value), func.count(value))))
+        query = select(module, func.count(), *(part for value in values
+                                               for part in (func.avg(value), func.count(value))))
         query = query.where(*chosen)
     with db.read_connection(engine) as connection:
-        sums = {row[0]: row[1:] for row in connection.execute(query.group_by(module))}
+        sums = {row[0]: row[2:] for row in connection.execute(query.group_by(module)) if row[1] >= threshold}
     rows = [
         {"module_id": module_id, "item": item, "mean": float(found[2 * n]), "answers": int(found[2 * n + 1])}
         for module_id in flt.module_ids if (found := sums.get(module_id)) is not None
@@ -421,7 +426,8 @@ def satisfaction(engine: Engine, flt: DashboardFilter) -> pd.DataFrame:
 # --- everything at once ----------------------------------------------------------------------------
 
 
-def load_dashboard(engine: Engine, flt: DashboardFilter, *, today: date | None = None) -> Dashboard:
+def load_dashboard(engine: Engine, flt: DashboardFilter, *, today: date | None = None,
+                   survey_threshold: int | None = None) -> Dashboard:
     """Every figure of the dashboard for ``flt``.
 
     The independent reads (statuses, the module summary, satisfaction, and with a date range the raw
@@ -443,7 +449,7 @@ def load_dashboard(engine: Engine, flt: DashboardFilter, *, today: date | None =
         people_job = pool.submit(timed, "learners", learners, engine, flt.cohort_id)
         matrix_job = pool.submit(timed, "statuses", status_rows, engine, flt, reference_day)
         summary_job = pool.submit(timed, "summary", module_summary, engine, flt, reference_day)
-        survey_job = pool.submit(timed, "satisfaction", satisfaction, engine, flt)
+        survey_job = pool.submit(timed, "satisfaction", satisfaction, engine, flt, survey_threshold)
         empty = pd.DataFrame(columns=SUMMARY_COLUMNS)  # a range reads the raw rows instead of the summary
         stats_job = pool.submit(timed, "ranged scores and time", module_stats, engine, flt, empty) if ranged else None
         gain_job = pool.submit(timed, "ranged gain", knowledge_gain, engine, flt) if ranged else None
