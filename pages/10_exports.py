@@ -6,6 +6,7 @@ import streamlit as st
 
 from academy.accounts.roles import COORDINATORS
 from academy.interop import exports
+from academy.ui.address import public_base_url
 from academy.ui.guard import page
 from academy.ui.resources import catalog, engine, now
 
@@ -13,7 +14,7 @@ viewer = page("nav.exports", roles=COORDINATORS)
 account = viewer.account
 st.title(viewer.t("exports.title"))
 st.caption(viewer.t("exports.intro"))
-eng, cat = engine(), catalog()
+eng, cat, home = engine(), catalog(), public_base_url()  # home: xAPI identifiers
 
 kind = st.segmented_control(viewer.t("exports.kind"), exports.KINDS, default="progress", required=True,
                             format_func=lambda k: viewer.t(f"exports.kind.{k}"), key="export_kind")
@@ -33,7 +34,7 @@ if fmt == "csv":
 
 request = exports.ExportRequest(kind, fmt, cohort, module, pseudonymize)
 try:
-    table = exports.preview(eng, cat, request)
+    table = exports.preview(eng, cat, request, home=home)
 except exports.ExportError as err:  # e.g. a cohort deleted since the page was drawn
     st.error(err.message(viewer.locale), icon=":material/error:")
     st.stop()
@@ -54,7 +55,7 @@ def record_download(downloaded: exports.ExportRequest) -> None:
 file_name = request.file_name(now().date())
 st.download_button(
     viewer.t("exports.download", file=file_name),
-    data=functools.partial(exports.export_bytes, eng, cat, request),  # built when clicked
+    data=functools.partial(exports.export_bytes, eng, cat, request, home=home),  # built when clicked
     file_name=file_name,
     mime=request.mime_type,
     on_click=record_download,

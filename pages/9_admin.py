@@ -4,6 +4,7 @@ import streamlit as st
 
 from academy.accounts import auth
 from academy.accounts.roles import ADMINS, ROLES
+from academy.ui.address import public_address_panel
 from academy.ui.guard import page
 from academy.ui.my_data import erase_account_form
 from academy.ui.resources import engine
@@ -18,6 +19,7 @@ if st.toggle(viewer.t("admin.self_signup"), value=bool(signup_open)) != bool(sig
     auth.set_setting(engine(), "self_signup", not signup_open, actor_id=account.id)
     st.toast(viewer.t("admin.saved"), icon=":material/check:")
     st.rerun()
+public_address_panel(viewer)
 
 st.subheader(viewer.t("admin.users"))
 search = st.text_input(viewer.t("admin.search"))

@@ -56,8 +56,6 @@ PROGRAMME_PREFIX = "programme:"
 DEFAULT_ISSUER = "Académie IA Santé"
 ISSUER_SETTING = "certificate_issuer"
 ISSUER_ENV = "ACADEMY_ISSUER"
-BASE_URL_ENV = "ACADEMY_BASE_URL"
-DEFAULT_BASE_URL = "http://localhost:8501"
 VERIFY_PATH = "/verify"  # URL path of pages/12_verify.py
 TIMEZONE = ZoneInfo("Europe/Paris")  # dates on attestations are French calendar dates
 MAX_REASON_LENGTH = 500
@@ -208,10 +206,13 @@ def issuer_name(engine: Engine) -> str:
     return os.environ.get(ISSUER_ENV, "").strip() or DEFAULT_ISSUER
 
 
-def verify_url(code: str, base_url: str | None = None) -> str:
-    """The public verification URL of a code (base: ``ACADEMY_BASE_URL``, default localhost:8501)."""
-    base = (base_url or os.environ.get(BASE_URL_ENV, "").strip() or DEFAULT_BASE_URL).rstrip("/")
-    return f"{base}{VERIFY_PATH}?code={code}"
+def verify_url(code: str, base_url: str) -> str:
+    """The public verification URL of a code under ``base_url``, the platform's public address.
+
+    There is no default: pages pass ``ACADEMY_BASE_URL`` or the address the browser used
+    (:func:`academy.ui.address.public_base_url`), the command line :func:`academy.settings.base_url`.
+    """
+    return f"{base_url.rstrip('/')}{VERIFY_PATH}?code={code}"
 
 
 def _name_key(learner: Learner) -> tuple[str, int]:

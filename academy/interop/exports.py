@@ -67,7 +67,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from academy import i18n
+from academy import i18n, settings
 from academy.accounts.roles import LEARNER
 from academy.content.catalog import Catalog, Module
 from academy.interop import dpc, xapi
@@ -536,10 +536,14 @@ def xapi_statements(
     Lessons: ``experienced`` at the first view, ``completed`` when marked as read. Each submitted
     attempt: ``attempted``, one ``answered`` per answered question, then ``passed``/``failed`` (certifying quiz)
     or ``completed`` (pre-test, review); the first pass of a module adds ``completed`` on the module.
-    ``home`` defaults to :func:`academy.interop.xapi.base_url`.
+    ``home`` is the platform's public address (IRIs and statement ids derive from it): pages pass theirs,
+    otherwise ``ACADEMY_BASE_URL``; without either, :class:`ExportError` (never a made-up localhost address).
     """
+    home = (home or settings.base_url() or "").rstrip("/")
+    if not home:
+        raise ExportError("home", "exports.error.no_base_url")
     scope = _scope(engine, catalog, cohort, module, pseudonymize)
-    factory = xapi.StatementFactory(home or xapi.base_url(), pseudonymized=pseudonymize)
+    factory = xapi.StatementFactory(home, pseudonymized=pseudonymize)
     return _statements(engine, scope, factory)
 
 
@@ -719,8 +723,13 @@ def _action(row: Any) -> dpc.Action:
 # --- one entry point for the page and the CLI ------------------------------------------------------
 
 
-def export_rows(engine: Engine, catalog: Catalog, request: ExportRequest) -> Generator[Any, None, None]:
-    """The rows (or statements) of ``request``, after checking kind, format and filters."""
+def export_rows(
+    engine: Engine, catalog: Catalog, request: ExportRequest, *, home: str | None = None
+) -> Generator[Any, None, None]:
+    """The rows (or statements) of ``request``, after checking kind, format and filters.
+
+    ``home``: the public address xAPI statements are built on (:func:`xapi_statements`).
+    """
     if request.kind not in KINDS:
         raise ExportError("kind", "exports.error.unknown_kind", kind=request.kind)
     if request.fmt not in FORMATS[request.kind]:
@@ -732,13 +741,15 @@ def export_rows(engine: Engine, catalog: Catalog, request: ExportRequest) -> Gen
     if request.kind == "responses":
         return response_rows(engine, catalog, **options)
     if request.kind == "xapi":
-        return xapi_statements(engine, catalog, **options)
+        return xapi_statements(engine, catalog, **options, home=home)
     return dpc_rows(engine, catalog, **options)
 
 
-def export_to(engine: Engine, catalog: Catalog, request: ExportRequest, fileobj: IO[bytes]) -> int:
+def export_to(
+    engine: Engine, catalog: Catalog, request: ExportRequest, fileobj: IO[bytes], *, home: str | None = None
+) -> int:
     """Write the export to a binary file; returns the number of rows (statements for xAPI)."""
-    rows = export_rows(engine, catalog, request)
+    rows = export_rows(engine, catalog, request, home=home)
     try:
         if request.fmt == "csv":
             return write_csv(rows, fileobj)
@@ -749,10 +760,10 @@ def export_to(engine: Engine, catalog: Catalog, request: ExportRequest, fileobj:
         rows.close()
 
 
-def export_bytes(engine: Engine, catalog: Catalog, request: ExportRequest) -> bytes:
+def export_bytes(engine: Engine, catalog: Catalog, request: ExportRequest, *, home: str | None = None) -> bytes:
     """The whole export file in memory (for a download)."""
     buffer = io.BytesIO()
-    export_to(engine, catalog, request, buffer)
+    export_to(engine, catalog, request, buffer, home=home)
     return buffer.getvalue()
 
 
@@ -767,9 +778,11 @@ def record_export(
         audit(session, actor_id=actor_id, action="export", target=f"export:{request.kind}", details=details)
 
 
-def preview(engine: Engine, catalog: Catalog, request: ExportRequest, limit: int = 20) -> pd.DataFrame:
+def preview(
+    engine: Engine, catalog: Catalog, request: ExportRequest, limit: int = 20, *, home: str | None = None
+) -> pd.DataFrame:
     """The first ``limit`` rows of the export as a table (xAPI: time, actor, verb and object per statement)."""
-    rows = export_rows(engine, catalog, request)
+    rows = export_rows(engine, catalog, request, home=home)
     try:
         if request.kind == "xapi":
             statements = list(itertools.islice(rows, limit))

@@ -1,0 +1,54 @@
+"""The platform's public address as a page sees it: ``ACADEMY_BASE_URL``, else the browser's origin.
+
+Attestations issued from a page print this address (QR code and URL) and xAPI exports build their
+identifiers on it. ``st.context.url`` is the address the browser used; only its origin
+(``scheme://host[:port]``) is kept, so an app served under a sub-path behind a proxy needs
+``ACADEMY_BASE_URL``. The Admin page shows the address in use (:func:`public_address_panel`).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from academy import settings
+
+from .guard import Viewer
+
+
+def origin(url: str | None) -> str | None:
+    """``scheme://host[:port]`` of an http(s) URL (no user, path, query); None for anything else."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    host = parts.hostname
+    if parts.scheme not in ("http", "https") or not host:
+        return None
+    host = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme}://{host}" + (f":{port}" if port is not None else "")
+
+
+def public_base_url() -> str | None:
+    """``ACADEMY_BASE_URL`` when set, else the origin of the page in the browser; None when neither is known."""
+    return settings.base_url() or origin(st.context.url)
+
+
+def public_address_panel(viewer: Viewer) -> None:
+    """Admin: the public address in use, where it comes from, and a warning when it is local."""
+    configured = settings.base_url()
+    address = configured or origin(st.context.url)
+    st.subheader(viewer.t("address.title"))
+    if address is None:
+        st.error(viewer.t("address.unknown"), icon=":material/link_off:")
+        return
+    source = "address.from_setting" if configured else "address.from_browser"
+    st.markdown(viewer.t(source, url=address))
+    if settings.is_local(address):
+        st.warning(viewer.t("address.local"), icon=":material/warning:")
+    elif not configured:
+        st.info(viewer.t("address.set_it"), icon=":material/info:")
