@@ -6,8 +6,9 @@ import streamlit as st
 from academy.accounts.roles import COORDINATORS
 from academy.coordination import certificates
 from academy.ui.guard import page
-from academy.ui.my_data import certificate_download, escape_markdown
+from academy.ui.my_data import certificate_download
 from academy.ui.resources import catalog, engine
+from academy.ui.text import escape_markdown
 
 viewer = page("nav.attestations", roles=COORDINATORS)
 account = viewer.account
@@ -60,7 +61,7 @@ with find_tab:
                                       args=(info.code,))
         elif info.status == certificates.REVOKED:
             st.error(viewer.t("attest.revoked_on", date=certificates.format_date(info.revoked_at, viewer.locale),
-                              reason=info.revoked_reason or ""), icon=":material/block:")
+                              reason=escape_markdown(info.revoked_reason or "")), icon=":material/block:")
         else:
             st.info(viewer.t("attest.erased"), icon=":material/person_off:")
 
@@ -102,6 +103,6 @@ with issue_tab:
             except certificates.CertificateError as err:
                 st.error(viewer.t(f"cert.error.{err.reason}"), icon=":material/error:")
             else:
-                st.success(viewer.t("attest.issued", code=issued.display_code, name=issued.holder_name),
-                           icon=":material/check:")
+                st.success(viewer.t("attest.issued", code=issued.display_code,
+                                    name=escape_markdown(issued.holder_name)), icon=":material/check:")
                 certificate_download(viewer, issued, key=f"issued_{issued.code}")

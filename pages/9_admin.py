@@ -8,6 +8,7 @@ from academy.ui.address import public_address_panel
 from academy.ui.guard import page
 from academy.ui.my_data import erase_account_form
 from academy.ui.resources import engine
+from academy.ui.text import escape_markdown
 
 viewer = page("nav.admin", roles=ADMINS)
 account = viewer.account
@@ -28,7 +29,7 @@ if not accounts:
     st.caption(viewer.t("admin.no_user"))
 for other in accounts:
     with st.container(border=True):
-        st.markdown(f"**{other.name}** · {other.email}")
+        st.markdown(f"**{escape_markdown(other.name)}** · {escape_markdown(other.email)}")
         with st.form(f"roles_{other.id}", border=False):
             chosen = st.multiselect(viewer.t("admin.roles"), ROLES, default=sorted(other.roles),
                                     format_func=lambda role: viewer.t(f"role.{role}"))

@@ -35,7 +35,7 @@ from sqlalchemy import Engine, Select, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from academy.accounts.auth import normalize_email
+from academy.accounts.auth import has_control_characters, normalize_email
 from academy.i18n import STRINGS
 from academy.store import db
 from academy.store.audit import audit
@@ -162,36 +162,34 @@ def normalize_profession(text: str) -> str:
     return _profession_codes().get(_fold(text), text)
 
 
-def _has_control_characters(text: str) -> bool:
-    return any(unicodedata.category(c) == "Cc" for c in text)
-
-
 def check_learner(
     email: str, name: str, profession: str = "", rpps: str | None = None
 ) -> tuple[LearnerFields, dict[str, str]]:
     """Normalised fields and their problems: field → reason code.
 
     Reasons: ``bad_email``, ``missing_name``, ``name_too_long``, ``profession_too_long``, ``bad_rpps``
-    (11 digits; spaces are ignored), ``control_characters`` (line breaks, tabs… inside a value).
+    (11 digits; spaces are ignored), ``control_characters`` (control or format characters inside a name or
+    profession: line breaks, tabs, NUL, bidirectional overrides…, see
+    :func:`academy.accounts.auth.has_control_characters`).
     Text that looks like a spreadsheet formula is kept as plain text: it is never evaluated here, and
     exports neutralise it.
     """
     problems: dict[str, str] = {}
     email = normalize_email(email)
-    if len(email) > EMAIL_LENGTH or not _EMAIL_RE.match(email):
+    if len(email) > EMAIL_LENGTH or not _EMAIL_RE.match(email) or has_control_characters(email):
         problems["email"] = "bad_email"
-    if _has_control_characters(name):
+    if has_control_characters(name):
         problems["name"] = "control_characters"
     name = " ".join(name.split())
     if not name:
-        problems["name"] = "missing_name"
+        problems.setdefault("name", "missing_name")
     elif len(name) > NAME_LENGTH:
-        problems["name"] = "name_too_long"
-    if _has_control_characters(profession):
+        problems.setdefault("name", "name_too_long")
+    if has_control_characters(profession):
         problems["profession"] = "control_characters"
     profession = normalize_profession(profession)
     if len(profession) > PROFESSION_LENGTH:
-        problems["profession"] = "profession_too_long"
+        problems.setdefault("profession", "profession_too_long")
     rpps = (rpps or "").replace(" ", "") or None
     if rpps is not None and not _RPPS_RE.match(rpps):
         problems["rpps"] = "bad_rpps"
@@ -202,6 +200,8 @@ def check_learner(
 
 
 def _clean_name(name: str) -> str:
+    if has_control_characters(name):
+        raise CohortError({"name": "cohorts.error.name_control_characters"})
     name = " ".join(name.split())
     if not name:
         raise CohortError({"name": "cohorts.error.name_required"})

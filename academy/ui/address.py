@@ -15,6 +15,7 @@ import streamlit as st
 from academy import settings
 
 from .guard import Viewer
+from .text import escape_markdown
 
 
 def origin(url: str | None) -> str | None:
@@ -47,7 +48,7 @@ def public_address_panel(viewer: Viewer) -> None:
         st.error(viewer.t("address.unknown"), icon=":material/link_off:")
         return
     source = "address.from_setting" if configured else "address.from_browser"
-    st.markdown(viewer.t(source, url=address))
+    st.markdown(viewer.t(source, url=escape_markdown(address)))  # the browser's Host header is client input
     if settings.is_local(address):
         st.warning(viewer.t("address.local"), icon=":material/warning:")
     elif not configured:

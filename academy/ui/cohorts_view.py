@@ -19,6 +19,7 @@ from academy.coordination.cohorts import CohortInfo
 from .account_forms import PROFESSIONS
 from .guard import Viewer
 from .resources import catalog, engine
+from .text import escape_markdown
 
 _FLASH = "cohorts_flash"
 
@@ -88,7 +89,7 @@ def _create_cohort(ctx: CohortsContext) -> None:
     state.pop("create_errors", None)
     state["new_cohort_name"] = state["new_cohort_description"] = ""
     state["cohort_id"] = cohort.id
-    state[_FLASH] = ctx.t("cohorts.created", name=cohort.name)
+    state[_FLASH] = ctx.t("cohorts.created", name=escape_markdown(cohort.name))
 
 
 def create_cohort_form(ctx: CohortsContext) -> list[CohortInfo]:
@@ -115,7 +116,7 @@ def choose_cohort(ctx: CohortsContext, all_cohorts: list[CohortInfo]) -> CohortI
                              format_func=lambda i: by_id[i].name)
     cohort = by_id[cohort_id]
     if cohort.description:
-        st.caption(cohort.description)
+        st.caption(escape_markdown(cohort.description))
     members_col, modules_col = st.columns(2)
     members_col.metric(ctx.t("cohorts.members_count"), cohort.members)
     modules_col.metric(ctx.t("cohorts.modules_count"), cohort.modules)
@@ -139,13 +140,13 @@ def _add_member(ctx: CohortsContext, cohort_id: int) -> None:
     state["member_email"] = state["member_name"] = state["member_rpps"] = ""
     message = "cohorts.member_already" if added.already_member else (
         "cohorts.member_created" if added.created else "cohorts.member_added")
-    state[_FLASH] = ctx.t(message, email=added.email)
+    state[_FLASH] = ctx.t(message, email=escape_markdown(added.email))
 
 
 def _remove_member(ctx: CohortsContext, cohort_id: int, user_id: int, name: str) -> None:
     st.session_state.pop("confirm_remove_member", None)
     if cohorts.remove_member(engine(), cohort_id, user_id, actor_id=ctx.actor_id):
-        st.session_state[_FLASH] = ctx.t("cohorts.member_removed", name=name)
+        st.session_state[_FLASH] = ctx.t("cohorts.member_removed", name=escape_markdown(name))
 
 
 def members_tab(ctx: CohortsContext, cohort_id: int) -> None:
@@ -187,7 +188,7 @@ def members_tab(ctx: CohortsContext, cohort_id: int) -> None:
         st.session_state["confirm_remove_member"] = chosen
     pending = st.session_state.get("confirm_remove_member")
     if pending in names:
-        st.warning(t("cohorts.confirm_remove_member", name=names[pending]), icon=":material/warning:")
+        st.warning(t("cohorts.confirm_remove_member", name=escape_markdown(names[pending])), icon=":material/warning:")
         _confirm_buttons(ctx, "confirm_remove_member", ("confirm_remove", "cancel_remove"), _remove_member,
                          (ctx, cohort_id, pending, names[pending]))
 
@@ -208,7 +209,7 @@ def import_tab(ctx: CohortsContext, cohort: CohortInfo) -> None:
     if preview.encoding:
         st.caption(t("cohorts.import_read_as", encoding=preview.encoding, delimiter=preview.delimiter))
     if preview.ignored_columns:
-        st.caption(t("cohorts.import_ignored", columns=", ".join(preview.ignored_columns)))
+        st.caption(t("cohorts.import_ignored", columns=escape_markdown(", ".join(preview.ignored_columns))))
     if preview.issues:
         st.error(t("cohorts.import_problems", n=len(preview.issues)), icon=":material/error:")
         st.dataframe(pd.DataFrame({
@@ -230,7 +231,7 @@ def import_tab(ctx: CohortsContext, cohort: CohortInfo) -> None:
         t("cohorts.col_account"): [t("cohorts.account_new" if r.user_id is None else "cohorts.account_existing")
                                    for r in rows],
     }), hide_index=True, width="stretch")
-    if st.button(t("cohorts.import_confirm", rows=len(rows), cohort=cohort.name), type="primary",
+    if st.button(t("cohorts.import_confirm", rows=len(rows), cohort=escape_markdown(cohort.name)), type="primary",
                  icon=":material/upload:", key="import_confirm"):
         try:
             result = roster_import.apply_import(preview, engine(), cohort.id, ctx.actor_id)

@@ -11,6 +11,7 @@ from academy.accounts.roles import ADMINS, COORDINATORS, SIGNED_IN, TRAINERS, al
 from academy.i18n import DEFAULT_LOCALE, LOCALES, t
 
 from .session import current_account, end_session, write_pending_cookie
+from .text import escape_markdown
 
 HOME = "app.py"
 
@@ -100,6 +101,6 @@ def _sidebar(viewer: Viewer) -> None:
             required=True,
         )
         if viewer.account is not None:
-            st.caption(viewer.t("nav.signed_in_as", name=viewer.account.name))
+            st.caption(viewer.t("nav.signed_in_as", name=escape_markdown(viewer.account.name)))
             st.button(viewer.t("nav.sign_out"), icon=":material/logout:", on_click=_sign_out,
                       key="sign_out")

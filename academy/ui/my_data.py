@@ -6,7 +6,6 @@ so a page rerun never renders a PDF nor records an export; the callables use no 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import streamlit as st
@@ -21,15 +20,10 @@ from academy.learning import progress
 from .address import public_base_url
 from .guard import Viewer
 from .resources import catalog, engine
+from .text import escape_markdown
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$])")
 _ERASE_ERROR = "erase_error"
 _ERASE_DONE = "erase_done"
-
-
-def escape_markdown(text: str) -> str:
-    """``text`` shown literally by ``st.markdown`` (Markdown punctuation backslash-escaped)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def _pdf(info: CertificateInfo, base_url: str) -> bytes:
