@@ -25,6 +25,7 @@ PAGE_ROLES: dict[str, frozenset[str] | None] = {
     "pages/11_attestations.py": COORDINATORS,
     "pages/12_verify.py": None,
     "pages/13_item_analysis.py": TRAINERS,
+    "pages/15_profile.py": SIGNED_IN,
     "pages/9_admin.py": ADMINS,
 }
 

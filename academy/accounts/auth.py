@@ -220,7 +220,7 @@ def _check_roles(roles: Iterable[str]) -> tuple[frozenset[str], dict[str, str]]:
     return wanted, {}
 
 
-def _check_identity(name: str, profession: str, rpps: str | None) -> tuple[str, str, str | None, dict[str, str]]:
+def check_identity(name: str, profession: str, rpps: str | None) -> tuple[str, str, str | None, dict[str, str]]:
     """Name, profession and RPPS normalised (spaces collapsed), with their field errors."""
     errors: dict[str, str] = {}
     if has_control_characters(name):
@@ -258,7 +258,7 @@ def _check_new_account(
     email = normalize_email(email)
     if len(email) > EMAIL_LENGTH or not _EMAIL_RE.match(email) or has_control_characters(email):
         errors["email"] = MSG_EMAIL_INVALID
-    name, profession, rpps, field_errors = _check_identity(name, profession, rpps)
+    name, profession, rpps, field_errors = check_identity(name, profession, rpps)
     errors.update(field_errors)
     if locale not in LOCALES:
         errors["locale"] = MSG_LOCALE_INVALID

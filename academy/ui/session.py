@@ -31,6 +31,11 @@ def current_account() -> Account | None:
     return account
 
 
+def current_token() -> str | None:
+    """This browser's session token, as :func:`current_account` reads it (tells its session apart from others)."""
+    return st.session_state.get(_TOKEN) or _cookie_token()
+
+
 def _cookie_token() -> str | None:
     token = st.context.cookies.get(COOKIE)
     return token if isinstance(token, str) and token else None
