@@ -19,7 +19,8 @@ cat = catalog()
 def revoke_chosen(code: str) -> None:
     """Form callback: revoke `code` with the typed reason; the outcome shows under the form."""
     try:
-        certificates.revoke(engine(), code, actor_id=account.id, reason=st.session_state.get("revoke_reason", ""))
+        certificates.revoke(engine(), code, actor_id=account.id, reason=st.session_state.get("revoke_reason", ""),
+                            viewer=account)
     except certificates.CertificateError as err:
         st.session_state["revoke_error"] = f"cert.error.{err.reason}"
     else:
@@ -33,7 +34,7 @@ find_tab, issue_tab = st.tabs([viewer.t("attest.tab_find"), viewer.t("attest.tab
 with find_tab:
     query = st.text_input(viewer.t("attest.search"), placeholder=viewer.t("attest.search_placeholder"),
                           key="attest_search")
-    found = certificates.search_certificates(engine(), query=query, modules=cat.all_modules)
+    found = certificates.search_certificates(engine(), query=query, modules=cat.all_modules, viewer=account)
     if not found:
         st.caption(viewer.t("attest.none"))
     else:
@@ -75,11 +76,11 @@ with issue_tab:
                                  format_func=lambda mid: gradable[mid].title, placeholder=viewer.t("attest.pick"))
         if module_id is not None:
             search = st.text_input(viewer.t("attest.learner_search"), key="issue_search")
-            learners = certificates.passed_learners(engine(), module_id, search=search)
+            learners = certificates.passed_learners(engine(), module_id, search=search, viewer=account)
             if not learners:
                 st.caption(viewer.t("attest.no_learner"))
     else:
-        programmes = {p.cohort_id: p for p in certificates.programmes(engine())}
+        programmes = {p.cohort_id: p for p in certificates.programmes(engine(), viewer=account)}
         if not programmes:
             st.caption(viewer.t("attest.no_programme"))
         cohort_id = st.selectbox(viewer.t("attest.programme"), list(programmes), index=None, key="issue_programme",
@@ -95,11 +96,11 @@ with issue_tab:
             try:
                 if kind == "module":
                     issued = certificates.issue_certificate(engine(), user_id=learner_id, module=gradable[module_id],
-                                                            actor_id=account.id, reissue=True)
+                                                            actor_id=account.id, reissue=True, viewer=account)
                 else:
                     issued = certificates.issue_programme_certificate(
                         engine(), user_id=learner_id, cohort_id=cohort_id, modules=cat.modules, actor_id=account.id,
-                        reissue=True)
+                        reissue=True, viewer=account)
             except certificates.CertificateError as err:
                 st.error(viewer.t(f"cert.error.{err.reason}"), icon=":material/error:")
             else:

@@ -118,7 +118,7 @@ def test_import_200_assign_three_modules_and_watch_the_dashboard_fill(app_env) -
     at.file_uploader(key="roster_0").upload("promo.csv", roster(200), "text/csv").run()
     assert "200 apprenant(s) prêt(s) à importer : 200 nouveau(x) compte(s), 0 compte(s) existant(s)." in [
         s.value for s in at.success]
-    assert len(at.dataframe[-1].value) == 200
+    assert len(at.tabs[1].dataframe[-1].value) == 200  # the import tab's preview
     button(at, "Importer 200 apprenant(s) dans « DPC IA 2026 »").click().run()
     assert not at.exception
     assert any(s.value.startswith("Import terminé : 200 membre(s) ajouté(s)") for s in at.success)

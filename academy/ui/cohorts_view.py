@@ -1,7 +1,9 @@
-"""The cohorts page's sections (pages/7_cohorts.py): create a cohort, choose one, members, CSV roster, modules.
+"""The cohorts page's sections (pages/7_cohorts.py): create a cohort, choose one, members, CSV roster, modules,
+managers.
 
 Every section reads one :class:`CohortsContext`; the form and button callbacks receive it through their
-``args`` and leave their message in the session for the next run (:func:`show_flash`).
+``args`` and leave their message in the session for the next run (:func:`show_flash`). A coordinator sees
+and changes only the cohorts they manage (every domain call passes the viewer); an admin sees them all.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from academy.accounts.auth import Account
 from academy.content.catalog import Module
 from academy.coordination import cohorts, roster_import
 from academy.coordination.cohorts import CohortInfo
@@ -22,6 +25,7 @@ from .resources import catalog, engine
 from .text import escape_markdown
 
 _FLASH = "cohorts_flash"
+_REFUSED = "cohorts_refused"
 
 
 @dataclass(frozen=True)
@@ -36,9 +40,15 @@ class CohortsContext:
         return self.viewer.t(key, **values)
 
     @property
+    def account(self) -> Account:
+        """The signed-in coordinator: whose cohorts are shown and changed."""
+        assert self.viewer.account is not None
+        return self.viewer.account
+
+    @property
     def actor_id(self) -> int:
         """The signed-in coordinator, recorded in the audit log."""
-        return self.viewer.account.id
+        return self.account.id
 
     def module_title(self, module_id: str) -> str:
         """A module's title, or its id when the catalogue no longer has it."""
@@ -55,9 +65,11 @@ def cohorts_context(viewer: Viewer) -> CohortsContext:
 
 
 def show_flash() -> None:
-    """The confirmation left by the last callback, if any."""
+    """The confirmation (or refusal) left by the last callback, if any."""
     if flash := st.session_state.pop(_FLASH, None):
         st.success(flash, icon=":material/check:")
+    if refusal := st.session_state.pop(_REFUSED, None):
+        st.error(refusal, icon=":material/error:")
 
 
 def _show_error(ctx: CohortsContext, errors_key: str, field: str) -> None:
@@ -94,7 +106,7 @@ def _create_cohort(ctx: CohortsContext) -> None:
 
 def create_cohort_form(ctx: CohortsContext) -> list[CohortInfo]:
     """The form that creates a cohort (open when there is none yet); returns every cohort."""
-    all_cohorts = cohorts.list_cohorts(engine())
+    all_cohorts = cohorts.list_cohorts(engine(), viewer=ctx.account)
     with (
         st.expander(ctx.t("cohorts.create"), expanded=not all_cohorts, icon=":material/group_add:"),
         st.form("create_cohort", border=False),
@@ -132,6 +144,7 @@ def _add_member(ctx: CohortsContext, cohort_id: int) -> None:
         added = cohorts.add_member(
             engine(), cohort_id, email=state["member_email"], name=state["member_name"],
             profession=state["member_profession"], rpps=state["member_rpps"], actor_id=ctx.actor_id,
+            viewer=ctx.account,
         )
     except cohorts.CohortError as err:
         state["member_errors"] = err.errors
@@ -145,7 +158,12 @@ def _add_member(ctx: CohortsContext, cohort_id: int) -> None:
 
 def _remove_member(ctx: CohortsContext, cohort_id: int, user_id: int, name: str) -> None:
     st.session_state.pop("confirm_remove_member", None)
-    if cohorts.remove_member(engine(), cohort_id, user_id, actor_id=ctx.actor_id):
+    try:
+        removed = cohorts.remove_member(engine(), cohort_id, user_id, actor_id=ctx.actor_id, viewer=ctx.account)
+    except cohorts.CohortError as err:  # no longer a manager of the cohort (changed meanwhile)
+        st.session_state[_REFUSED] = ctx.t(next(iter(err.errors.values())))
+        return
+    if removed:
         st.session_state[_FLASH] = ctx.t("cohorts.member_removed", name=escape_markdown(name))
 
 
@@ -234,7 +252,7 @@ def import_tab(ctx: CohortsContext, cohort: CohortInfo) -> None:
     if st.button(t("cohorts.import_confirm", rows=len(rows), cohort=escape_markdown(cohort.name)), type="primary",
                  icon=":material/upload:", key="import_confirm"):
         try:
-            result = roster_import.apply_import(preview, engine(), cohort.id, ctx.actor_id)
+            result = roster_import.apply_import(preview, engine(), cohort.id, ctx.actor_id, viewer=ctx.account)
         except roster_import.RosterImportError as err:
             st.error(t(err.key), icon=":material/error:")
         else:
@@ -255,7 +273,7 @@ def _assign(ctx: CohortsContext, cohort_id: int) -> None:
     module_id = state.get("assign_module")
     try:
         cohorts.assign_module(engine(), cohort_id, module_id or "", due_date=state.get("assign_due"),
-                              known_modules=ctx.modules, actor_id=ctx.actor_id)
+                              known_modules=ctx.modules, actor_id=ctx.actor_id, viewer=ctx.account)
     except cohorts.CohortError as err:
         state["assign_errors"] = err.errors
         return
@@ -267,7 +285,7 @@ def _save_due(ctx: CohortsContext, cohort_id: int, module_id: str) -> None:
     state = st.session_state
     try:
         cohorts.assign_module(engine(), cohort_id, module_id, due_date=state.get(f"due_{cohort_id}_{module_id}"),
-                              known_modules=ctx.modules, actor_id=ctx.actor_id)
+                              known_modules=ctx.modules, actor_id=ctx.actor_id, viewer=ctx.account)
     except cohorts.CohortError as err:
         state["assign_errors"] = err.errors
         return
@@ -276,7 +294,12 @@ def _save_due(ctx: CohortsContext, cohort_id: int, module_id: str) -> None:
 
 def _unassign(ctx: CohortsContext, cohort_id: int, module_id: str) -> None:
     st.session_state.pop("confirm_unassign", None)
-    if cohorts.unassign(engine(), cohort_id, module_id, actor_id=ctx.actor_id):
+    try:
+        removed = cohorts.unassign(engine(), cohort_id, module_id, actor_id=ctx.actor_id, viewer=ctx.account)
+    except cohorts.CohortError as err:  # no longer a manager of the cohort (changed meanwhile)
+        st.session_state[_REFUSED] = ctx.t(next(iter(err.errors.values())))
+        return
+    if removed:
         st.session_state[_FLASH] = ctx.t("cohorts.unassigned", title=ctx.module_title(module_id))
 
 
@@ -317,3 +340,71 @@ def modules_tab(ctx: CohortsContext, cohort_id: int) -> None:
         _show_error(ctx, "assign_errors", "cohort")
         _show_error(ctx, "assign_errors", "form")
         st.form_submit_button(t("cohorts.assign_submit"), type="primary", on_click=_assign, args=(ctx, cohort_id))
+
+
+# --- managers ------------------------------------------------------------------------------------------
+
+
+def _add_manager(ctx: CohortsContext, cohort_id: int) -> None:
+    state = st.session_state
+    try:
+        manager, added = cohorts.add_manager(engine(), cohort_id, email=state["manager_email"], viewer=ctx.account)
+    except cohorts.CohortError as err:
+        state["manager_errors"] = err.errors
+        return
+    state.pop("manager_errors", None)
+    state["manager_email"] = ""
+    state[_FLASH] = ctx.t("cohorts.manager_added" if added else "cohorts.manager_already",
+                          name=escape_markdown(manager.name))
+
+
+def _remove_manager(ctx: CohortsContext, cohort_id: int, user_id: int, name: str) -> None:
+    state = st.session_state
+    state.pop("confirm_remove_manager", None)
+    try:
+        removed = cohorts.remove_manager(engine(), cohort_id, user_id, viewer=ctx.account)
+    except cohorts.CohortError as err:
+        state["manager_errors"] = err.errors
+        return
+    state.pop("manager_errors", None)
+    if removed:
+        state[_FLASH] = ctx.t("cohorts.manager_removed", name=escape_markdown(name))
+
+
+def managers_tab(ctx: CohortsContext, cohort_id: int) -> None:
+    """Who manages the cohort (sees it, exports it, attests its learners); add a coordinator, remove one."""
+    t = ctx.t
+    st.caption(t("cohorts.managers_help"))
+    people = cohorts.managers(engine(), cohort_id)
+    if not people:
+        st.info(t("cohorts.no_manager"), icon=":material/admin_panel_settings:")
+    else:
+        date_format = t("cohorts.date_format")
+        st.dataframe(pd.DataFrame({
+            t("cohorts.col_name"): [p.name for p in people],
+            t("cohorts.col_email"): [p.email for p in people],
+            t("cohorts.col_manager_since"): [p.added_at.strftime(date_format) for p in people],
+        }), hide_index=True, width="stretch")
+    with st.form("add_manager"):
+        st.text_input(t("cohorts.manager_email"), key="manager_email", help=t("cohorts.manager_email_help"))
+        _show_error(ctx, "manager_errors", "email")
+        _show_error(ctx, "manager_errors", "cohort")
+        _show_error(ctx, "manager_errors", "form")
+        st.form_submit_button(t("cohorts.add_manager"), type="primary", icon=":material/person_add:",
+                              on_click=_add_manager, args=(ctx, cohort_id))
+    if not people:
+        return
+    names = {p.user_id: f"{p.name} · {p.email}" for p in people}
+    chosen = st.selectbox(t("cohorts.remove_manager_choose"), list(names), format_func=names.get, index=None,
+                          key="remove_manager_choice")
+    if st.button(t("cohorts.remove_manager"), icon=":material/person_remove:", disabled=chosen is None,
+                 key="remove_manager"):
+        st.session_state["confirm_remove_manager"] = chosen
+    _show_error(ctx, "manager_errors", "manager")
+    pending = st.session_state.get("confirm_remove_manager")
+    if pending in names:
+        own = pending == ctx.actor_id and not ctx.account.has_role("admin")
+        st.warning(t("cohorts.confirm_remove_self" if own else "cohorts.confirm_remove_manager",
+                     name=escape_markdown(names[pending])), icon=":material/warning:")
+        _confirm_buttons(ctx, "confirm_remove_manager", ("confirm_remove_manager_ok", "cancel_remove_manager"),
+                         _remove_manager, (ctx, cohort_id, pending, names[pending]))
