@@ -160,6 +160,16 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def password_matches(stored_hash: str, password: str) -> bool:
+    """True when ``password`` matches an argon2 hash made by :func:`hash_password` (never raises)."""
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return False
+    try:
+        return _hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def token_hash(token: str) -> str:
     """The SHA-256 (hex) of a session token, as stored."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()

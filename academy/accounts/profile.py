@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
@@ -24,8 +22,6 @@ from academy.store.models import AuthSession, User
 
 MSG_CURRENT_PASSWORD_WRONG = "Le mot de passe actuel est incorrect."
 MSG_SAME_PASSWORD = "Le nouveau mot de passe doit être différent de l'actuel."
-
-_hasher = PasswordHasher()
 
 
 @dataclass(frozen=True)
@@ -69,15 +65,6 @@ def update_profile(
     return account
 
 
-def _password_matches(stored_hash: str, password: str) -> bool:
-    if len(password) > auth.MAX_PASSWORD_LENGTH:
-        return False
-    try:
-        return _hasher.verify(stored_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
 def change_password(
     engine: Engine, account_id: int, *, current_password: str, new_password: str, keep_token: str | None
 ) -> int:
@@ -93,7 +80,7 @@ def change_password(
         if user is None:
             raise LookupError(f"no account {account_id}")
         stored_hash, email, name = user.password_hash, user.email, user.name
-    if not _password_matches(stored_hash, current_password):
+    if not auth.password_matches(stored_hash, current_password):
         with db.write(engine) as session:
             audit(session, actor_id=account_id, action="password_change_refused", target=f"user:{account_id}")
         raise AccountError({"current_password": MSG_CURRENT_PASSWORD_WRONG})
