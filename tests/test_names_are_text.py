@@ -186,3 +186,19 @@ def test_cohort_pages_show_hostile_cohort_and_member_names_as_text(app_env: Engi
     assert_literal(title, f"Bonjour {HOSTILE_NAME}")
     [assigned] = [body for body in bodies(home) if "Sans échéance" in shown(body)]
     assert_literal(assigned, LINK)
+
+
+def test_the_roster_import_lists_a_name_with_a_direction_override_and_imports_nothing(app_env: Engine) -> None:
+    coordinator = make_account(app_env, "coordinator")
+    cohort = cohorts.create_cohort(app_env, "Promo", actor_id=coordinator.id)
+    at = open_page("pages/7_cohorts.py", auth.create_session(app_env, coordinator.id))
+    roster = csv_bytes([*good_rows(2), "x@example.org;Jean\u202eDupont;Médecin;"])
+    at.file_uploader(key="roster_0").upload("promo.csv", roster, "text/csv").run()
+    assert not at.exception
+    assert "1 problème(s) : rien ne sera importé." in at.error[0].value
+    problems = at.tabs[1].dataframe[0].value
+    assert problems.iloc[:, :2].values.tolist() == [
+        ["4", "Caractères invisibles ou de contrôle dans la valeur (saut de ligne, tabulation, caractère nul, "
+              "inversion du sens d’écriture…)."]]
+    assert not [b for b in at.button if b.label.startswith("Importer")]
+    assert cohorts.members(app_env, cohort.id) == []
