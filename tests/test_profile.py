@@ -210,3 +210,15 @@ def test_password_change_and_sign_out_everywhere_else_from_the_page(app_env: Eng
     assert [s.value for s in at.success] == ["Mot de passe changé. Vos autres sessions ont été fermées (0)."]
     assert at.title[0].value == "Mon profil"  # still signed in
     assert auth.authenticate(app_env, "lea@example.org", NEW_PASSWORD).id == account.id
+
+
+def test_the_form_shows_the_account_signed_in_now_not_an_earlier_one_of_the_same_tab(app_env: Engine) -> None:
+    first = make_account(app_env, "learner", "lea@example.org", "Léa Martin")
+    second = make_account(app_env, "learner", "paul@example.org", "Paul Durand")
+    at = open_page(PROFILE, auth.create_session(app_env, first.id))
+    assert at.text_input(key="profile_name").value == "Léa Martin"
+    at.session_state["auth_token"] = auth.create_session(app_env, second.id)  # Léa signed out, Paul signed in
+    at.run()
+    assert at.text_input(key="profile_name").value == "Paul Durand"
+    button(at, "Enregistrer").click().run()
+    assert auth.get_account(app_env, first.id).name == "Léa Martin"  # untouched

@@ -64,10 +64,13 @@ def identity_form(viewer: Viewer) -> None:
     account = viewer.account
     assert account is not None
     state = st.session_state
-    state.setdefault("profile_name", account.name)
-    state.setdefault("profile_profession", account.profession)
-    state.setdefault("profile_rpps", account.rpps or "")
-    state.setdefault("profile_locale", account.locale if account.locale in LOCALES else LOCALES[0])
+    if state.get("profile_of") != account.id:  # first visit, or another account signed in on this browser tab
+        state["profile_of"] = account.id
+        state["profile_name"], state["profile_profession"] = account.name, account.profession
+        state["profile_rpps"] = account.rpps or ""
+        state["profile_locale"] = account.locale if account.locale in LOCALES else LOCALES[0]
+        for stale in (_IDENTITY_ERRORS, _PASSWORD_ERRORS, "pw_current", "pw_new", "pw_new2"):
+            state.pop(stale, None)
     professions = list(dict.fromkeys([*PROFESSIONS, account.profession, state["profile_profession"]]))
 
     def profession_label(code: str) -> str:
