@@ -8,6 +8,7 @@ from academy.learning.overview import IN_PROGRESS, PASSED, module_overviews
 from academy.ui.account_forms import sign_in_form, sign_up_form
 from academy.ui.guard import page
 from academy.ui.resources import catalog, engine
+from academy.ui.text import escape_markdown
 from academy.ui.widgets import hours, module_link
 
 viewer = page("nav.home", roles=None)
@@ -27,7 +28,7 @@ if viewer.account is None:
 account = viewer.account
 modules = catalog().modules
 overviews = module_overviews(modules, progress.module_progress(engine(), account.id))
-st.title(viewer.t("home.hello", name=account.name))
+st.title(viewer.t("home.hello", name=escape_markdown(account.name)))
 
 passed = [o for o in overviews if o.status == PASSED]
 started = [o for o in overviews if o.status == IN_PROGRESS]
@@ -68,5 +69,6 @@ for item in assigned:
         st.badge(viewer.t(f"cohorts.status.{item.status}"), icon=":material/event:",
                  color={"overdue": "red", "due_soon": "orange", "done": "green"}.get(item.status, "blue"))
         due = item.due_date.strftime(viewer.t("cohorts.date_format")) if item.due_date else ""
-        st.caption(viewer.t("cohorts.home_due", date=due, cohort=item.cohort_name) if due
-                   else viewer.t("cohorts.home_no_due", cohort=item.cohort_name))
+        cohort_name = escape_markdown(item.cohort_name)
+        st.caption(viewer.t("cohorts.home_due", date=due, cohort=cohort_name) if due
+                   else viewer.t("cohorts.home_no_due", cohort=cohort_name))

@@ -686,6 +686,10 @@ def demo_command(learners: int, seed: int) -> None:
     click.echo(f"Loaded {summary.learners} learners, {summary.attempts} quiz attempts, {summary.lessons} lessons read.")
     click.echo(f"Cohort « {summary.cohort} »: {summary.cohort_members} members, managed by the coordinator, "
                f"{summary.evaluations} satisfaction surveys.")
-    click.echo("Sign in at http://localhost:8501 with (passwords are shown only now):")
+    from academy import settings
+
+    address = settings.base_url()  # no made-up address: without the setting, no link
+    click.echo(f"Sign in at {address} with (passwords are shown only now):" if address
+               else "Sign in with (passwords are shown only now):")
     for role, (email, password) in summary.credentials.items():
         click.echo(f"  {role:<12} {email:<40} {password}")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from academy.accounts.roles import COORDINATORS
 from academy.interop import exports
+from academy.ui.address import public_base_url
 from academy.ui.guard import page
 from academy.ui.resources import catalog, engine, now
 
@@ -13,7 +14,7 @@ viewer = page("nav.exports", roles=COORDINATORS)
 account = viewer.account
 st.title(viewer.t("exports.title"))
 st.caption(viewer.t("exports.intro"))
-eng, cat = engine(), catalog()
+eng, cat, home = engine(), catalog(), public_base_url()  # home: xAPI identifiers
 
 kind = st.segmented_control(viewer.t("exports.kind"), exports.KINDS, default="progress", required=True,
                             format_func=lambda k: viewer.t(f"exports.kind.{k}"), key="export_kind")
@@ -22,8 +23,9 @@ titles = {module.id: module.title for module in cat.modules}
 col_format, col_cohort, col_module = st.columns([1, 2, 2])
 fmt = col_format.selectbox(viewer.t("exports.format"), exports.FORMATS[kind], format_func=str.upper,
                            key=f"export_format_{kind}")
-cohort = col_cohort.selectbox(viewer.t("exports.cohort"), [None, *exports.cohort_names(eng)], key="export_cohort",
-                              format_func=lambda name: viewer.t("exports.all_learners") if name is None else name)
+everyone = viewer.t("exports.all_learners" if account.has_role("admin") else "exports.all_my_learners")
+cohort = col_cohort.selectbox(viewer.t("exports.cohort"), [None, *exports.cohort_names(eng, viewer=account)],
+                              key="export_cohort", format_func=lambda name: everyone if name is None else name)
 module = col_module.selectbox(viewer.t("exports.module"), [None, *titles], key="export_module",
                               format_func=lambda mid: viewer.t("exports.all_modules") if mid is None else titles[mid])
 pseudonymize = st.toggle(viewer.t("exports.pseudonymize"), help=viewer.t("exports.pseudonymize_help"),
@@ -38,7 +40,7 @@ elif fmt == "xlsx":
 
 request = exports.ExportRequest(kind, fmt, cohort, module, pseudonymize, dialect)
 try:
-    table = exports.preview(eng, cat, request)
+    table = exports.preview(eng, cat, request, home=home, viewer=account)
 except exports.ExportError as err:  # e.g. a cohort deleted since the page was drawn
     st.error(err.message(viewer.locale), icon=":material/error:")
     st.stop()
@@ -59,7 +61,7 @@ def record_download(downloaded: exports.ExportRequest) -> None:
 file_name = request.file_name(now().date())
 st.download_button(
     viewer.t("exports.download", file=file_name),
-    data=functools.partial(exports.export_bytes, eng, cat, request),  # built when clicked
+    data=functools.partial(exports.export_bytes, eng, cat, request, home=home, viewer=account),  # built when clicked
     file_name=file_name,
     mime=request.mime_type,
     on_click=record_download,

@@ -6,8 +6,9 @@ import streamlit as st
 from academy.accounts.roles import COORDINATORS
 from academy.coordination import certificates
 from academy.ui.guard import page
-from academy.ui.my_data import certificate_download, escape_markdown
+from academy.ui.my_data import certificate_download
 from academy.ui.resources import catalog, engine
+from academy.ui.text import escape_markdown
 
 viewer = page("nav.attestations", roles=COORDINATORS)
 account = viewer.account
@@ -18,7 +19,8 @@ cat = catalog()
 def revoke_chosen(code: str) -> None:
     """Form callback: revoke `code` with the typed reason; the outcome shows under the form."""
     try:
-        certificates.revoke(engine(), code, actor_id=account.id, reason=st.session_state.get("revoke_reason", ""))
+        certificates.revoke(engine(), code, actor_id=account.id, reason=st.session_state.get("revoke_reason", ""),
+                            viewer=account)
     except certificates.CertificateError as err:
         st.session_state["revoke_error"] = f"cert.error.{err.reason}"
     else:
@@ -32,7 +34,7 @@ find_tab, issue_tab = st.tabs([viewer.t("attest.tab_find"), viewer.t("attest.tab
 with find_tab:
     query = st.text_input(viewer.t("attest.search"), placeholder=viewer.t("attest.search_placeholder"),
                           key="attest_search")
-    found = certificates.search_certificates(engine(), query=query, modules=cat.all_modules)
+    found = certificates.search_certificates(engine(), query=query, modules=cat.all_modules, viewer=account)
     if not found:
         st.caption(viewer.t("attest.none"))
     else:
@@ -60,7 +62,7 @@ with find_tab:
                                       args=(info.code,))
         elif info.status == certificates.REVOKED:
             st.error(viewer.t("attest.revoked_on", date=certificates.format_date(info.revoked_at, viewer.locale),
-                              reason=info.revoked_reason or ""), icon=":material/block:")
+                              reason=escape_markdown(info.revoked_reason or "")), icon=":material/block:")
         else:
             st.info(viewer.t("attest.erased"), icon=":material/person_off:")
 
@@ -74,11 +76,11 @@ with issue_tab:
                                  format_func=lambda mid: gradable[mid].title, placeholder=viewer.t("attest.pick"))
         if module_id is not None:
             search = st.text_input(viewer.t("attest.learner_search"), key="issue_search")
-            learners = certificates.passed_learners(engine(), module_id, search=search)
+            learners = certificates.passed_learners(engine(), module_id, search=search, viewer=account)
             if not learners:
                 st.caption(viewer.t("attest.no_learner"))
     else:
-        programmes = {p.cohort_id: p for p in certificates.programmes(engine())}
+        programmes = {p.cohort_id: p for p in certificates.programmes(engine(), viewer=account)}
         if not programmes:
             st.caption(viewer.t("attest.no_programme"))
         cohort_id = st.selectbox(viewer.t("attest.programme"), list(programmes), index=None, key="issue_programme",
@@ -94,14 +96,14 @@ with issue_tab:
             try:
                 if kind == "module":
                     issued = certificates.issue_certificate(engine(), user_id=learner_id, module=gradable[module_id],
-                                                            actor_id=account.id, reissue=True)
+                                                            actor_id=account.id, reissue=True, viewer=account)
                 else:
                     issued = certificates.issue_programme_certificate(
                         engine(), user_id=learner_id, cohort_id=cohort_id, modules=cat.modules, actor_id=account.id,
-                        reissue=True)
+                        reissue=True, viewer=account)
             except certificates.CertificateError as err:
                 st.error(viewer.t(f"cert.error.{err.reason}"), icon=":material/error:")
             else:
-                st.success(viewer.t("attest.issued", code=issued.display_code, name=issued.holder_name),
-                           icon=":material/check:")
+                st.success(viewer.t("attest.issued", code=issued.display_code,
+                                    name=escape_markdown(issued.holder_name)), icon=":material/check:")
                 certificate_download(viewer, issued, key=f"issued_{issued.code}")

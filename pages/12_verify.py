@@ -4,9 +4,9 @@ import streamlit as st
 
 from academy.coordination import certificates
 from academy.ui.guard import page
-from academy.ui.my_data import escape_markdown
 from academy.ui.resources import catalog, engine
 from academy.ui.session import client_address
+from academy.ui.text import escape_markdown
 
 viewer = page("nav.verify", roles=None)
 st.title(viewer.t("verify.title"))

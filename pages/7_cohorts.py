@@ -17,8 +17,9 @@ if not all_cohorts:
     st.stop()
 
 cohort = cohorts_view.choose_cohort(ctx, all_cohorts)
-members_tab, import_tab, modules_tab = st.tabs(
-    [viewer.t("cohorts.tab_members"), viewer.t("cohorts.tab_import"), viewer.t("cohorts.tab_modules")],
+members_tab, import_tab, modules_tab, managers_tab = st.tabs(
+    [viewer.t("cohorts.tab_members"), viewer.t("cohorts.tab_import"), viewer.t("cohorts.tab_modules"),
+     viewer.t("cohorts.tab_managers")],
     key="cohort_tabs",  # a stable identity: a flash message above must not send the coordinator back to tab one
 )
 with members_tab:
@@ -27,3 +28,5 @@ with import_tab:
     cohorts_view.import_tab(ctx, cohort)
 with modules_tab:
     cohorts_view.modules_tab(ctx, cohort.id)
+with managers_tab:
+    cohorts_view.managers_tab(ctx, cohort.id)

@@ -5,6 +5,7 @@ from datetime import date
 
 import streamlit as st
 
+from academy.accounts.auth import Account
 from academy.accounts.roles import COORDINATORS
 from academy.analytics import dashboard
 from academy.analytics import dashboard_charts as charts_dashboard
@@ -22,12 +23,13 @@ st.title(viewer.t("dashboard.title"))
 
 @st.cache_data(ttl=60, show_spinner=False, max_entries=20)
 def load(database: str, cohort_id: int, module_ids: tuple[str, ...], start: date | None, end: date | None,
-         today: date) -> dashboard.Dashboard:
-    """The dashboard's figures of `database` (URL, part of the cache key), kept a minute per filter."""
-    return dashboard.load_dashboard(engine(), dashboard.DashboardFilter(cohort_id, module_ids, start, end), today=today)
+         today: date, viewer: Account) -> dashboard.Dashboard:
+    """The dashboard's figures of `database` (URL, part of the cache key), kept a minute per filter and viewer."""
+    flt = dashboard.DashboardFilter(cohort_id, module_ids, start, end)
+    return dashboard.load_dashboard(engine(), flt, today=today, viewer=viewer)
 
 
-all_cohorts = cohorts.list_cohorts(engine())
+all_cohorts = cohorts.list_cohorts(engine(), viewer=viewer.account)  # the coordinator's own cohorts
 if not all_cohorts:
     st.info(viewer.t("dashboard.no_cohort"), icon=":material/groups:")
     st.page_link("pages/7_cohorts.py", label=viewer.t("nav.cohorts"), icon=":material/groups:")
@@ -58,7 +60,7 @@ if by_id[cohort_id].members == 0:
 caption_col, refresh_col = st.columns([5, 1], vertical_alignment="center")
 if refresh_col.button(viewer.t("dashboard.refresh"), icon=":material/refresh:", width="stretch"):
     load.clear()
-board = load(database_url(), cohort_id, module_ids, start, end, now().date())
+board = load(database_url(), cohort_id, module_ids, start, end, now().date(), viewer.account)
 caption_col.caption(viewer.t("dashboard.as_of", date=board.reference_day.strftime(date_format),
                              time=now().strftime("%H:%M")))
 

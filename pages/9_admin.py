@@ -5,10 +5,12 @@ import streamlit as st
 from academy.accounts import auth
 from academy.accounts.roles import ADMINS, ROLES
 from academy.ui.account_admin import mail_section, password_actions, pending_invitations_section
+from academy.ui.address import public_address_panel
 from academy.ui.guard import page
 from academy.ui.lrs_view import lrs_section
 from academy.ui.my_data import erase_account_form
 from academy.ui.resources import engine
+from academy.ui.text import escape_markdown
 
 viewer = page("nav.admin", roles=ADMINS)
 account = viewer.account
@@ -20,6 +22,7 @@ if st.toggle(viewer.t("admin.self_signup"), value=bool(signup_open)) != bool(sig
     auth.set_setting(engine(), "self_signup", not signup_open, actor_id=account.id)
     st.toast(viewer.t("admin.saved"), icon=":material/check:")
     st.rerun()
+public_address_panel(viewer)
 
 mail_section(viewer)
 pending_invitations_section(viewer)
@@ -32,7 +35,7 @@ if not accounts:
     st.caption(viewer.t("admin.no_user"))
 for other in accounts:
     with st.container(border=True):
-        st.markdown(f"**{other.name}** · {other.email}")
+        st.markdown(f"**{escape_markdown(other.name)}** · {escape_markdown(other.email)}")
         with st.form(f"roles_{other.id}", border=False):
             chosen = st.multiselect(viewer.t("admin.roles"), ROLES, default=sorted(other.roles),
                                     format_func=lambda role: viewer.t(f"role.{role}"))

@@ -11,11 +11,18 @@ from academy.accounts import auth
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
+BROWSER_URL = "http://localhost:8501/"
 
 
 def app(path: str = "app.py") -> AppTest:
-    """An AppTest of the entry script; `path` other than app.py is reached with switch_page."""
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    """An AppTest of the entry script; `path` other than app.py is reached with switch_page.
+
+    Like a browser, it sends the address it uses (`st.context.url`): pages print it on attestations when
+    ACADEMY_BASE_URL is not set.
+    """
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.context["url"] = BROWSER_URL
+    return at
 
 
 def open_page(path: str, token: str | None = None, query: dict[str, str] | None = None) -> AppTest:

@@ -13,7 +13,7 @@ from test_certificates import make_cohort, pass_module
 
 from academy.accounts import auth, data_rights
 from academy.content.catalog import Module, load_catalog
-from academy.coordination import certificates
+from academy.coordination import certificates, cohorts
 from academy.store.audit import audit_entries
 from academy.ui.resources import PROJECT_ROOT
 
@@ -82,6 +82,8 @@ def test_coordinator_finds_revokes_and_issues(app_env: Engine, module: Module) -
     learner = graduate(engine, module, "elodie@example.org", "Élodie Lefèvre")
     info = certificates.issue_certificate(engine, user_id=learner.id, module=module)
     coordinator = make_account(engine, "coordinator")
+    promo = cohorts.create_cohort(engine, "Promo 2026", actor_id=coordinator.id)  # a coordinator sees their cohorts
+    cohorts.add_member(engine, promo.id, email=learner.email, actor_id=coordinator.id)
     at = open_page("pages/11_attestations.py", auth.create_session(engine, coordinator.id))
     assert not at.exception and at.title[0].value == "Attestations"
 
@@ -146,7 +148,9 @@ def test_coordinator_issues_a_programme_attestation(app_env: Engine, module: Mod
     learner = graduate(engine, module, "elodie@example.org", "Élodie Lefèvre")
     beginner = make_account(engine, "learner", "paul@example.org", "Paul Durand")
     cohort_id = make_cohort(engine, "DPC Lyon 2026", [module.id], [learner.id, beginner.id])
-    at = open_page("pages/11_attestations.py", auth.create_session(engine, make_account(engine, "coordinator").id))
+    coordinator = make_account(engine, "coordinator")
+    cohorts.add_manager(engine, cohort_id, email=coordinator.email, viewer=None)  # made without a creator
+    at = open_page("pages/11_attestations.py", auth.create_session(engine, coordinator.id))
     at.segmented_control(key="issue_kind").set_value("programme").run()
     at.selectbox(key="issue_programme").set_value(cohort_id).run()
     assert at.selectbox(key="issue_learner").options == ["Élodie Lefèvre · elodie@example.org"]  # Paul has not passed

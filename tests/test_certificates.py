@@ -300,7 +300,7 @@ def test_pdf_draws_the_qr_code_of_the_verification_url(engine: Engine, module: M
     account = learner(engine)
     pass_module(engine, account.id, module)
     info = certificates.issue_certificate(engine, user_id=account.id, module=module)
-    url = certificates.verify_url(info.code)
+    url = certificates.verify_url(info.code, "https://formation.chu.example")
     page = pypdf.PdfReader(io.BytesIO(certificates.certificate_pdf(info, verify_url=url))).pages[0]
 
     filled = re.findall(r" re f\b", page.get_contents().get_data().decode("latin-1"))

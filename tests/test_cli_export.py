@@ -29,6 +29,7 @@ def data(engine: Engine, database_url: str, tmp_path: Path, monkeypatch: pytest.
     """The data set in the CLI's database (ACADEMY_DATABASE_URL) and content folder (ACADEMY_CONTENT_DIR)."""
     monkeypatch.setenv(db.ENV_VAR, database_url)
     monkeypatch.setenv("ACADEMY_CONTENT_DIR", str(tmp_path / "content"))
+    monkeypatch.setenv("ACADEMY_BASE_URL", "https://formation.example.org")  # xAPI ids are built on it
     return build_dataset(engine, tmp_path / "content")
 
 

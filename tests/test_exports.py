@@ -34,6 +34,7 @@ FIXTURE_MODULE = ROOT / "tests" / "fixtures" / "content" / "valid" / "01-bases-i
 PASSWORD = "correct-horse-battery"
 INJECTION = '=HYPERLINK("http://x")'
 COHORT = "Internes 2025"
+HOME = "https://formation.example.org"  # the public address xAPI statements are built on
 
 
 def at(*parts: int) -> datetime:
@@ -419,7 +420,7 @@ def test_pseudonymised_exports_hide_identity_with_stable_pseudonyms(engine: Engi
     secret = exports.pseudonym_secret(engine)
     assert pseudonyms[0] == exports.pseudonym(secret, data.lea)
     payload = b"".join(
-        exports.export_bytes(engine, data.catalog, exports.ExportRequest(kind, fmt, pseudonymize=True))
+        exports.export_bytes(engine, data.catalog, exports.ExportRequest(kind, fmt, pseudonymize=True), home=HOME)
         for kind, fmt in (("progress", "csv"), ("responses", "csv"), ("xapi", "jsonl"), ("dpc", "csv"))
     ).decode("utf-8-sig")
     for secret_text in ("Léa", "Martin", "lea.martin@example.org", "10101010101", "HYPERLINK", "evil@example.org"):
@@ -472,7 +473,7 @@ def test_empty_exports_still_have_their_header(engine: Engine, tmp_path: Path) -
     assert read_csv(exports.export_bytes(engine, catalog, exports.ExportRequest("progress", "csv"))) == []
     payload = exports.export_bytes(engine, catalog, exports.ExportRequest("dpc", "csv"))
     assert payload.decode("utf-8-sig").startswith("user_id,name,email,profession,rpps,date,year,action")
-    assert exports.export_bytes(engine, catalog, exports.ExportRequest("xapi", "jsonl")) == b""
+    assert exports.export_bytes(engine, catalog, exports.ExportRequest("xapi", "jsonl"), home=HOME) == b""
 
 
 # --- the page's helpers and the audit log ---------------------------------------------------------
@@ -482,7 +483,7 @@ def test_preview_shows_the_first_rows(engine: Engine, data: Dataset) -> None:
     frame = exports.preview(engine, data.catalog, exports.ExportRequest("progress", "csv"), limit=2)
     assert list(frame.columns) == [*IDENTITY, *PROGRESS_HEADER]
     assert frame["module_id"].tolist() == ["bases-ia", "ethique-ia"]
-    statements = exports.preview(engine, data.catalog, exports.ExportRequest("xapi", "jsonl"), limit=3)
+    statements = exports.preview(engine, data.catalog, exports.ExportRequest("xapi", "jsonl"), limit=3, home=HOME)
     assert statements["verb"].tolist() == ["experienced", "completed", "experienced"]
     assert statements["actor"].tolist() == [str(data.lea)] * 3
 

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from test_exports import COHORT, INJECTION, Dataset, build_dataset
 
 from academy.accounts import auth
+from academy.coordination import cohorts
 from academy.i18n import t
 from academy.store.audit import audit_entries
 
@@ -22,7 +23,15 @@ PAGE = "pages/10_exports.py"
 def data(app_env: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Dataset:
     content = tmp_path / "content"
     monkeypatch.setenv("ACADEMY_CONTENT_DIR", str(content))
-    return build_dataset(app_env, content)
+    data = build_dataset(app_env, content)
+    # The page's coordinator manages the data set's cohort and another one with the other two learners: their
+    # cohorts hold every learner (a coordinator exports only the cohorts they manage, tests/test_cohort_managers.py).
+    [cohort] = cohorts.list_cohorts(app_env)
+    cohorts.add_manager(app_env, cohort.id, email="coord@example.org", viewer=None)
+    others = cohorts.create_cohort(app_env, "Suivi 2025", actor_id=data.coordinator)
+    for email in ("evil@example.org", "idle@example.org"):
+        cohorts.add_member(app_env, others.id, email=email, actor_id=data.coordinator)
+    return data
 
 
 def coordinator_page(engine: Engine, data: Dataset) -> AppTest:

@@ -28,6 +28,7 @@ PAGE_ROLES: dict[str, frozenset[str] | None] = {
     "pages/14_password.py": None,
     "pages/15_unsubscribe.py": None,
     "pages/16_glossary.py": SIGNED_IN,
+    "pages/15_profile.py": SIGNED_IN,
     "pages/9_admin.py": ADMINS,
     "pages/17_audit.py": ADMINS,
 }

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from test_exports import ROOT, Dataset, at, build_dataset
 
 import quiz
+from academy import settings
 from academy.content.catalog import load_catalog
 from academy.demo import load_demo
 from academy.interop import exports, xapi
@@ -236,11 +237,16 @@ def test_ids_are_stable_and_pseudonymised_runs_differ(engine: Engine, data: Data
     assert all(xapi.validate_statement(s) == [] for s in pseudonymised)
 
 
-def test_home_page_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(xapi.BASE_URL_ENV, raising=False)
-    assert xapi.base_url() == "http://localhost:8501"
-    monkeypatch.setenv(xapi.BASE_URL_ENV, "https://formation.chu.example/academie/")
-    assert xapi.base_url() == "https://formation.chu.example/academie"
+def test_home_page_comes_from_the_environment_and_is_never_made_up(
+    engine: Engine, data: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(settings.BASE_URL_ENV, raising=False)
+    with pytest.raises(exports.ExportError) as refused:
+        exports.xapi_statements(engine, data.catalog)
+    assert refused.value.key == "exports.error.no_base_url"
+    monkeypatch.setenv(settings.BASE_URL_ENV, "https://formation.chu.example/academie/")
+    first = next(exports.xapi_statements(engine, data.catalog))
+    assert first["actor"]["account"]["homePage"] == "https://formation.chu.example/academie"
 
 
 # --- builders ---------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import hashlib
 import math
 import re
 import secrets
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -69,6 +70,10 @@ MSG_EMAIL_INVALID = "Adresse e-mail invalide."
 MSG_EMAIL_TAKEN = "Un compte existe déjà avec cette adresse e-mail."
 MSG_NAME_REQUIRED = "Le nom est obligatoire."
 MSG_NAME_TOO_LONG = "Le nom ne doit pas dépasser 200 caractères."
+MSG_CONTROL_CHARACTERS = (
+    "Caractères invisibles ou de contrôle non autorisés (saut de ligne, tabulation, caractère nul, "
+    "inversion du sens d'écriture…)."
+)
 MSG_PROFESSION_TOO_LONG = "La profession ne doit pas dépasser 100 caractères."
 MSG_RPPS_INVALID = "Le numéro RPPS comporte exactement 11 chiffres."
 MSG_LOCALE_INVALID = "Langue inconnue."
@@ -140,6 +145,16 @@ class ThrottledError(SignInError):
 # --- helpers ---------------------------------------------------------------------------------------
 
 
+def has_control_characters(text: str) -> bool:
+    """True when ``text`` holds a control or format character (Unicode categories Cc and Cf).
+
+    That is NUL, tabs, line breaks, zero-width characters and the bidirectional overrides that make text
+    display in another order than it is stored. Ordinary spaces (category Zs) are fine. Names, professions
+    and addresses with such characters are refused where people type or import them.
+    """
+    return any(unicodedata.category(character) in ("Cc", "Cf") for character in text)
+
+
 def normalize_email(email: str) -> str:
     """Email as stored: stripped and lowercased."""
     return email.strip().lower()
@@ -148,6 +163,16 @@ def normalize_email(email: str) -> str:
 def hash_password(password: str) -> str:
     """An argon2id hash of ``password`` (no policy check)."""
     return _hasher.hash(password)
+
+
+def password_matches(stored_hash: str, password: str) -> bool:
+    """True when ``password`` matches an argon2 hash made by :func:`hash_password` (never raises)."""
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return False
+    try:
+        return _hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def token_hash(token: str) -> str:
@@ -211,6 +236,27 @@ def _check_roles(roles: Iterable[str]) -> tuple[frozenset[str], dict[str, str]]:
     return wanted, {}
 
 
+def check_identity(name: str, profession: str, rpps: str | None) -> tuple[str, str, str | None, dict[str, str]]:
+    """Name, profession and RPPS normalised (spaces collapsed), with their field errors."""
+    errors: dict[str, str] = {}
+    if has_control_characters(name):
+        errors["name"] = MSG_CONTROL_CHARACTERS
+    name = " ".join(name.split())
+    if not name:
+        errors.setdefault("name", MSG_NAME_REQUIRED)
+    elif len(name) > 200:
+        errors.setdefault("name", MSG_NAME_TOO_LONG)
+    if has_control_characters(profession):
+        errors["profession"] = MSG_CONTROL_CHARACTERS
+    profession = " ".join(profession.split())
+    if len(profession) > 100:
+        errors.setdefault("profession", MSG_PROFESSION_TOO_LONG)
+    rpps = (rpps or "").replace(" ", "") or None
+    if rpps is not None and not _RPPS_RE.match(rpps):
+        errors["rpps"] = MSG_RPPS_INVALID
+    return name, profession, rpps, errors
+
+
 @dataclass(frozen=True)
 class _NewAccount:
     email: str
@@ -237,19 +283,10 @@ def check_profile(
     """Normalised fields and field errors of a new account's profile (everything but the password)."""
     errors: dict[str, str] = {}
     email = normalize_email(email)
-    if len(email) > EMAIL_LENGTH or not _EMAIL_RE.match(email):
+    if len(email) > EMAIL_LENGTH or not _EMAIL_RE.match(email) or has_control_characters(email):
         errors["email"] = MSG_EMAIL_INVALID
-    name = " ".join(name.split())
-    if not name:
-        errors["name"] = MSG_NAME_REQUIRED
-    elif len(name) > 200:
-        errors["name"] = MSG_NAME_TOO_LONG
-    profession = " ".join(profession.split())
-    if len(profession) > 100:
-        errors["profession"] = MSG_PROFESSION_TOO_LONG
-    rpps = (rpps or "").replace(" ", "") or None
-    if rpps is not None and not _RPPS_RE.match(rpps):
-        errors["rpps"] = MSG_RPPS_INVALID
+    name, profession, rpps, field_errors = check_identity(name, profession, rpps)
+    errors.update(field_errors)
     if locale not in LOCALES:
         errors["locale"] = MSG_LOCALE_INVALID
     return _NewAccount(email, name, profession, rpps, locale), errors

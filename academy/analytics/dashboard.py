@@ -22,7 +22,8 @@ What the date range means:
   summed over the cohort: mean fraction after minus mean fraction before on all paired questions. With a
   range, the learners whose latest certifying attempt was submitted in it.
 
-Erased accounts are left out everywhere.
+Erased accounts are left out everywhere. A coordinator (``viewer``) loads only a cohort they manage
+(:mod:`academy.coordination.cohorts`); admins load any.
 
 Cost: statuses, completion, overdue learners, and without a date range the scores, time and gain, are
 read from the learner × module rollup (:mod:`academy.store.rollup`, one row per pair, kept up to date by every
@@ -42,7 +43,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, Float, case, cast, func, select
 
-from academy.coordination.cohorts import cohort_assignments, member_ids_query
+from academy.accounts.auth import Account
+from academy.coordination.cohorts import cohort_assignments, member_ids_query, require_manager
 from academy.learning import survey
 from academy.store import db
 from academy.store.models import Attempt, CohortMember, Evaluation, LearnerModuleStats, LessonProgress, User
@@ -426,14 +428,18 @@ def satisfaction(engine: Engine, flt: DashboardFilter, threshold: int | None = N
 # --- everything at once ----------------------------------------------------------------------------
 
 
-def load_dashboard(engine: Engine, flt: DashboardFilter, *, today: date | None = None,
-                   survey_threshold: int | None = None) -> Dashboard:
-    """Every figure of the dashboard for ``flt``.
+def load_dashboard(
+    engine: Engine, flt: DashboardFilter, *, today: date | None = None, viewer: Account | None = None,
+    survey_threshold: int | None = None,
+) -> Dashboard:
+    """Every figure of the dashboard for ``flt``; :class:`academy.coordination.cohorts.CohortError` when the
+    cohort is unknown or ``viewer`` does not manage it.
 
     The independent reads (statuses, the module summary, satisfaction, and with a date range the raw
     scores, time and gain) run in parallel threads, each on its own pooled connection: the database
     does the work and releases the GIL meanwhile. ``timings`` holds the seconds each part took.
     """
+    require_manager(engine, viewer, flt.cohort_id)
     timings: dict[str, float] = {}
 
     def timed(name: str, function: Callable[..., Any], *args: Any) -> Any:

@@ -22,6 +22,10 @@ Rules
 - Titles are not stored: module titles come from the catalogue and programme titles from the cohort at
   display time (the module id or a generic title when they no longer exist). The issuer is the setting
   ``certificate_issuer``, else ``ACADEMY_ISSUER``, else "Académie IA Santé".
+- Coordinators see, issue and revoke attestations only within the cohorts they manage
+  (:mod:`academy.coordination.cohorts`, "Who sees a cohort"): those of the cohorts' members and the
+  cohorts' programme attestations. Functions taking a ``viewer`` apply this; ``viewer=None`` (a learner's
+  own attestations, the public verification, the command line) does not, and admins see everything.
 - The PDF (A4 landscape, French) embeds DejaVu Sans (``academy/fonts/``) and draws the QR code of the
   verification URL as filled rectangles (no image library involved).
 """
@@ -35,16 +39,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import qrcode
 from fpdf import FPDF
 from qrcode.constants import ERROR_CORRECT_M
-from sqlalchemy import Engine, exists, func, or_, select
+from sqlalchemy import ColumnElement, Engine, Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from academy.accounts import auth
+from academy.accounts.auth import Account
 from academy.content.catalog import Module
+from academy.coordination.cohorts import is_manager, managed_cohorts, managed_learners, sees_every_cohort
 from academy.learning import progress
 from academy.store import db, rate_limits
 from academy.store.audit import audit
@@ -57,8 +64,6 @@ PROGRAMME_PREFIX = "programme:"
 DEFAULT_ISSUER = "Académie IA Santé"
 ISSUER_SETTING = "certificate_issuer"
 ISSUER_ENV = "ACADEMY_ISSUER"
-BASE_URL_ENV = "ACADEMY_BASE_URL"
-DEFAULT_BASE_URL = "http://localhost:8501"
 VERIFY_PATH = "/verify"  # URL path of pages/12_verify.py
 TIMEZONE = ZoneInfo("Europe/Paris")  # dates on attestations are French calendar dates
 MAX_REASON_LENGTH = 500
@@ -84,7 +89,7 @@ class CertificateError(Exception):
 
     Reasons: ``not_passed``, ``revoked`` (re-issue needs ``reissue=True``), ``unknown_user``,
     ``not_member``, ``no_modules``, ``unknown_module``, ``unknown_code``, ``reason_required``,
-    ``reason_too_long``.
+    ``reason_too_long``, ``not_managed`` (the learner, cohort or attestation is outside the viewer's cohorts).
     """
 
     def __init__(self, reason: str) -> None:
@@ -213,10 +218,13 @@ def issuer_name(engine: Engine) -> str:
     return os.environ.get(ISSUER_ENV, "").strip() or DEFAULT_ISSUER
 
 
-def verify_url(code: str, base_url: str | None = None) -> str:
-    """The public verification URL of a code (base: ``ACADEMY_BASE_URL``, default localhost:8501)."""
-    base = (base_url or os.environ.get(BASE_URL_ENV, "").strip() or DEFAULT_BASE_URL).rstrip("/")
-    return f"{base}{VERIFY_PATH}?code={code}"
+def verify_url(code: str, base_url: str) -> str:
+    """The public verification URL of a code under ``base_url``, the platform's public address.
+
+    There is no default: pages pass ``ACADEMY_BASE_URL`` or the address the browser used
+    (:func:`academy.ui.address.public_base_url`), the command line :func:`academy.settings.base_url`.
+    """
+    return f"{base_url.rstrip('/')}{VERIFY_PATH}?code={code}"
 
 
 def _name_key(learner: Learner) -> tuple[str, int]:
@@ -296,13 +304,22 @@ def user_certificates(engine: Engine, user_id: int, *, modules: Iterable[Module]
         return _infos(session, session.scalars(query).all(), _module_titles(modules), issuer)
 
 
+def _visible_to(viewer: Account) -> ColumnElement[bool]:
+    """The attestations a coordinator sees: their cohorts' programmes, and those of their cohorts' members."""
+    return or_(Certificate.cohort_id.in_(managed_cohorts(viewer)), Certificate.user_id.in_(managed_learners(viewer)))
+
+
 def search_certificates(
-    engine: Engine, *, query: str = "", modules: Iterable[Module] = (), limit: int = 100
+    engine: Engine, *, query: str = "", modules: Iterable[Module] = (), limit: int = 100,
+    viewer: Account | None = None,
 ) -> list[CertificateInfo]:
-    """Attestations whose code, holder name, module (id or title) or programme name matches, newest first."""
+    """Attestations whose code, holder name, module (id or title) or programme name matches, newest first;
+    only those within ``viewer``'s cohorts (module docstring)."""
     modules = list(modules)
     issuer = issuer_name(engine)
     statement = select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.id.desc()).limit(limit)
+    if not sees_every_cohort(viewer):
+        statement = statement.where(_visible_to(viewer))
     needle = " ".join(query.split())
     with db.read(engine) as session:
         if needle:
@@ -325,10 +342,13 @@ def search_certificates(
         return _infos(session, session.scalars(statement).all(), _module_titles(modules), issuer)
 
 
-def passed_learners(engine: Engine, module_id: str, *, search: str = "", limit: int = 100) -> list[Learner]:
+def passed_learners(
+    engine: Engine, module_id: str, *, search: str = "", limit: int = 100, viewer: Account | None = None
+) -> list[Learner]:
     """Accounts (not erased) that passed the module's certifying quiz, by name; optional name/email filter.
 
-    At most ``limit`` accounts (the first by stored order of names), sorted ignoring case and accents.
+    At most ``limit`` accounts (the first by stored order of names), sorted ignoring case and accents. Only
+    members of ``viewer``'s cohorts (module docstring).
     """
     passed = exists().where(
         Attempt.user_id == User.id,
@@ -338,6 +358,8 @@ def passed_learners(engine: Engine, module_id: str, *, search: str = "", limit: 
         Attempt.passed.is_(True),
     )
     query = select(User.id, User.name, User.email).where(User.erased_at.is_(None), passed)
+    if not sees_every_cohort(viewer):
+        query = query.where(User.id.in_(managed_learners(viewer)))
     needle = search.strip().lower()
     if needle:
         query = query.where(or_(User.email.contains(needle, autoescape=True),
@@ -347,13 +369,15 @@ def passed_learners(engine: Engine, module_id: str, *, search: str = "", limit: 
     return sorted((Learner(r.id, r.name, r.email) for r in rows), key=_name_key)
 
 
-def _programmes(engine: Engine, cohort_ids: Iterable[int] | None) -> list[Programme]:
+def _programmes(engine: Engine, cohort_ids: Iterable[int] | Select[Any] | None) -> list[Programme]:
     query = (
         select(Cohort.id, Cohort.name, Assignment.module_id)
         .join(Assignment, Assignment.cohort_id == Cohort.id)
         .order_by(Cohort.name, Cohort.id, Assignment.module_id)
     )
-    if cohort_ids is not None:
+    if isinstance(cohort_ids, Select):
+        query = query.where(Cohort.id.in_(cohort_ids))
+    elif cohort_ids is not None:
         query = query.where(Cohort.id.in_(list(cohort_ids)))
     found: dict[int, Programme] = {}
     with db.read(engine) as session:
@@ -364,9 +388,9 @@ def _programmes(engine: Engine, cohort_ids: Iterable[int] | None) -> list[Progra
     return list(found.values())
 
 
-def programmes(engine: Engine) -> list[Programme]:
-    """Every cohort that has at least one assigned module, by name."""
-    return _programmes(engine, None)
+def programmes(engine: Engine, *, viewer: Account | None = None) -> list[Programme]:
+    """Every cohort ``viewer`` manages (all for an admin) that has at least one assigned module, by name."""
+    return _programmes(engine, None if sees_every_cohort(viewer) else managed_cohorts(viewer))
 
 
 def learner_programmes(engine: Engine, user_id: int) -> list[Programme]:
@@ -467,13 +491,19 @@ def issue_certificate(
     now: datetime | None = None,
     actor_id: int | None = None,
     reissue: bool = False,
+    viewer: Account | None = None,
 ) -> CertificateInfo:
     """The learner's attestation for ``module``, issued now if they have none (idempotent).
 
     Raises :class:`CertificateError`: ``not_passed`` when the learner has not passed the module,
-    ``revoked`` when their attestation was revoked and ``reissue`` is False, ``unknown_user``.
+    ``revoked`` when their attestation was revoked and ``reissue`` is False, ``unknown_user``,
+    ``not_managed`` when the learner is in none of ``viewer``'s cohorts.
     ``actor_id`` (default: the learner) is recorded in the audit log.
     """
+    if not sees_every_cohort(viewer):
+        with db.read(engine) as session:
+            if session.scalar(managed_learners(viewer).where(CohortMember.user_id == user_id).limit(1)) is None:
+                raise CertificateError("not_managed")
     standing = progress.module_progress(engine, user_id).get(module.id)
     if standing is None or not standing.passed:
         raise CertificateError("not_passed")
@@ -493,14 +523,18 @@ def issue_programme_certificate(
     now: datetime | None = None,
     actor_id: int | None = None,
     reissue: bool = False,
+    viewer: Account | None = None,
 ) -> CertificateInfo:
     """The learner's attestation for the programme of a cohort, issued now if they have none (idempotent).
 
     ``modules`` are the catalogue's modules (for credit hours and grading policies). Raises
     :class:`CertificateError`: ``no_modules`` (no module assigned to the cohort), ``not_member``,
     ``unknown_module`` (an assigned module is not in ``modules``), ``not_passed``, ``revoked``,
-    ``unknown_user``.
+    ``unknown_user``, ``not_managed`` (``viewer`` does not manage the cohort).
     """
+    with db.read(engine) as session:
+        if not is_manager(session, viewer, cohort_id):
+            raise CertificateError("not_managed")
     programme = next(iter(_programmes(engine, [cohort_id])), None)
     if programme is None:
         raise CertificateError("no_modules")
@@ -523,10 +557,14 @@ def issue_programme_certificate(
     )
 
 
-def revoke(engine: Engine, code: str, *, actor_id: int | None, reason: str, now: datetime | None = None) -> bool:
+def revoke(
+    engine: Engine, code: str, *, actor_id: int | None, reason: str, now: datetime | None = None,
+    viewer: Account | None = None,
+) -> bool:
     """Revoke an attestation with a reason (audited); False when it was already revoked.
 
-    Raises :class:`CertificateError`: ``reason_required``, ``reason_too_long``, ``unknown_code``.
+    Raises :class:`CertificateError`: ``reason_required``, ``reason_too_long``, ``unknown_code``,
+    ``not_managed`` (outside ``viewer``'s cohorts, module docstring).
     """
     reason = " ".join(reason.split())
     if not reason:
@@ -538,6 +576,9 @@ def revoke(engine: Engine, code: str, *, actor_id: int | None, reason: str, now:
         row = session.scalar(select(Certificate).where(Certificate.code == normalised).with_for_update())
         if row is None:
             raise CertificateError("unknown_code")
+        if not sees_every_cohort(viewer) and session.scalar(
+                select(Certificate.id).where(Certificate.id == row.id, _visible_to(viewer))) is None:
+            raise CertificateError("not_managed")
         if row.revoked_at is not None:
             return False
         row.revoked_at = now or db.utcnow()

@@ -2,7 +2,17 @@
 
 Plain functions over an engine; they return frozen dataclasses, never ORM objects. Every change is
 audited (``cohort_create``, ``cohort_member_add``, ``cohort_member_remove``, ``module_assign``,
-``module_unassign``; the CSV import in :mod:`academy.coordination.roster_import` writes ``cohort_import``).
+``module_unassign``, ``cohort_manager_add``, ``cohort_manager_remove``; the CSV import in
+:mod:`academy.coordination.roster_import` writes ``cohort_import``).
+
+Who sees a cohort
+-----------------
+A cohort has managers (``cohort_managers``): its creator, and co-managers that a manager or an admin
+adds. A coordinator lists, changes, exports and attests only the cohorts they manage and the learners in
+them; an admin sees every cohort, including those without a manager. Functions that read or change
+cohorts take the ``viewer`` (the signed-in :class:`~academy.accounts.auth.Account`): ``viewer=None``
+means no restriction, for the command line and system tasks only. :func:`managed_cohorts` and
+:func:`managed_learners` are the SELECTs other packages filter with (attestations, exports, dashboard).
 
 Errors are :class:`CohortError`, whose ``errors`` map a field to an interface-string key
 (``academy/locales/cohorts.toml``), so pages show each message next to its field, in any locale.
@@ -38,12 +48,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from academy.accounts import invitations
-from academy.accounts.auth import normalize_email
+from academy.accounts.auth import Account, has_control_characters, normalize_email
 from academy.accounts.invitations import InvitationLink
 from academy.i18n import STRINGS
 from academy.store import db
 from academy.store.audit import audit
-from academy.store.models import EMAIL_LENGTH, Assignment, Attempt, Cohort, CohortMember, User, UserRole
+from academy.store.models import (
+    EMAIL_LENGTH,
+    Assignment,
+    Attempt,
+    Cohort,
+    CohortManager,
+    CohortMember,
+    User,
+    UserRole,
+)
 
 NAME_LENGTH = 200
 PROFESSION_LENGTH = 100
@@ -77,6 +96,16 @@ class CohortInfo:
     created_at: datetime
     members: int
     modules: int
+
+
+@dataclass(frozen=True)
+class Manager:
+    """A manager of a cohort."""
+
+    user_id: int
+    email: str
+    name: str
+    added_at: datetime
 
 
 @dataclass(frozen=True)
@@ -168,46 +197,95 @@ def normalize_profession(text: str) -> str:
     return _profession_codes().get(_fold(text), text)
 
 
-def _has_control_characters(text: str) -> bool:
-    return any(unicodedata.category(c) == "Cc" for c in text)
-
-
 def check_learner(
     email: str, name: str, profession: str = "", rpps: str | None = None
 ) -> tuple[LearnerFields, dict[str, str]]:
     """Normalised fields and their problems: field → reason code.
 
     Reasons: ``bad_email``, ``missing_name``, ``name_too_long``, ``profession_too_long``, ``bad_rpps``
-    (11 digits; spaces are ignored), ``control_characters`` (line breaks, tabs… inside a value).
+    (11 digits; spaces are ignored), ``control_characters`` (control or format characters inside a name or
+    profession: line breaks, tabs, NUL, bidirectional overrides…, see
+    :func:`academy.accounts.auth.has_control_characters`).
     Text that looks like a spreadsheet formula is kept as plain text: it is never evaluated here, and
     exports neutralise it.
     """
     problems: dict[str, str] = {}
     email = normalize_email(email)
-    if len(email) > EMAIL_LENGTH or not _EMAIL_RE.match(email):
+    if len(email) > EMAIL_LENGTH or not _EMAIL_RE.match(email) or has_control_characters(email):
         problems["email"] = "bad_email"
-    if _has_control_characters(name):
+    if has_control_characters(name):
         problems["name"] = "control_characters"
     name = " ".join(name.split())
     if not name:
-        problems["name"] = "missing_name"
+        problems.setdefault("name", "missing_name")
     elif len(name) > NAME_LENGTH:
-        problems["name"] = "name_too_long"
-    if _has_control_characters(profession):
+        problems.setdefault("name", "name_too_long")
+    if has_control_characters(profession):
         problems["profession"] = "control_characters"
     profession = normalize_profession(profession)
     if len(profession) > PROFESSION_LENGTH:
-        problems["profession"] = "profession_too_long"
+        problems.setdefault("profession", "profession_too_long")
     rpps = (rpps or "").replace(" ", "") or None
     if rpps is not None and not _RPPS_RE.match(rpps):
         problems["rpps"] = "bad_rpps"
     return LearnerFields(email, name, profession, rpps), problems
 
 
+# --- who manages what -----------------------------------------------------------------------------
+
+MANAGER_ROLES = frozenset({"coordinator", "admin"})
+
+
+def sees_every_cohort(viewer: Account | None) -> bool:
+    """True for admins, and for ``None`` (the command line and system tasks): no restriction."""
+    return viewer is None or viewer.has_role("admin")
+
+
+def managed_cohorts(viewer: Account) -> Select[Any]:
+    """A SELECT of the ids of the cohorts ``viewer`` manages (for ``IN`` filters; admins: use
+    :func:`sees_every_cohort` first)."""
+    return select(CohortManager.cohort_id).where(CohortManager.user_id == viewer.id)
+
+
+def managed_learners(viewer: Account) -> Select[Any]:
+    """A SELECT of the ids of the members of the cohorts ``viewer`` manages."""
+    return select(CohortMember.user_id).where(CohortMember.cohort_id.in_(managed_cohorts(viewer)))
+
+
+def is_manager(session: Session, viewer: Account | None, cohort_id: int) -> bool:
+    """:func:`can_manage` inside the caller's transaction."""
+    if sees_every_cohort(viewer):
+        return True
+    assert viewer is not None
+    return session.get(CohortManager, (cohort_id, viewer.id)) is not None
+
+
+def can_manage(engine: Engine, viewer: Account | None, cohort_id: int) -> bool:
+    """True when ``viewer`` may see and change the cohort (a manager, an admin, or no viewer)."""
+    with db.read(engine) as session:
+        return is_manager(session, viewer, cohort_id)
+
+
+def _require_cohort(session: Session, cohort_id: int, viewer: Account | None = None) -> None:
+    """Raise :class:`CohortError` when the cohort does not exist, or ``viewer`` does not manage it."""
+    if session.get(Cohort, cohort_id) is None:
+        raise CohortError({"cohort": "cohorts.error.unknown_cohort"})
+    if not is_manager(session, viewer, cohort_id):
+        raise CohortError({"cohort": "cohorts.error.not_manager"})
+
+
+def require_manager(engine: Engine, viewer: Account | None, cohort_id: int) -> None:
+    """Raise :class:`CohortError` unless the cohort exists and ``viewer`` manages it (or sees every cohort)."""
+    with db.read(engine) as session:
+        _require_cohort(session, cohort_id, viewer)
+
+
 # --- cohorts ---------------------------------------------------------------------------------------
 
 
 def _clean_name(name: str) -> str:
+    if has_control_characters(name):
+        raise CohortError({"name": "cohorts.error.name_control_characters"})
     name = " ".join(name.split())
     if not name:
         raise CohortError({"name": "cohorts.error.name_required"})
@@ -217,7 +295,8 @@ def _clean_name(name: str) -> str:
 
 
 def create_cohort(engine: Engine, name: str, *, description: str = "", actor_id: int | None) -> CohortInfo:
-    """Create a cohort; its name must be unique (ignoring case and accents). Audited."""
+    """Create a cohort; its name must be unique (ignoring case and accents). Its creator (``actor_id``)
+    becomes its first manager. Audited."""
     name = _clean_name(name)
     description = description.strip()
     try:
@@ -228,6 +307,9 @@ def create_cohort(engine: Engine, name: str, *, description: str = "", actor_id:
             cohort = Cohort(name=name, description=description, created_at=db.utcnow(), created_by=actor_id)
             session.add(cohort)
             session.flush()
+            if actor_id is not None:
+                session.add(CohortManager(cohort_id=cohort.id, user_id=actor_id, added_at=cohort.created_at,
+                                          added_by=actor_id))
             audit(session, actor_id=actor_id, action="cohort_create", target=f"cohort:{cohort.id}",
                   details={"name": name})
             return CohortInfo(cohort.id, cohort.name, cohort.description, cohort.created_at, 0, 0)
@@ -253,8 +335,9 @@ def member_ids_query(cohort_id: int) -> Select[Any]:
     )
 
 
-def list_cohorts(engine: Engine) -> list[CohortInfo]:
-    """Every cohort, by name, with its counts of members and assigned modules."""
+def list_cohorts(engine: Engine, *, viewer: Account | None = None) -> list[CohortInfo]:
+    """The cohorts ``viewer`` manages (every cohort for an admin or no viewer), by name, with their counts of
+    members and assigned modules."""
     live = _live_members().subquery()
     member_counts = (
         select(live.c.cohort_id, func.count().label("n")).group_by(live.c.cohort_id).subquery()
@@ -275,18 +358,16 @@ def list_cohorts(engine: Engine) -> list[CohortInfo]:
         .outerjoin(module_counts, module_counts.c.cohort_id == Cohort.id)
         .order_by(Cohort.name)
     )
+    if not sees_every_cohort(viewer):
+        assert viewer is not None
+        query = query.where(Cohort.id.in_(managed_cohorts(viewer)))
     with db.read(engine) as session:
         return [CohortInfo(*row) for row in session.execute(query)]
 
 
-def get_cohort(engine: Engine, cohort_id: int) -> CohortInfo | None:
-    """The cohort with this id (None when unknown)."""
-    return next((c for c in list_cohorts(engine) if c.id == cohort_id), None)
-
-
-def _require_cohort(session: Session, cohort_id: int) -> None:
-    if session.get(Cohort, cohort_id) is None:
-        raise CohortError({"cohort": "cohorts.error.unknown_cohort"})
+def get_cohort(engine: Engine, cohort_id: int, *, viewer: Account | None = None) -> CohortInfo | None:
+    """The cohort with this id (None when unknown, or not one ``viewer`` manages)."""
+    return next((c for c in list_cohorts(engine, viewer=viewer) if c.id == cohort_id), None)
 
 
 def members(engine: Engine, cohort_id: int) -> list[Member]:
@@ -360,19 +441,21 @@ def add_member(
     rpps: str | None = None,
     actor_id: int | None,
     invite_base_url: str | None = None,
+    viewer: Account | None = None,
 ) -> AddedMember:
     """Add one learner by email: an existing account as is, or a new learner account (see module docstring).
 
     ``name``, ``profession`` and ``rpps`` only matter for a new account (``name`` is then required).
     With ``invite_base_url``, a new account is invited (mailed, or the link returned in ``invitation``).
-    Raises :class:`CohortError` with field errors. Audited as ``cohort_member_add``.
+    Raises :class:`CohortError` with field errors (``cohort`` when ``viewer`` does not manage it). Audited as
+    ``cohort_member_add``.
     """
     learner, problems = check_learner(email, name, profession, rpps)
     if "email" in problems:
         raise CohortError({"email": f"cohorts.reason.{problems['email']}"})
     try:
         with db.write(engine) as session:
-            _require_cohort(session, cohort_id)
+            _require_cohort(session, cohort_id, viewer)
             existing = session.scalar(select(User.id).where(User.email == learner.email))
             if existing is None and problems:
                 raise CohortError({field: f"cohorts.reason.{reason}" for field, reason in problems.items()})
@@ -390,9 +473,15 @@ def add_member(
                        links[0] if links else None)
 
 
-def remove_member(engine: Engine, cohort_id: int, user_id: int, *, actor_id: int | None) -> bool:
-    """Remove a learner from a cohort (the account stays); False when they were not a member. Audited."""
+def remove_member(
+    engine: Engine, cohort_id: int, user_id: int, *, actor_id: int | None, viewer: Account | None = None
+) -> bool:
+    """Remove a learner from a cohort (the account stays); False when they were not a member. Audited.
+
+    Raises :class:`CohortError` when ``viewer`` does not manage the cohort.
+    """
     with db.write(engine) as session:
+        _require_cohort(session, cohort_id, viewer)
         removed = session.execute(
             delete(CohortMember).where(CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id)
         ).rowcount
@@ -400,6 +489,76 @@ def remove_member(engine: Engine, cohort_id: int, user_id: int, *, actor_id: int
             audit(session, actor_id=actor_id, action="cohort_member_remove", target=f"cohort:{cohort_id}",
                   details={"user_id": user_id})
     return bool(removed)
+
+
+# --- managers --------------------------------------------------------------------------------------
+
+
+def managers(engine: Engine, cohort_id: int) -> list[Manager]:
+    """The cohort's managers (erased accounts left out), by name then email."""
+    query = (
+        select(User.id, User.email, User.name, CohortManager.added_at)
+        .join(CohortManager, CohortManager.user_id == User.id)
+        .where(CohortManager.cohort_id == cohort_id, User.erased_at.is_(None))
+        .order_by(User.name, User.email)
+    )
+    with db.read(engine) as session:
+        return [Manager(*row) for row in session.execute(query)]
+
+
+def add_manager(engine: Engine, cohort_id: int, *, email: str, viewer: Account | None) -> tuple[Manager, bool]:
+    """Make the coordinator (or admin) with this email a manager of the cohort; ``viewer`` must manage it.
+
+    Returns the manager and whether they were added (False: already a manager). Raises
+    :class:`CohortError`: ``cohort`` (unknown, or not managed by ``viewer``), ``email``
+    (``cohorts.error.unknown_account`` for no such live account, ``cohorts.error.not_coordinator``).
+    Audited as ``cohort_manager_add``.
+    """
+    email = normalize_email(email)
+    try:
+        with db.write(engine) as session:
+            _require_cohort(session, cohort_id, viewer)
+            user = session.scalar(select(User).where(User.email == email, User.erased_at.is_(None)))
+            if user is None:
+                raise CohortError({"email": "cohorts.error.unknown_account"})
+            if not {role.role for role in user.roles} & MANAGER_ROLES:
+                raise CohortError({"email": "cohorts.error.not_coordinator"})
+            row = session.get(CohortManager, (cohort_id, user.id))
+            added = row is None
+            if row is None:
+                row = CohortManager(cohort_id=cohort_id, user_id=user.id, added_at=db.utcnow(),
+                                    added_by=viewer.id if viewer is not None else None)
+                session.add(row)
+                audit(session, actor_id=viewer.id if viewer is not None else None, action="cohort_manager_add",
+                      target=f"cohort:{cohort_id}", details={"user_id": user.id})
+            session.flush()
+            return Manager(user.id, user.email, user.name, row.added_at), added
+    except IntegrityError as exc:  # the same manager was added concurrently
+        raise CohortError({"form": "cohorts.error.conflict"}) from exc
+
+
+def remove_manager(engine: Engine, cohort_id: int, user_id: int, *, viewer: Account | None) -> bool:
+    """Remove a manager (themselves included); ``viewer`` must manage the cohort. False when not a manager.
+
+    The last manager stays (``cohorts.error.last_manager``): a cohort keeps someone who follows it. Audited
+    as ``cohort_manager_remove``.
+    """
+    with db.write(engine) as session:
+        _require_cohort(session, cohort_id, viewer)
+        rows = session.scalars(
+            select(CohortManager).where(CohortManager.cohort_id == cohort_id).with_for_update()
+        ).all()
+        row = next((r for r in rows if r.user_id == user_id), None)
+        if row is None:
+            return False
+        live = set(session.scalars(select(User.id).where(User.id.in_([r.user_id for r in rows]),
+                                                         User.erased_at.is_(None))))
+        if live <= {user_id}:
+            raise CohortError({"manager": "cohorts.error.last_manager"})
+        session.delete(row)
+        audit(session, actor_id=viewer.id if viewer is not None else None, action="cohort_manager_remove",
+              target=f"cohort:{cohort_id}", details={"user_id": user_id})
+    return True
 
 
 # --- assignments -----------------------------------------------------------------------------------
@@ -413,6 +572,7 @@ def assign_module(
     due_date: date | None = None,
     known_modules: Collection[str],
     actor_id: int | None,
+    viewer: Account | None = None,
 ) -> AssignmentInfo:
     """Assign a catalogue module to a cohort, or change the due date of an existing assignment.
 
@@ -423,7 +583,7 @@ def assign_module(
         raise CohortError({"module": "cohorts.error.unknown_module"})
     try:
         with db.write(engine) as session:
-            _require_cohort(session, cohort_id)
+            _require_cohort(session, cohort_id, viewer)
             assignment = session.scalar(
                 select(Assignment)
                 .where(Assignment.cohort_id == cohort_id, Assignment.module_id == module_id)
@@ -444,9 +604,15 @@ def assign_module(
     return AssignmentInfo(cohort_id, module_id, due_date)
 
 
-def unassign(engine: Engine, cohort_id: int, module_id: str, *, actor_id: int | None) -> bool:
-    """Remove a module's assignment from a cohort (progress is kept); False when it was not assigned."""
+def unassign(
+    engine: Engine, cohort_id: int, module_id: str, *, actor_id: int | None, viewer: Account | None = None
+) -> bool:
+    """Remove a module's assignment from a cohort (progress is kept); False when it was not assigned.
+
+    Raises :class:`CohortError` when ``viewer`` does not manage the cohort.
+    """
     with db.write(engine) as session:
+        _require_cohort(session, cohort_id, viewer)
         removed = session.execute(
             delete(Assignment).where(Assignment.cohort_id == cohort_id, Assignment.module_id == module_id)
         ).rowcount

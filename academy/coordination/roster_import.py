@@ -31,8 +31,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
 from academy.accounts import invitations
+from academy.accounts.auth import Account
 from academy.accounts.invitations import InvitationLink
-from academy.coordination.cohorts import CohortError, LearnerFields, check_learner, insert_members
+from academy.coordination.cohorts import CohortError, LearnerFields, check_learner, insert_members, is_manager
 from academy.store import db
 from academy.store.audit import audit
 from academy.store.models import Cohort, User
@@ -244,7 +245,8 @@ def preview_import(csv_bytes: bytes, engine: Engine) -> ImportPreview:
 
 
 def apply_import(
-    preview: ImportPreview, engine: Engine, cohort_id: int, actor_id: int | None, *, invite_base_url: str | None = None
+    preview: ImportPreview, engine: Engine, cohort_id: int, actor_id: int | None, *,
+    invite_base_url: str | None = None, viewer: Account | None = None,
 ) -> ImportResult:
     """Import a previewed roster into a cohort in ONE transaction; all or nothing.
 
@@ -252,9 +254,9 @@ def apply_import(
     mailed through the outbox, or returned in ``ImportResult.invitations`` when mail is not configured.
 
     Refuses (``RosterImportError``, nothing written) a preview with any problem or without rows, an
-    unknown cohort, and a conflict with a concurrent change (an account erased or created meanwhile
-    with one of the emails): the coordinator then previews the file again. Audited as
-    ``cohort_import``.
+    unknown cohort or one ``viewer`` does not manage, and a conflict with a concurrent change (an account
+    erased or created meanwhile with one of the emails): the coordinator then previews the file again.
+    Audited as ``cohort_import``.
     """
     if preview.issues:
         raise RosterImportError("cohorts.import.has_errors")
@@ -264,6 +266,8 @@ def apply_import(
         with db.write(engine) as session:
             if session.get(Cohort, cohort_id) is None:
                 raise RosterImportError("cohorts.error.unknown_cohort")
+            if not is_manager(session, viewer, cohort_id):
+                raise RosterImportError("cohorts.error.not_manager")
             change = insert_members(session, cohort_id, [row.learner for row in preview.rows])
             audit(
                 session,

@@ -7,7 +7,10 @@ large export without holding it in memory: progress and dpc read learners in chu
 responses and statements come from a streamed query (``yield_per``: a server-side cursor on PostgreSQL).
 
 Who is exported: accounts that are not erased and hold the learner role, or, with ``cohort``, the
-members of that cohort (by name). ``module`` keeps one module (an id of the catalog).
+members of that cohort (by name). ``module`` keeps one module (an id of the catalog). A coordinator
+(``viewer``, see :mod:`academy.coordination.cohorts`) exports only the members of the cohorts they manage:
+without ``cohort``, those of all their cohorts; another cohort's name is refused as unknown (its existence
+is not revealed). ``viewer=None`` (the command line) and admins are not restricted.
 
 Writers take the rows and a binary file:
 
@@ -82,9 +85,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from academy import i18n
+from academy import i18n, settings
+from academy.accounts.auth import Account
 from academy.accounts.roles import LEARNER
 from academy.content.catalog import Catalog, Module
+from academy.coordination.cohorts import managed_cohorts, managed_learners, sees_every_cohort
 from academy.interop import dpc, xapi
 from academy.store import db, outbox
 from academy.store.audit import audit
@@ -456,20 +461,24 @@ class _Scope:
 
 def _scope(
     engine: Engine, catalog: Catalog, cohort: str | None, module: str | None, pseudonymize: bool,
-    typed_times: bool = False,
+    typed_times: bool = False, viewer: Account | None = None,
 ) -> _Scope:
-    """Check the filters and resolve them; raises :class:`ExportError`."""
+    """Check the filters and resolve them within ``viewer``'s cohorts; raises :class:`ExportError`."""
     modules: dict[str, Module] = {}
     for item in catalog.all_modules:
         modules.setdefault(item.id, item)
     if module is not None and module not in modules:
         raise ExportError("module", "exports.error.unknown_module", module=module)
     population = select(User.id).where(User.erased_at.is_(None))
-    if cohort is None:
+    scoped = not sees_every_cohort(viewer)
+    if cohort is None and scoped:
+        population = population.where(User.id.in_(managed_learners(viewer)))
+    elif cohort is None:
         population = population.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == LEARNER)))
     else:
+        named = select(Cohort.id).where(Cohort.name == cohort.strip())
         with db.read(engine) as session:
-            cohort_id = session.scalar(select(Cohort.id).where(Cohort.name == cohort.strip()))
+            cohort_id = session.scalar(named.where(Cohort.id.in_(managed_cohorts(viewer))) if scoped else named)
         if cohort_id is None:
             raise ExportError("cohort", "exports.error.unknown_cohort", cohort=cohort)
         members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
@@ -514,7 +523,7 @@ def _answer_cell(answer: Any) -> str | int | float | None:
 
 def progress_rows(
     engine: Engine, catalog: Catalog, *, cohort: str | None = None, module: str | None = None,
-    pseudonymize: bool = False, typed_times: bool = False,
+    pseudonymize: bool = False, typed_times: bool = False, viewer: Account | None = None,
 ) -> Rows:
     """One row per learner × module: status, dates, best and recorded score, attempts, time, credits.
 
@@ -527,7 +536,7 @@ def progress_rows(
     submission of every submitted attempt; ``credits_earned_hours`` is the module's ``credits_hours``
     once passed. Times are ISO 8601 UTC text, or datetimes with ``typed_times``.
     """
-    scope = _scope(engine, catalog, cohort, module, pseudonymize, typed_times)
+    scope = _scope(engine, catalog, cohort, module, pseudonymize, typed_times=typed_times, viewer=viewer)
     modules = [scope.modules[module]] if module is not None else list(catalog.modules)
     return _progress(engine, scope, modules)
 
@@ -624,7 +633,7 @@ def _progress_cells(
 
 def response_rows(
     engine: Engine, catalog: Catalog, *, cohort: str | None = None, module: str | None = None,
-    pseudonymize: bool = False, typed_times: bool = False,
+    pseudonymize: bool = False, typed_times: bool = False, viewer: Account | None = None,
 ) -> Rows:
     """One row per question of every submitted attempt: answered ones, and unanswered ones (answer empty).
 
@@ -632,7 +641,7 @@ def response_rows(
     shapes as JSON, numbers as numbers), ``fraction`` the share of the question's points earned (0..1). Times
     are ISO 8601 UTC text, or datetimes with ``typed_times``.
     """
-    scope = _scope(engine, catalog, cohort, module, pseudonymize, typed_times)
+    scope = _scope(engine, catalog, cohort, module, pseudonymize, typed_times=typed_times, viewer=viewer)
     query = (
         select(
             *_USER_COLUMNS,
@@ -674,17 +683,21 @@ def _responses(engine: Engine, scope: _Scope, query: Select[Any]) -> Rows:
 
 def xapi_statements(
     engine: Engine, catalog: Catalog, *, cohort: str | None = None, module: str | None = None,
-    pseudonymize: bool = False, home: str | None = None,
+    pseudonymize: bool = False, home: str | None = None, viewer: Account | None = None,
 ) -> Statements:
     """xAPI statements of the learners' activity (see :mod:`academy.interop.xapi`), streamed.
 
     Lessons: ``experienced`` at the first view, ``completed`` when marked as read. Each submitted
     attempt: ``attempted``, one ``answered`` per answered question, then ``passed``/``failed`` (certifying quiz)
     or ``completed`` (pre-test, review); the first pass of a module adds ``completed`` on the module.
-    ``home`` defaults to :func:`academy.interop.xapi.base_url`.
+    ``home`` is the platform's public address (IRIs and statement ids derive from it): pages pass theirs,
+    otherwise ``ACADEMY_BASE_URL``; without either, :class:`ExportError` (never a made-up localhost address).
     """
-    scope = _scope(engine, catalog, cohort, module, pseudonymize)
-    factory = xapi.StatementFactory(home or xapi.base_url(), pseudonymized=pseudonymize)
+    home = (home or settings.base_url() or "").rstrip("/")
+    if not home:
+        raise ExportError("home", "exports.error.no_base_url")
+    scope = _scope(engine, catalog, cohort, module, pseudonymize, viewer=viewer)
+    factory = xapi.StatementFactory(home, pseudonymized=pseudonymize)
     return _statements(engine, scope, factory)
 
 
@@ -820,14 +833,14 @@ def _attempt_statements(scope: _Scope, factory: xapi.StatementFactory, rows: lis
 
 def dpc_rows(
     engine: Engine, catalog: Catalog, *, cohort: str | None = None, module: str | None = None,
-    pseudonymize: bool = False,
+    pseudonymize: bool = False, viewer: Account | None = None,
 ) -> Rows:
     """Per learner, the actions in chronological order with proof, hours credited and yearly totals.
 
     See :mod:`academy.interop.dpc` for the rules. Learners come in id order, read in chunks of ``CHUNK`` learners
     (their actions sorted by the database, one chunk in memory at a time).
     """
-    scope = _scope(engine, catalog, cohort, module, pseudonymize)
+    scope = _scope(engine, catalog, cohort, module, pseudonymize, viewer=viewer)
     return _dpc(engine, scope)
 
 
@@ -950,23 +963,34 @@ def check_request(request: ExportRequest) -> None:
                           dialects=", ".join(DIALECTS))
 
 
-def export_rows(engine: Engine, catalog: Catalog, request: ExportRequest) -> Generator[Any, None, None]:
-    """The rows of ``request`` (statements for xAPI as JSON lines), after checking kind, format and filters."""
+def export_rows(
+    engine: Engine, catalog: Catalog, request: ExportRequest, *, home: str | None = None,
+    viewer: Account | None = None,
+) -> Generator[Any, None, None]:
+    """The rows of ``request`` (statements for xAPI as JSON lines), after checking kind, format and filters.
+
+    ``home``: the public address xAPI statements are built on (:func:`xapi_statements`); ``viewer``: the
+    coordinator asking, whose cohorts bound the export (module docstring).
+    """
     check_request(request)
-    options = {"cohort": request.cohort, "module": request.module, "pseudonymize": request.pseudonymize}
+    options = {"cohort": request.cohort, "module": request.module, "pseudonymize": request.pseudonymize,
+               "viewer": viewer}
     if request.kind == "progress":
         return progress_rows(engine, catalog, **options, typed_times=request.typed_times)
     if request.kind == "responses":
         return response_rows(engine, catalog, **options, typed_times=request.typed_times)
     if request.kind == "xapi":
-        statements = xapi_statements(engine, catalog, **options)
+        statements = xapi_statements(engine, catalog, **options, home=home)
         return statements if request.fmt == "jsonl" else xapi_table(statements, typed_times=request.typed_times)
     return dpc_rows(engine, catalog, **options)
 
 
-def export_to(engine: Engine, catalog: Catalog, request: ExportRequest, fileobj: IO[bytes]) -> int:
+def export_to(
+    engine: Engine, catalog: Catalog, request: ExportRequest, fileobj: IO[bytes], *, home: str | None = None,
+    viewer: Account | None = None,
+) -> int:
     """Write the export to a binary file; returns the number of rows (statements for xAPI)."""
-    rows = export_rows(engine, catalog, request)
+    rows = export_rows(engine, catalog, request, home=home, viewer=viewer)
     try:
         if request.fmt == "csv":
             return write_csv(rows, fileobj, dialect=request.dialect, bom=request.bom)
@@ -1000,10 +1024,13 @@ def _totals_sheet(totals: list[tuple[Any, ...]]) -> Rows:
     yield from totals  # read once the trace sheet is written, so the list is complete
 
 
-def export_bytes(engine: Engine, catalog: Catalog, request: ExportRequest) -> bytes:
+def export_bytes(
+    engine: Engine, catalog: Catalog, request: ExportRequest, *, home: str | None = None,
+    viewer: Account | None = None,
+) -> bytes:
     """The whole export file in memory (for a download)."""
     buffer = io.BytesIO()
-    export_to(engine, catalog, request, buffer)
+    export_to(engine, catalog, request, buffer, home=home, viewer=viewer)
     return buffer.getvalue()
 
 
@@ -1018,12 +1045,15 @@ def record_export(
         audit(session, actor_id=actor_id, action="export", target=f"export:{request.kind}", details=details)
 
 
-def preview(engine: Engine, catalog: Catalog, request: ExportRequest, limit: int = 20) -> pd.DataFrame:
+def preview(
+    engine: Engine, catalog: Catalog, request: ExportRequest, limit: int = 20, *, home: str | None = None,
+    viewer: Account | None = None,
+) -> pd.DataFrame:
     """The first ``limit`` rows of the export as a table (xAPI: time, actor, verb and object per statement)."""
     check_request(request)
     text_request = ExportRequest(request.kind, FORMATS[request.kind][0], request.cohort, request.module,
                                  request.pseudonymize)  # times as ISO text whatever the file's format
-    rows = export_rows(engine, catalog, text_request)
+    rows = export_rows(engine, catalog, text_request, home=home, viewer=viewer)
     try:
         if request.kind == "xapi":
             statements = list(itertools.islice(rows, limit))
@@ -1041,10 +1071,14 @@ def preview(engine: Engine, catalog: Catalog, request: ExportRequest, limit: int
         rows.close()
 
 
-def cohort_names(engine: Engine) -> list[str]:
-    """Every cohort's name, alphabetically (the cohort filter's choices)."""
+def cohort_names(engine: Engine, *, viewer: Account | None = None) -> list[str]:
+    """The names of the cohorts ``viewer`` manages (every cohort for an admin or no viewer), alphabetically:
+    the cohort filter's choices."""
+    query = select(Cohort.name).order_by(Cohort.name)
+    if not sees_every_cohort(viewer):
+        query = query.where(Cohort.id.in_(managed_cohorts(viewer)))
     with db.read(engine) as session:
-        return list(session.scalars(select(Cohort.name).order_by(Cohort.name)))
+        return list(session.scalars(query))
 
 
 def _slug(text: str) -> str:

@@ -2,9 +2,10 @@
 
 Pure functions, no database: :mod:`academy.interop.exports` reads the store and calls these builders.
 
-- Actor: an Agent identified by an account on the platform's home page (``ACADEMY_BASE_URL``, default
-  ``http://localhost:8501``); the account name is the user id, or the pseudonym in a pseudonymised
-  export, and the Agent's ``name`` (the person's name) is only given when not pseudonymised.
+- Actor: an Agent identified by an account on the platform's home page (its public address:
+  ``ACADEMY_BASE_URL``, or on a page the address the browser used); the account name is the user id, or
+  the pseudonym in a pseudonymised export, and the Agent's ``name`` (the person's name) is only given
+  when not pseudonymised.
 - Verbs: the ADL vocabulary (experienced, attempted, answered, completed, passed, failed).
 - Objects: Activities whose ids are IRIs under the home page (``/module/<id>``,
   ``/module/<id>/lesson/<lesson>``, ``/module/<id>/question/<qid>``, and ``/module/<id>/quiz``,
@@ -34,7 +35,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import unicodedata
 import uuid
@@ -49,8 +49,6 @@ from quiz import Question, parse_number
 from quiz.grading import is_regex_answer
 
 VERSION = "1.0.0"
-BASE_URL_ENV = "ACADEMY_BASE_URL"
-DEFAULT_BASE_URL = "http://localhost:8501"
 PLATFORM = "Académie IA Santé"
 LANGUAGE = "fr-FR"
 
@@ -83,11 +81,6 @@ QUESTION_INTERACTIONS = {
 }
 # Path of each attempt kind's assessment under the module, and its name.
 ASSESSMENTS = {"post": ("quiz", "Quiz"), "pre": ("pretest", "Pré-test"), "review": ("review", "Révision")}
-
-
-def base_url() -> str:
-    """The platform's home page: ``ACADEMY_BASE_URL`` without a trailing slash, else the default."""
-    return (os.environ.get(BASE_URL_ENV, "").strip() or DEFAULT_BASE_URL).rstrip("/")
 
 
 def timestamp(moment: datetime) -> str:

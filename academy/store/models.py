@@ -258,6 +258,20 @@ class Cohort(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
+class CohortManager(Base):
+    """A coordinator who manages a cohort: its creator, and co-managers added by a manager or an admin.
+
+    Coordinators see, export and attest only the cohorts they manage (and their members); admins see all.
+    """
+
+    __tablename__ = "cohort_managers"
+
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    added_at: Mapped[datetime]
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
 class CohortMember(Base):
     """Membership of a user in a cohort (one row per pair)."""
 

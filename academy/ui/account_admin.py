@@ -10,8 +10,8 @@ from academy.accounts import auth, invitations, mail
 from academy.accounts.auth import Account
 from academy.accounts.invitations import InvitationLink
 
+from .address import public_base_url
 from .guard import Viewer
-from .links import public_base_url
 from .my_data import escape_markdown
 from .password_forms import show_links
 from .resources import engine
@@ -75,7 +75,6 @@ def mail_section(viewer: Viewer) -> None:
         if status.last_error and (status.failed or status.pending):
             st.warning(viewer.t("admin.outbox_error", error=escape_markdown(status.last_error)),
                        icon=":material/warning:")
-    st.caption(viewer.t("admin.base_url", url=public_base_url()))
     if flash := st.session_state.pop(_FLASH, None):
         st.success(flash, icon=":material/check:")
     if st.session_state.get(_LINKS):

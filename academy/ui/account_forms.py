@@ -9,7 +9,7 @@ import streamlit as st
 from academy.accounts import auth, invitations, mail
 from academy.i18n import t
 
-from .links import public_base_url
+from .address import public_base_url
 from .password_forms import forgot_password_form
 from .resources import engine
 from .session import SSO_ERROR, client_address, sso_configured, start_session

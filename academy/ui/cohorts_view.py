@@ -1,7 +1,9 @@
-"""The cohorts page's sections (pages/7_cohorts.py): create a cohort, choose one, members, CSV roster, modules.
+"""The cohorts page's sections (pages/7_cohorts.py): create a cohort, choose one, members, CSV roster, modules,
+managers.
 
 Every section reads one :class:`CohortsContext`; the form and button callbacks receive it through their
-``args`` and leave their message in the session for the next run (:func:`show_flash`).
+``args`` and leave their message in the session for the next run (:func:`show_flash`). A coordinator sees
+and changes only the cohorts they manage (every domain call passes the viewer); an admin sees them all.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from academy.accounts import mail
+from academy.accounts.auth import Account
 from academy.accounts.invitations import InvitationLink
 from academy.content.catalog import Module
 from academy.coordination import cohorts, roster_import
@@ -20,13 +23,15 @@ from academy.coordination.cohorts import CohortInfo
 from academy.i18n import t as translate
 
 from .account_forms import PROFESSIONS
+from .address import public_base_url
 from .guard import Viewer
-from .links import public_base_url
 from .password_forms import show_links
 from .resources import catalog, engine
+from .text import escape_markdown
 
 _FLASH = "cohorts_flash"
 _LINKS = "cohorts_links"  # invitation links to pass on (mail not configured), kept until dismissed
+_REFUSED = "cohorts_refused"
 
 
 @dataclass(frozen=True)
@@ -41,9 +46,15 @@ class CohortsContext:
         return self.viewer.t(key, **values)
 
     @property
+    def account(self) -> Account:
+        """The signed-in coordinator: whose cohorts are shown and changed."""
+        assert self.viewer.account is not None
+        return self.viewer.account
+
+    @property
     def actor_id(self) -> int:
         """The signed-in coordinator, recorded in the audit log."""
-        return self.viewer.account.id
+        return self.account.id
 
     def module_title(self, module_id: str) -> str:
         """A module's title, or its id when the catalogue no longer has it."""
@@ -60,9 +71,11 @@ def cohorts_context(viewer: Viewer) -> CohortsContext:
 
 
 def show_flash() -> None:
-    """The confirmation left by the last callback, if any, and the invitation links to pass on."""
+    """The confirmation (or refusal) left by the last callback, if any, and the invitation links to pass on."""
     if flash := st.session_state.pop(_FLASH, None):
         st.success(flash, icon=":material/check:")
+    if refusal := st.session_state.pop(_REFUSED, None):
+        st.error(refusal, icon=":material/error:")
     links = st.session_state.get(_LINKS)
     if links:
         locale = st.session_state.get("locale", "fr")
@@ -107,12 +120,12 @@ def _create_cohort(ctx: CohortsContext) -> None:
     state.pop("create_errors", None)
     state["new_cohort_name"] = state["new_cohort_description"] = ""
     state["cohort_id"] = cohort.id
-    state[_FLASH] = ctx.t("cohorts.created", name=cohort.name)
+    state[_FLASH] = ctx.t("cohorts.created", name=escape_markdown(cohort.name))
 
 
 def create_cohort_form(ctx: CohortsContext) -> list[CohortInfo]:
     """The form that creates a cohort (open when there is none yet); returns every cohort."""
-    all_cohorts = cohorts.list_cohorts(engine())
+    all_cohorts = cohorts.list_cohorts(engine(), viewer=ctx.account)
     with (
         st.expander(ctx.t("cohorts.create"), expanded=not all_cohorts, icon=":material/group_add:"),
         st.form("create_cohort", border=False),
@@ -134,7 +147,7 @@ def choose_cohort(ctx: CohortsContext, all_cohorts: list[CohortInfo]) -> CohortI
                              format_func=lambda i: by_id[i].name)
     cohort = by_id[cohort_id]
     if cohort.description:
-        st.caption(cohort.description)
+        st.caption(escape_markdown(cohort.description))
     members_col, modules_col = st.columns(2)
     members_col.metric(ctx.t("cohorts.members_count"), cohort.members)
     modules_col.metric(ctx.t("cohorts.modules_count"), cohort.modules)
@@ -151,6 +164,7 @@ def _add_member(ctx: CohortsContext, cohort_id: int) -> None:
             engine(), cohort_id, email=state["member_email"], name=state["member_name"],
             profession=state["member_profession"], rpps=state["member_rpps"], actor_id=ctx.actor_id,
             invite_base_url=public_base_url(),
+            viewer=ctx.account,
         )
     except cohorts.CohortError as err:
         state["member_errors"] = err.errors
@@ -163,13 +177,18 @@ def _add_member(ctx: CohortsContext, cohort_id: int) -> None:
         _invited([added.invitation])
         if not added.invitation.mailed:
             message = "cohorts.member_created_link"
-    state[_FLASH] = ctx.t(message, email=added.email)
+    state[_FLASH] = ctx.t(message, email=escape_markdown(added.email))
 
 
 def _remove_member(ctx: CohortsContext, cohort_id: int, user_id: int, name: str) -> None:
     st.session_state.pop("confirm_remove_member", None)
-    if cohorts.remove_member(engine(), cohort_id, user_id, actor_id=ctx.actor_id):
-        st.session_state[_FLASH] = ctx.t("cohorts.member_removed", name=name)
+    try:
+        removed = cohorts.remove_member(engine(), cohort_id, user_id, actor_id=ctx.actor_id, viewer=ctx.account)
+    except cohorts.CohortError as err:  # no longer a manager of the cohort (changed meanwhile)
+        st.session_state[_REFUSED] = ctx.t(next(iter(err.errors.values())))
+        return
+    if removed:
+        st.session_state[_FLASH] = ctx.t("cohorts.member_removed", name=escape_markdown(name))
 
 
 def members_tab(ctx: CohortsContext, cohort_id: int) -> None:
@@ -211,7 +230,7 @@ def members_tab(ctx: CohortsContext, cohort_id: int) -> None:
         st.session_state["confirm_remove_member"] = chosen
     pending = st.session_state.get("confirm_remove_member")
     if pending in names:
-        st.warning(t("cohorts.confirm_remove_member", name=names[pending]), icon=":material/warning:")
+        st.warning(t("cohorts.confirm_remove_member", name=escape_markdown(names[pending])), icon=":material/warning:")
         _confirm_buttons(ctx, "confirm_remove_member", ("confirm_remove", "cancel_remove"), _remove_member,
                          (ctx, cohort_id, pending, names[pending]))
 
@@ -232,7 +251,7 @@ def import_tab(ctx: CohortsContext, cohort: CohortInfo) -> None:
     if preview.encoding:
         st.caption(t("cohorts.import_read_as", encoding=preview.encoding, delimiter=preview.delimiter))
     if preview.ignored_columns:
-        st.caption(t("cohorts.import_ignored", columns=", ".join(preview.ignored_columns)))
+        st.caption(t("cohorts.import_ignored", columns=escape_markdown(", ".join(preview.ignored_columns))))
     if preview.issues:
         st.error(t("cohorts.import_problems", n=len(preview.issues)), icon=":material/error:")
         st.dataframe(pd.DataFrame({
@@ -254,11 +273,11 @@ def import_tab(ctx: CohortsContext, cohort: CohortInfo) -> None:
         t("cohorts.col_account"): [t("cohorts.account_new" if r.user_id is None else "cohorts.account_existing")
                                    for r in rows],
     }), hide_index=True, width="stretch")
-    if st.button(t("cohorts.import_confirm", rows=len(rows), cohort=cohort.name), type="primary",
+    if st.button(t("cohorts.import_confirm", rows=len(rows), cohort=escape_markdown(cohort.name)), type="primary",
                  icon=":material/upload:", key="import_confirm"):
         try:
             result = roster_import.apply_import(preview, engine(), cohort.id, ctx.actor_id,
-                                                invite_base_url=public_base_url())
+                                                invite_base_url=public_base_url(), viewer=ctx.account)
         except roster_import.RosterImportError as err:
             st.error(t(err.key), icon=":material/error:")
         else:
@@ -280,7 +299,7 @@ def _assign(ctx: CohortsContext, cohort_id: int) -> None:
     module_id = state.get("assign_module")
     try:
         cohorts.assign_module(engine(), cohort_id, module_id or "", due_date=state.get("assign_due"),
-                              known_modules=ctx.modules, actor_id=ctx.actor_id)
+                              known_modules=ctx.modules, actor_id=ctx.actor_id, viewer=ctx.account)
     except cohorts.CohortError as err:
         state["assign_errors"] = err.errors
         return
@@ -292,7 +311,7 @@ def _save_due(ctx: CohortsContext, cohort_id: int, module_id: str) -> None:
     state = st.session_state
     try:
         cohorts.assign_module(engine(), cohort_id, module_id, due_date=state.get(f"due_{cohort_id}_{module_id}"),
-                              known_modules=ctx.modules, actor_id=ctx.actor_id)
+                              known_modules=ctx.modules, actor_id=ctx.actor_id, viewer=ctx.account)
     except cohorts.CohortError as err:
         state["assign_errors"] = err.errors
         return
@@ -301,7 +320,12 @@ def _save_due(ctx: CohortsContext, cohort_id: int, module_id: str) -> None:
 
 def _unassign(ctx: CohortsContext, cohort_id: int, module_id: str) -> None:
     st.session_state.pop("confirm_unassign", None)
-    if cohorts.unassign(engine(), cohort_id, module_id, actor_id=ctx.actor_id):
+    try:
+        removed = cohorts.unassign(engine(), cohort_id, module_id, actor_id=ctx.actor_id, viewer=ctx.account)
+    except cohorts.CohortError as err:  # no longer a manager of the cohort (changed meanwhile)
+        st.session_state[_REFUSED] = ctx.t(next(iter(err.errors.values())))
+        return
+    if removed:
         st.session_state[_FLASH] = ctx.t("cohorts.unassigned", title=ctx.module_title(module_id))
 
 
@@ -342,3 +366,71 @@ def modules_tab(ctx: CohortsContext, cohort_id: int) -> None:
         _show_error(ctx, "assign_errors", "cohort")
         _show_error(ctx, "assign_errors", "form")
         st.form_submit_button(t("cohorts.assign_submit"), type="primary", on_click=_assign, args=(ctx, cohort_id))
+
+
+# --- managers ------------------------------------------------------------------------------------------
+
+
+def _add_manager(ctx: CohortsContext, cohort_id: int) -> None:
+    state = st.session_state
+    try:
+        manager, added = cohorts.add_manager(engine(), cohort_id, email=state["manager_email"], viewer=ctx.account)
+    except cohorts.CohortError as err:
+        state["manager_errors"] = err.errors
+        return
+    state.pop("manager_errors", None)
+    state["manager_email"] = ""
+    state[_FLASH] = ctx.t("cohorts.manager_added" if added else "cohorts.manager_already",
+                          name=escape_markdown(manager.name))
+
+
+def _remove_manager(ctx: CohortsContext, cohort_id: int, user_id: int, name: str) -> None:
+    state = st.session_state
+    state.pop("confirm_remove_manager", None)
+    try:
+        removed = cohorts.remove_manager(engine(), cohort_id, user_id, viewer=ctx.account)
+    except cohorts.CohortError as err:
+        state["manager_errors"] = err.errors
+        return
+    state.pop("manager_errors", None)
+    if removed:
+        state[_FLASH] = ctx.t("cohorts.manager_removed", name=escape_markdown(name))
+
+
+def managers_tab(ctx: CohortsContext, cohort_id: int) -> None:
+    """Who manages the cohort (sees it, exports it, attests its learners); add a coordinator, remove one."""
+    t = ctx.t
+    st.caption(t("cohorts.managers_help"))
+    people = cohorts.managers(engine(), cohort_id)
+    if not people:
+        st.info(t("cohorts.no_manager"), icon=":material/admin_panel_settings:")
+    else:
+        date_format = t("cohorts.date_format")
+        st.dataframe(pd.DataFrame({
+            t("cohorts.col_name"): [p.name for p in people],
+            t("cohorts.col_email"): [p.email for p in people],
+            t("cohorts.col_manager_since"): [p.added_at.strftime(date_format) for p in people],
+        }), hide_index=True, width="stretch")
+    with st.form("add_manager"):
+        st.text_input(t("cohorts.manager_email"), key="manager_email", help=t("cohorts.manager_email_help"))
+        _show_error(ctx, "manager_errors", "email")
+        _show_error(ctx, "manager_errors", "cohort")
+        _show_error(ctx, "manager_errors", "form")
+        st.form_submit_button(t("cohorts.add_manager"), type="primary", icon=":material/person_add:",
+                              on_click=_add_manager, args=(ctx, cohort_id))
+    if not people:
+        return
+    names = {p.user_id: f"{p.name} · {p.email}" for p in people}
+    chosen = st.selectbox(t("cohorts.remove_manager_choose"), list(names), format_func=names.get, index=None,
+                          key="remove_manager_choice")
+    if st.button(t("cohorts.remove_manager"), icon=":material/person_remove:", disabled=chosen is None,
+                 key="remove_manager"):
+        st.session_state["confirm_remove_manager"] = chosen
+    _show_error(ctx, "manager_errors", "manager")
+    pending = st.session_state.get("confirm_remove_manager")
+    if pending in names:
+        own = pending == ctx.actor_id and not ctx.account.has_role("admin")
+        st.warning(t("cohorts.confirm_remove_self" if own else "cohorts.confirm_remove_manager",
+                     name=escape_markdown(names[pending])), icon=":material/warning:")
+        _confirm_buttons(ctx, "confirm_remove_manager", ("confirm_remove_manager_ok", "cancel_remove_manager"),
+                         _remove_manager, (ctx, cohort_id, pending, names[pending]))

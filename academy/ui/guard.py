@@ -6,11 +6,14 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from academy.accounts import auth
 from academy.accounts.auth import Account
 from academy.accounts.roles import ADMINS, COORDINATORS, SIGNED_IN, TRAINERS, allowed
 from academy.i18n import DEFAULT_LOCALE, LOCALES, t
 
+from .resources import engine
 from .session import current_account, end_session, write_pending_cookie
+from .text import escape_markdown
 
 HOME = "app.py"
 _GO_HOME = "go_home_after_sign_out"
@@ -45,6 +48,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("pages/16_glossary.py", "nav.glossary", ":material/dictionary:", SIGNED_IN),
     NavItem("pages/4_progress.py", "nav.progress", ":material/insights:", SIGNED_IN),
     NavItem("pages/5_review.py", "nav.review", ":material/replay:", SIGNED_IN),
+    NavItem("pages/15_profile.py", "nav.profile", ":material/account_circle:", SIGNED_IN),
     NavItem("pages/6_studio.py", "nav.studio", ":material/edit_note:", TRAINERS),
     NavItem("pages/13_item_analysis.py", "nav.item_analysis", ":material/analytics:", TRAINERS),
     NavItem("pages/7_cohorts.py", "nav.cohorts", ":material/groups:", COORDINATORS),
@@ -97,8 +101,12 @@ def page(title_key: str, *, roles: frozenset[str] | None, layout: str = "wide") 
     return viewer
 
 
-def _set_locale() -> None:
-    st.session_state["locale"] = st.session_state["locale_switch"]
+def _set_locale(account_id: int | None) -> None:
+    """The language switch: this session at once, and the signed-in account's next sign-ins."""
+    locale = st.session_state["locale_switch"]
+    st.session_state["locale"] = locale
+    if account_id is not None:
+        auth.set_locale(engine(), account_id, locale)
 
 
 def _sign_out() -> None:
@@ -116,12 +124,14 @@ def _sidebar(viewer: Viewer) -> None:
             if visible:
                 st.page_link(item.path, label=viewer.t(item.label_key), icon=item.icon)
         st.divider()
+        if st.session_state.get("locale_switch") != viewer.locale:  # e.g. a sign-in brought the account's language
+            st.session_state["locale_switch"] = viewer.locale
         st.segmented_control(
-            viewer.t("nav.language"), LOCALES, default=viewer.locale, key="locale_switch",
+            viewer.t("nav.language"), LOCALES, key="locale_switch",
             format_func=lambda code: {"fr": "Français", "en": "English"}[code], on_change=_set_locale,
-            required=True,
+            args=(viewer.account.id if viewer.account else None,), required=True,
         )
         if viewer.account is not None:
-            st.caption(viewer.t("nav.signed_in_as", name=viewer.account.name))
+            st.caption(viewer.t("nav.signed_in_as", name=escape_markdown(viewer.account.name)))
             st.button(viewer.t("nav.sign_out"), icon=":material/logout:", on_click=_sign_out,
                       key="sign_out")

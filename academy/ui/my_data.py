@@ -6,7 +6,6 @@ so a page rerun never renders a PDF nor records an export; the callables use no 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import streamlit as st
@@ -18,42 +17,49 @@ from academy.coordination import certificates
 from academy.coordination.certificates import CertificateInfo
 from academy.learning import progress
 
+from .address import public_base_url
 from .guard import Viewer
 from .resources import catalog, engine
+from .text import escape_markdown
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$])")
 _ERASE_ERROR = "erase_error"
 _ERASE_DONE = "erase_done"
 
 
-def escape_markdown(text: str) -> str:
-    """``text`` shown literally by ``st.markdown`` (Markdown punctuation backslash-escaped)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+def _pdf(info: CertificateInfo, base_url: str) -> bytes:
+    return certificates.certificate_pdf(info, verify_url=certificates.verify_url(info.code, base_url))
 
 
-def _pdf(info: CertificateInfo) -> bytes:
-    return certificates.certificate_pdf(info, verify_url=certificates.verify_url(info.code))
+def _base_url_or_warning(viewer: Viewer) -> str | None:
+    """The public address attestations print (read during the run: downloads build outside it), or a warning."""
+    base_url = public_base_url()
+    if base_url is None:
+        st.warning(viewer.t("address.missing_for_pdf"), icon=":material/link_off:")
+    return base_url
 
 
 def certificate_download(viewer: Viewer, info: CertificateInfo, *, key: str) -> None:
     """A button downloading an issued attestation's PDF (rendered when clicked)."""
+    base_url = _base_url_or_warning(viewer)
+    if base_url is None:
+        return
     st.download_button(
-        viewer.t("mydata.download_pdf"), data=lambda: _pdf(info), file_name=f"attestation-{info.code}.pdf",
+        viewer.t("mydata.download_pdf"), data=lambda: _pdf(info, base_url), file_name=f"attestation-{info.code}.pdf",
         mime="application/pdf", on_click="ignore", icon=":material/download:", key=key,
     )
 
 
-def _issue_on_click(eng: Engine, user_id: int, module: Module) -> Callable[[], bytes]:
+def _issue_on_click(eng: Engine, user_id: int, module: Module, base_url: str) -> Callable[[], bytes]:
     def build() -> bytes:
-        return _pdf(certificates.issue_certificate(eng, user_id=user_id, module=module))
+        return _pdf(certificates.issue_certificate(eng, user_id=user_id, module=module), base_url)
     return build
 
 
-def _issue_programme_on_click(eng: Engine, user_id: int, cohort_id: int, modules: tuple[Module, ...]) -> Callable[
-        [], bytes]:
+def _issue_programme_on_click(eng: Engine, user_id: int, cohort_id: int, modules: tuple[Module, ...],
+                              base_url: str) -> Callable[[], bytes]:
     def build() -> bytes:
         return _pdf(certificates.issue_programme_certificate(eng, user_id=user_id, cohort_id=cohort_id,
-                                                             modules=modules))
+                                                             modules=modules), base_url)
     return build
 
 
@@ -66,7 +72,7 @@ def _export_on_click(eng: Engine, user_id: int, fmt: str) -> Callable[[], bytes]
 
 
 def _attestation_row(viewer: Viewer, title: str, held: list[CertificateInfo], key: str,
-                     issue: Callable[[], bytes], file_name: str) -> None:
+                     issue: Callable[[], bytes] | None, file_name: str) -> None:
     """One module or programme: its valid attestation, a revocation notice, or issue-on-download."""
     valid = next((c for c in held if c.status == certificates.VALID), None)
     with st.container(border=True):
@@ -79,6 +85,9 @@ def _attestation_row(viewer: Viewer, title: str, held: list[CertificateInfo], ke
             st.caption(viewer.t("mydata.revoked"))
         else:
             st.caption(viewer.t("mydata.not_issued"))
+            if issue is None:  # no public address to print on it
+                st.warning(viewer.t("address.missing_for_pdf"), icon=":material/link_off:")
+                return
             st.download_button(viewer.t("mydata.download_pdf"), data=issue, file_name=file_name,
                                mime="application/pdf", on_click="ignore", icon=":material/download:", key=key)
 
@@ -98,6 +107,7 @@ def attestations_and_data(viewer: Viewer) -> None:
 
     st.subheader(viewer.t("mydata.attestations"))
     st.caption(viewer.t("mydata.attestations_intro"))
+    base_url = public_base_url()
     passed = [m for m in modules if (mp := standing.get(m.id)) is not None and mp.passed]
     by_id = {m.id: m for m in modules}
     programmes = certificates.learner_programmes(eng, account.id)
@@ -105,7 +115,8 @@ def attestations_and_data(viewer: Viewer) -> None:
         st.caption(viewer.t("mydata.no_attestation"))
     for module in passed:
         _attestation_row(viewer, module.title, by_module.get(module.id, []), f"attestation_{module.id}",
-                         _issue_on_click(eng, account.id, module), f"attestation-{module.id}.pdf")
+                         _issue_on_click(eng, account.id, module, base_url) if base_url else None,
+                         f"attestation-{module.id}.pdf")
     for programme in programmes:
         title = viewer.t("mydata.programme", name=programme.name)
         done = sum(1 for mid in programme.module_ids if (mp := standing.get(mid)) is not None and mp.passed)
@@ -117,7 +128,8 @@ def attestations_and_data(viewer: Viewer) -> None:
         module_id = f"{certificates.PROGRAMME_PREFIX}{programme.cohort_id}"
         assigned = tuple(by_id[mid] for mid in programme.module_ids)
         _attestation_row(viewer, title, by_module.get(module_id, []), f"attestation_programme_{programme.cohort_id}",
-                         _issue_programme_on_click(eng, account.id, programme.cohort_id, assigned),
+                         _issue_programme_on_click(eng, account.id, programme.cohort_id, assigned, base_url)
+                         if base_url else None,
                          f"attestation-programme-{programme.cohort_id}.pdf")
 
     st.subheader(viewer.t("mydata.title"))

@@ -12,7 +12,7 @@ from academy.accounts.invitations import InvitationLink
 from academy.coordination import reminders
 from academy.i18n import t
 
-from .links import public_base_url
+from .address import public_base_url
 from .my_data import escape_markdown
 from .resources import engine
 from .session import start_session

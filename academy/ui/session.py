@@ -59,6 +59,9 @@ def _single_sign_on() -> Account | None:
         return None
     start_session(account)
     return account
+def current_token() -> str | None:
+    """This browser's session token, as :func:`current_account` reads it (tells its session apart from others)."""
+    return st.session_state.get(_TOKEN) or _cookie_token()
 
 
 def _cookie_token() -> str | None:
