@@ -211,6 +211,12 @@ def build_dataset(engine: Engine, content_root: Path) -> Dataset:
     return Dataset(catalog, lea, evil, idle, coordinator, erased)
 
 
+@pytest.fixture(autouse=True)
+def public_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    """xAPI identifiers are built on the public address, which exports never make up."""
+    monkeypatch.setenv("ACADEMY_BASE_URL", "https://formation.example.org")
+
+
 @pytest.fixture
 def data(engine: Engine, tmp_path: Path) -> Dataset:
     return build_dataset(engine, tmp_path / "content")

@@ -131,7 +131,8 @@ def test_the_sign_up_form_says_so_under_the_name_field(app_env: Engine) -> None:
     next(b for b in at.button if b.label == "Créer mon compte").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == [auth.MSG_CONTROL_CHARACTERS]
-    form = list(at.get("form")[1])  # the sign-up form, in order: the message follows the name field
+    form = next(list(f) for f in at.get("form") if any(getattr(n, "key", None) == "su_name" for n in f))
+    # ^ the sign-up form, in order: the message follows the name field
     name_at = next(i for i, node in enumerate(form) if getattr(node, "key", None) == "su_name")
     assert getattr(form[name_at + 1], "value", None) == auth.MSG_CONTROL_CHARACTERS
     assert auth.list_accounts(app_env) == []
