@@ -11,6 +11,7 @@ from academy.ui.guard import page
 from academy.ui.quiz_view import current_response, question_input, show_result, widget_key
 from academy.ui.render import render_markdown
 from academy.ui.resources import catalog, engine
+from academy.ui.widgets import tcs_panel_caption
 
 viewer = page("nav.review", roles=SIGNED_IN)
 account = viewer.account
@@ -70,6 +71,7 @@ if due:
         st.markdown(f"**{question.title}**")
         if question.stem.strip() != question.title.strip():
             render_markdown(question.stem, module.folder)
+        tcs_panel_caption(question, module.quiz.settings.panel_source, viewer.locale)
         question_input(question, attempt_id=namespace(card.id), order=order, rights=rights, saved=None,
                        locale=viewer.locale, save=ignore, disabled=checked is not None)
     if checked is None:

@@ -22,7 +22,7 @@ from .guard import Viewer
 from .quiz_view import question_input, question_stem
 from .render import render_blocks, render_markdown
 from .resources import catalog, content_root, engine
-from .widgets import hours
+from .widgets import hours, tcs_panel_caption
 
 _ICONS = {True: ":green[:material/check_circle:]", False: ":red[:material/cancel:]", None: ":material/drag_indicator:"}
 _FLASH = "studio_flash"
@@ -200,6 +200,7 @@ def show_learner_quiz(ctx: StudioContext, module: Module, preview_id: int) -> No
     for number, question in _numbered_questions(ctx, module):
         with st.container(border=True):
             question_stem(question, number, module.folder, locale)
+            tcs_panel_caption(question, module.quiz.settings.panel_source, locale)
             question_input(question, attempt_id=preview_id, order=layout["options"].get(question.id, []),
                            rights=layout["rights"].get(question.id, []), saved=None, locale=locale,
                            save=lambda *_: None)
@@ -228,6 +229,7 @@ def show_trainer_quiz(ctx: StudioContext, module: Module) -> None:
                 st.markdown(t("studio.tests_objective", n=objective, text=module.objectives[objective - 1]))
             if question.stem.strip() and question.stem.strip() != question.title.strip():
                 render_markdown(question.stem, module.folder)
+            tcs_panel_caption(question, settings.panel_source, ctx.viewer.locale)
             for line in studio.answer_key(question):
                 note = f" · *{t(f'studio.note.{line.note}', panel=line.panel)}*" if line.note else ""
                 st.markdown(f"{_ICONS[line.correct]} {line.text}{note}")
