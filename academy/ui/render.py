@@ -8,6 +8,9 @@ from pathlib import Path
 import streamlit as st
 
 from academy.content.catalog import Block, markdown_blocks
+from academy.i18n import DEFAULT_LOCALE, LOCALES
+
+from .figures import draw_figure
 
 _CALLOUTS = {
     "note": (st.info, ":material/info:"),
@@ -19,7 +22,9 @@ _CALLOUTS = {
 
 
 def render_blocks(blocks: Iterable[Block]) -> None:
-    """Draw each block: Markdown text, callouts as Streamlit alerts, images, tables."""
+    """Draw each block: Markdown text, callouts as Streamlit alerts, images, tables, interactive figures."""
+    locale = st.session_state.get("locale", DEFAULT_LOCALE)
+    locale = locale if locale in LOCALES else DEFAULT_LOCALE
     for block in blocks:
         if block.kind == "callout":
             draw, icon = _CALLOUTS.get(block.callout, _CALLOUTS["note"])
@@ -27,6 +32,8 @@ def render_blocks(blocks: Iterable[Block]) -> None:
         elif block.kind == "image":
             if block.src and Path(block.src).is_file():
                 st.image(str(block.src), caption=block.text or block.alt)
+        elif block.kind == "figure" and block.figure is not None:
+            draw_figure(block.figure, locale)
         elif block.kind == "table":
             st.markdown(block.text)
         else:
