@@ -132,6 +132,21 @@ def test_english_interface_gives_english_figures(app_env: Engine, content: Path,
     assert spec["config"]["locale"]["number"]["decimal"] == "."
 
 
+def test_the_shipped_lesson_shows_its_own_example(app_env: Engine, token: str) -> None:
+    """Module 11, lesson 1 (shipped curriculum): the confusion matrix starts on the lesson's 160/20/40/780."""
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60)
+    at.session_state["auth_token"] = token
+    at.run()
+    at.query_params["module"] = "evaluer-ia-sante"
+    at.query_params["lesson"] = "metriques-performance"
+    at.switch_page("pages/2_module.py").run()
+    assert not at.exception, at.exception
+    assert len(at.get("vega_lite_chart")) == 3  # the confusion matrix and the ROC explorer's two charts
+    text = reading(at, f"Sur 1{N}000{N}personnes (Fracture")
+    assert f"160{N}vrais positifs, 20{N}faux positifs, 40{N}faux négatifs et 780{N}vrais négatifs" in text
+    assert f"VPP 88,9{N}%, VPN 95,1{N}%" in text
+
+
 # --- chart builders ------------------------------------------------------------------------------------------
 
 
