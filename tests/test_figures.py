@@ -156,6 +156,10 @@ def test_slider_grids_hold_the_lessons_values() -> None:
     thresholds = fig.range_grid(-3, 3.47, 0.2347)
     assert 0.2347 in thresholds and thresholds[0] >= -3 and thresholds[-1] <= 3.47
     assert fig.nice_step(6.47) == 0.1
+    # A value between two stops replaces the nearer one, so that neighbouring stops never read the same.
+    assert fig.range_grid(0, 1, 0.5951, steps=10) == [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.5951, 0.7, 0.8, 0.9, 1.0]
+    labels = [fig.number_text(v, "fr") for v in fig.range_grid(-3, 4.19, 0.5951)]
+    assert len(labels) == len(set(labels))
 
 
 # --- text alternatives -------------------------------------------------------------------------------------------
@@ -357,3 +361,11 @@ def test_the_check_command_lists_figure_problems_with_their_lines(broken_figures
     ]
     module = load_catalog(Path("content")).all_modules[0]
     assert [block.figure.kind for block in module.lessons[0].blocks if block.kind == "figure"] == ["confusion-matrix"]
+
+
+@pytest.mark.parametrize("value", [0.005, 0.05, 0.15, 0.2, 0.46, 0.8, 0.874, 0.895, 0.96, 0.975, 0.99, 0.0123])
+def test_slider_stops_never_read_the_same(value: float) -> None:
+    for grid in (fig.probability_grid(value), fig.prevalence_grid(0.001, 0.95, min(value, 0.95)),
+                 fig.with_value([i / 100 for i in range(1, 100)], value, gap=0.005)):
+        labels = [fig.percent_text(v, "fr") for v in grid]
+        assert len(labels) == len(set(labels)), [label for label in labels if labels.count(label) > 1]

@@ -176,3 +176,23 @@ def test_roc_and_drift_charts_build() -> None:
     bars = draw.drift_performance_chart(drift, 2.0, "fr").to_dict()
     rows = next(rows for rows in bars["datasets"].values() if rows and "row" in rows[0])
     assert [row["text"] for row in rows] == [f"84,1{N}%", f"97,7{N}%", f"84,1{N}%", f"50{N}%"]
+
+
+def test_the_same_figure_drawn_twice_on_a_page_keeps_apart_with_a_scope() -> None:
+    """The studio shows a lesson's preview and its live edit in one run: their sliders must not clash."""
+    def page() -> None:
+        from pathlib import Path
+
+        from academy.content.markdown_blocks import markdown_blocks
+        from academy.ui.render import render_blocks
+
+        blocks = markdown_blocks("```figure roc-threshold\nauc: 0.8\n```\n", Path("."))
+        render_blocks(blocks)
+        render_blocks(blocks, scope="edit")
+
+    at = AppTest.from_function(page, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert len(at.select_slider) == 2 and len(at.get("vega_lite_chart")) == 4
+    at.select_slider[1].set_value(1.0).run()
+    start = fig.Binormal.from_auc(0.8).midpoint()
+    assert [slider.value for slider in at.select_slider] == [pytest.approx(start), 1.0]

@@ -201,6 +201,7 @@ class Figure:
     kind: str
     values: tuple[tuple[str, Any], ...]
     line: int = 0  # the block's first line, as given to parse_figure (used to key its widgets)
+    scope: str = ""  # set by a page that draws the same figure twice, to tell their widgets apart
 
     def get(self, name: str) -> Any:
         return dict(self.values)[name]
@@ -221,7 +222,7 @@ class Figure:
     def key(self) -> str:
         """A stable widget-key prefix: the line and a digest of the parameters (an edit resets the sliders)."""
         digest = zlib.crc32(repr(self.values).encode("utf-8"))
-        return f"figure:{self.kind}:{self.line}:{digest:08x}"
+        return f"figure:{self.scope}:{self.kind}:{self.line}:{digest:08x}"
 
 
 def is_figure_info(info: str) -> bool:
@@ -654,9 +655,11 @@ def clean(value: float) -> float:
     return round(value, 10)
 
 
-def with_value(grid: Sequence[float], value: float) -> list[float]:
-    """The grid with `value` added, sorted, without duplicates."""
-    return sorted({clean(v) for v in grid} | {clean(value)})
+def with_value(grid: Sequence[float], value: float, gap: float = 0.0) -> list[float]:
+    """The grid with `value` added, sorted, without duplicates; grid points closer to `value` than `gap` are
+    dropped, so that no two neighbouring stops of a slider read the same once rounded (0,5951 and 0,6)."""
+    kept = {clean(v) for v in grid if abs(v - value) >= gap}
+    return sorted(kept | {clean(value)})
 
 
 def prevalence_grid(low: float, high: float, value: float) -> list[float]:
@@ -668,7 +671,7 @@ def prevalence_grid(low: float, high: float, value: float) -> list[float]:
 def probability_grid(value: float, step: float = 0.005) -> list[float]:
     """Probabilities from 0 to 1 every `step` (half a percent), and `value`."""
     count = round(1 / step)
-    return with_value([i * step for i in range(count + 1)], value)
+    return with_value([i * step for i in range(count + 1)], value, gap=step / 2)
 
 
 def nice_step(span: float, steps: int = 100) -> float:
@@ -683,7 +686,7 @@ def range_grid(low: float, high: float, value: float, steps: int = 100) -> list[
     step = nice_step(high - low, steps)
     first = math.ceil(low / step - 1e-9)
     last = math.floor(high / step + 1e-9)
-    return with_value([i * step for i in range(first, last + 1)], value)
+    return with_value([i * step for i in range(first, last + 1)], value, gap=step / 2)
 
 
 # --- numbers in words ----------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ and the author's caption. The chart builders are plain functions of the values, 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from statistics import NormalDist
 from typing import Any
 
@@ -21,11 +22,13 @@ from academy.content.figures import Figure
 from academy.i18n import t
 
 HEIGHT = 280
+# Column headings « Fracture (200) » on two lines, the count under the label, so that they fit side by side on a phone.
+_TWO_LINES = "[split(datum.value, ' (')[0], '(' + split(datum.value, ' (')[1]]"
 _LINE_LEGEND = alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=300, symbolOpacity=1)
 LEGEND = 60  # what a legend below the plot takes from a chart's height
 SICK_COLOR, HEALTHY_COLOR = "#c0392b", "#2f80c0"
 PPV_COLOR, NPV_COLOR = "#c0392b", "#2e8b57"
-TRAINING_COLOR, DEPLOYMENT_COLOR = "#9aa0a6", "#e67e22"
+TRAINING_COLOR, DEPLOYMENT_COLOR = "#cfd3d8", "#f5b169"  # light fills: the values are written on them in black
 RIGHT_FILL, WRONG_FILL = "#d5ecd9", "#f8d9c4"
 _AXIS_PERCENTS = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
 
@@ -39,11 +42,15 @@ def number_locale(locale: str) -> dict[str, Any]:
 
 
 def _finish(chart: alt.TopLevelMixin, locale: str, height: int = HEIGHT) -> alt.TopLevelMixin:
-    """Size, French number formats and legible labels on small screens (the text alternative is given to
-    `st.altair_chart(alt=…)`, which Streamlit makes the chart's accessible name)."""
+    """Size, French number formats and legible labels on small screens.
+
+    The text alternative is given to `st.altair_chart(alt=…)`, which makes it the chart's accessible name;
+    `aria=False` keeps Vega's marks and axes out of the accessibility tree, so that screen readers read that
+    sentence rather than every point of every curve.
+    """
     return (
         chart.properties(height=height)
-        .configure(locale={"number": number_locale(locale)})
+        .configure(locale={"number": number_locale(locale)}, aria=False)
         .configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=180)
         .configure_legend(orient="bottom", direction="vertical", labelFontSize=12, titleFontSize=12, labelLimit=220)
     )
@@ -106,9 +113,8 @@ def _draw_ppv(figure: Figure, locale: str) -> None:
 
 def confusion_chart(values: dict[str, Any], counts: fig.Counts, locale: str) -> alt.TopLevelMixin:
     """The 2 × 2 table as coloured cells: right answers green, errors orange, each with its count."""
-    # Column headings on two lines (`|` splits them) so that they fit side by side on a phone.
-    sick = f"{values['sick_label']}|({fig.count_text(counts.sick, locale)})"
-    healthy = f"{values['healthy_label']}|({fig.count_text(counts.healthy, locale)})"
+    sick = f"{values['sick_label']} ({fig.count_text(counts.sick, locale)})"
+    healthy = f"{values['healthy_label']} ({fig.count_text(counts.healthy, locale)})"
     positive, negative = t("figure.confusion.positive", locale), t("figure.confusion.negative", locale)
     cells = pd.DataFrame([
         {"reality": reality, "result": result, "name": t(f"figure.confusion.{code}", locale), "count": count,
@@ -118,7 +124,7 @@ def confusion_chart(values: dict[str, Any], counts: fig.Counts, locale: str) -> 
     ])
     cells["count_text"] = cells["count"].map(lambda n: fig.count_text(int(n), locale))
     x = alt.X("reality:N", sort=[sick, healthy], title=None,
-              axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold", labelExpr="split(datum.value, '|')"))
+              axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold", labelExpr=_TWO_LINES))
     y = alt.Y("result:N", sort=[positive, negative], title=None, axis=alt.Axis(labelFontWeight="bold"))
     base = alt.Chart(cells).encode(x=x, y=y)
     rects = base.mark_rect(stroke="white", strokeWidth=3).encode(
@@ -262,7 +268,7 @@ def _draw_calibration(figure: Figure, locale: str) -> None:
     with left:
         observed = st.select_slider(
             t("figure.calibration.observed_slider", locale, focus=fig.percent_text(focus, locale)),
-            options=fig.with_value([i / 100 for i in range(1, 100)], start), value=fig.clean(start),
+            options=fig.with_value([i / 100 for i in range(1, 100)], start, gap=0.005), value=fig.clean(start),
             format_func=lambda p: fig.percent_text(p, locale), key=f"{figure.key}:observed")
     with right:
         slope = st.select_slider(
@@ -324,14 +330,17 @@ def drift_performance_chart(model: fig.Drift, shift: float, locale: str) -> alt.
     ])
     frame["text"] = frame["value"].map(lambda v: fig.percent_text(v, locale))
     y = alt.Y("row:N", title=None, sort=list(frame["row"]), axis=alt.Axis(labelLimit=220))
-    x = alt.X("value:Q", title=None, scale=alt.Scale(domain=[0, 1.18]),
+    x = alt.X("value:Q", title=None, scale=alt.Scale(domain=[0, 1]),
               axis=_percent_axis("", values=[0, 0.25, 0.5, 0.75, 1]))
     color = alt.Color("period:N", legend=None,  # the row labels name the period
                       scale=alt.Scale(domain=[training, deployment], range=[TRAINING_COLOR, DEPLOYMENT_COLOR]))
     bars = alt.Chart(frame).mark_bar(height=22).encode(x=x, y=y, color=color)
-    labels = alt.Chart(frame).mark_text(align="left", dx=4, fontSize=13, fontWeight="bold").encode(
-        x=x, y=y, text="text:N")
-    return _finish(alt.layer(bars, labels), locale, height=170)
+    # Values inside the end of long bars, after short ones: nothing is drawn past the chart's edge.
+    inside = alt.Chart(frame[frame["value"] >= 0.3]).mark_text(
+        align="right", dx=-5, fontSize=13, fontWeight="bold", color="#111").encode(x=x, y=y, text="text:N")
+    outside = alt.Chart(frame[frame["value"] < 0.3]).mark_text(
+        align="left", dx=4, fontSize=13, fontWeight="bold").encode(x=x, y=y, text="text:N")
+    return _finish(alt.layer(bars, inside, outside), locale, height=170)
 
 
 def _draw_drift(figure: Figure, locale: str) -> None:
@@ -367,8 +376,13 @@ def _text_alternative(text: str) -> None:
     st.markdown(text)
 
 
-def draw_figure(figure: Figure, locale: str) -> None:
-    """A lesson's interactive figure in a bordered container: title, sliders, chart(s), text alternative, caption."""
+def draw_figure(figure: Figure, locale: str, *, scope: str = "") -> None:
+    """A lesson's interactive figure in a bordered container: title, sliders, chart(s), text alternative, caption.
+
+    The sliders' keys are the figure's key (its line and parameters), prefixed with `scope` when given.
+    """
+    if scope:
+        figure = replace(figure, scope=scope)
     with st.container(border=True):
         if figure.title:
             st.markdown(f"**{figure.title}**")

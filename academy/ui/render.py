@@ -21,8 +21,12 @@ _CALLOUTS = {
 }
 
 
-def render_blocks(blocks: Iterable[Block]) -> None:
-    """Draw each block: Markdown text, callouts as Streamlit alerts, images, tables, interactive figures."""
+def render_blocks(blocks: Iterable[Block], *, scope: str = "") -> None:
+    """Draw each block: Markdown text, callouts as Streamlit alerts, images, tables, interactive figures.
+
+    `scope` tells apart the widgets of figures drawn twice on one page (the studio shows a lesson's preview and
+    its live edit side by side).
+    """
     locale = st.session_state.get("locale", DEFAULT_LOCALE)
     locale = locale if locale in LOCALES else DEFAULT_LOCALE
     for block in blocks:
@@ -33,7 +37,7 @@ def render_blocks(blocks: Iterable[Block]) -> None:
             if block.src and Path(block.src).is_file():
                 st.image(str(block.src), caption=block.text or block.alt)
         elif block.kind == "figure" and block.figure is not None:
-            draw_figure(block.figure, locale)
+            draw_figure(block.figure, locale, scope=scope)
         elif block.kind == "table":
             st.markdown(block.text)
         else:

@@ -279,7 +279,7 @@ def show_edit_preview(ctx: StudioContext, folder: str, filename: str, text: str,
             if filename == "module.md":
                 st.title(check.module.title)
                 st.markdown(check.module.summary)
-            render_blocks(studio.preview_blocks(text, live))
+            render_blocks(studio.preview_blocks(text, live), scope="edit")
 
 
 def _save(ctx: StudioContext, folder: str, filename: str, text_key: str, base_key: str) -> None:
