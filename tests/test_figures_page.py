@@ -196,3 +196,26 @@ def test_the_same_figure_drawn_twice_on_a_page_keeps_apart_with_a_scope() -> Non
     at.select_slider[1].set_value(1.0).run()
     start = fig.Binormal.from_auc(0.8).midpoint()
     assert [slider.value for slider in at.select_slider] == [pytest.approx(start), 1.0]
+
+
+def test_chart_specs_are_built_once_per_state_and_handed_out_as_fresh_copies() -> None:
+    draw._SPECS.clear()
+    calls = []
+
+    def builder(model: fig.Binormal, threshold: float, locale: str):
+        calls.append(threshold)
+        return draw.roc_chart(model, threshold, locale)
+
+    model = fig.Binormal.from_auc(0.7)
+    first = draw.chart_spec(builder, model, 0.5, "fr")
+    first["config"] = "changed by a caller"
+    again = draw.chart_spec(builder, model, 0.5, "fr")
+    assert again["config"]["locale"]["number"]["decimal"] == ","
+    assert calls == [0.5]
+    draw.chart_spec(builder, model, 0.6, "fr")
+    assert calls == [0.5, 0.6]
+    expected = draw.roc_chart(model, 0.5, "fr").to_dict()
+    assert {key: value for key, value in again.items() if key != "datasets"} == {
+        key: value for key, value in expected.items() if key != "datasets"}
+    assert set(again["datasets"]) == set(expected["datasets"])  # the same data, already in Arrow IPC bytes
+    assert all(isinstance(data, bytes) for data in again["datasets"].values())

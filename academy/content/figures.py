@@ -668,8 +668,8 @@ def prevalence_grid(low: float, high: float, value: float) -> list[float]:
     return with_value([*grid, low, high], value)
 
 
-def probability_grid(value: float, step: float = 0.005) -> list[float]:
-    """Probabilities from 0 to 1 every `step` (half a percent), and `value`."""
+def probability_grid(value: float, step: float = 0.01) -> list[float]:
+    """Probabilities from 0 to 1 every `step` (one percent), and `value`."""
     count = round(1 / step)
     return with_value([i * step for i in range(count + 1)], value, gap=step / 2)
 

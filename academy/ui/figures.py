@@ -1,4 +1,4 @@
-"""Draw the interactive figures of lessons: sliders, Altair charts and the text alternative below them.
+"""Draw the interactive figures of lessons: sliders, charts built with Altair and the text alternative below them.
 
 Each kind of `academy.content.figures.KINDS` has a drawer here. A figure sits in a bordered container: its
 title, its sliders (select sliders, so that values read « 0,5 % » in French), its chart(s), the text
@@ -8,6 +8,9 @@ and the author's caption. The chart builders are plain functions of the values, 
 
 from __future__ import annotations
 
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 from statistics import NormalDist
@@ -16,6 +19,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit import dataframe_util
 
 from academy.content import figures as fig
 from academy.content.figures import Figure
@@ -24,6 +28,9 @@ from academy.i18n import t
 HEIGHT = 280
 # Column headings « Fracture (200) » on two lines, the count under the label, so that they fit side by side on a phone.
 _TWO_LINES = "[split(datum.value, ' (')[0], '(' + split(datum.value, ' (')[1]]"
+SPECS_KEPT = 512
+_SPECS: OrderedDict[tuple[Any, ...], tuple[str, dict[str, bytes]]] = OrderedDict()
+_SPECS_LOCK = threading.Lock()
 _LINE_LEGEND = alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=300, symbolOpacity=1)
 LEGEND = 60  # what a legend below the plot takes from a chart's height
 SICK_COLOR, HEALTHY_COLOR = "#c0392b", "#2f80c0"
@@ -44,7 +51,7 @@ def number_locale(locale: str) -> dict[str, Any]:
 def _finish(chart: alt.TopLevelMixin, locale: str, height: int = HEIGHT) -> alt.TopLevelMixin:
     """Size, French number formats and legible labels on small screens.
 
-    The text alternative is given to `st.altair_chart(alt=…)`, which makes it the chart's accessible name;
+    The text alternative is given to the chart as `alt`, which makes it the chart's accessible name;
     `aria=False` keeps Vega's marks and axes out of the accessibility tree, so that screen readers read that
     sentence rather than every point of every curve.
     """
@@ -104,7 +111,7 @@ def _draw_ppv(figure: Figure, locale: str) -> None:
     prevalence = st.select_slider(t("figure.ppv.slider", locale), options=grid, value=fig.clean(values["prevalence"]),
                                   format_func=lambda p: fig.percent_text(p, locale), key=f"{figure.key}:prevalence")
     text = fig.describe_ppv(values, prevalence, locale)
-    _chart(ppv_chart(values, prevalence, locale), text)
+    _chart(text, ppv_chart, values, prevalence, locale)
     _text_alternative(text)
 
 
@@ -156,7 +163,7 @@ def _draw_confusion(figure: Figure, locale: str) -> None:
             format_func=lambda p: fig.percent_text(p, locale))
     counts = fig.confusion_counts(values["population"], prevalence, sensitivity, specificity)
     text = fig.describe_confusion(values, counts, locale)
-    _chart(confusion_chart(values, counts, locale), text)
+    _chart(text, confusion_chart, values, counts, locale)
     _text_alternative(text)
 
 
@@ -212,9 +219,9 @@ def _draw_roc(figure: Figure, locale: str) -> None:
     text = fig.describe_roc(model, threshold, locale)
     left, right = st.columns(2)
     with left:
-        _chart(density_chart(model, threshold, locale, values["score_label"]), text)
+        _chart(text, density_chart, model, threshold, locale, values["score_label"])
     with right:
-        _chart(roc_chart(model, threshold, locale), text)
+        _chart(text, roc_chart, model, threshold, locale)
     _text_alternative(text)
 
 
@@ -278,7 +285,7 @@ def _draw_calibration(figure: Figure, locale: str) -> None:
             help=t("figure.calibration.slope_help", locale), key=f"{figure.key}:slope")
     curve = fig.calibration_of(values, observed=observed, slope=slope)
     text = fig.describe_calibration(values, curve, locale)
-    _chart(calibration_chart(values, curve, locale), text)
+    _chart(text, calibration_chart, values, curve, locale)
     _text_alternative(text)
 
 
@@ -351,8 +358,8 @@ def _draw_drift(figure: Figure, locale: str) -> None:
                              options=fig.range_grid(-model.shift_max, model.shift_max, model.shift, steps=40),
                              value=fig.clean(model.shift), format_func=lambda v: fig.signed_text(v, locale) + unit)
     text = fig.describe_drift(values, model, shift, locale)
-    _chart(drift_distribution_chart(values, model, shift, locale), text)
-    _chart(drift_performance_chart(model, shift, locale), text)
+    _chart(text, drift_distribution_chart, values, model, shift, locale)
+    _chart(text, drift_performance_chart, model, shift, locale)
     _text_alternative(text)
 
 
@@ -367,8 +374,47 @@ _DRAWERS: dict[str, Callable[[Figure, str], None]] = {
 }
 
 
-def _chart(chart: alt.TopLevelMixin, text: str) -> None:
-    st.altair_chart(chart, width="stretch", alt=text)
+def _hashable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((key, _hashable(item)) for key, item in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_hashable(item) for item in value)
+    return value
+
+
+def chart_spec(builder: Callable[..., alt.TopLevelMixin], *args: Any) -> dict[str, Any]:
+    """The Vega-Lite spec of `builder(*args)`, built and validated by Altair once per set of arguments.
+
+    Building a layered Altair chart, validating it and converting it to Vega-Lite (what `st.altair_chart`
+    does on every rerun) costs ~40 ms of CPU per chart, and turning its datasets into Arrow a few more: a
+    lesson with three figure charts took 128 ms per rerun instead of 14, far over the learner pages' budget
+    (DESIGN §6). So the spec of each figure state is kept (the last few hundred), its datasets already in
+    Arrow IPC bytes, which `st.vega_lite_chart` passes to the browser as they are.
+    """
+    key = (builder.__qualname__, _hashable(args))
+    with _SPECS_LOCK:
+        cached = _SPECS.get(key)
+        if cached is not None:
+            _SPECS.move_to_end(key)
+    if cached is None:
+        spec = builder(*args).to_dict()
+        datasets = {name: dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame(rows))
+                    for name, rows in spec.pop("datasets", {}).items()}
+        cached = (json.dumps(spec), datasets)
+        with _SPECS_LOCK:
+            _SPECS[key] = cached
+            while len(_SPECS) > SPECS_KEPT:
+                _SPECS.popitem(last=False)
+    spec_json, datasets = cached
+    spec = json.loads(spec_json)  # a fresh dict: Streamlit adjusts the spec it is given
+    if datasets:
+        spec["datasets"] = dict(datasets)
+    return spec
+
+
+def _chart(text: str, builder: Callable[..., alt.TopLevelMixin], *args: Any) -> None:
+    """Draw a chart across the container's width; `text`, the text alternative, is its accessible name."""
+    st.vega_lite_chart(spec=chart_spec(builder, *args), width="stretch", alt=text)
 
 
 def _text_alternative(text: str) -> None:
