@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BAR_RATIO = 10.0
 MODULE = "ia-imagerie-medicale"
 FIRST_LESSON = load_catalog(ROOT / "content").module(MODULE).lessons[0].id
+FIGURES_MODULE, FIGURES_LESSON = "evaluer-ia-sante", "metriques-performance"  # a confusion matrix and a ROC explorer
 
 
 def _share_script_cache() -> None:
@@ -107,6 +108,7 @@ def main() -> int:
             "Home": ("app.py", {}),
             "Catalogue": ("pages/1_catalogue.py", {}),
             "Module (lesson)": ("pages/2_module.py", {"module": MODULE, "lesson": FIRST_LESSON}),
+            "Module (lesson with figures)": ("pages/2_module.py", {"module": FIGURES_MODULE, "lesson": FIGURES_LESSON}),
             "Quiz (attempt in progress)": ("pages/3_quiz.py", {"module": MODULE}),
             "My progress": ("pages/4_progress.py", {}),
             "Review": ("pages/5_review.py", {}),

@@ -11,6 +11,7 @@ from academy.ui.guard import page
 from academy.ui.quiz_view import current_response, question_input, show_result, stem_text, widget_key
 from academy.ui.render import render_markdown
 from academy.ui.resources import catalog, engine
+from academy.ui.widgets import tcs_panel_caption
 
 viewer = page("nav.review", roles=SIGNED_IN)
 account = viewer.account
@@ -70,6 +71,7 @@ if due:
         st.markdown(f"**{question.title}**")
         if stem_text(question).strip() != question.title.strip():
             render_markdown(stem_text(question), module.folder)
+        tcs_panel_caption(question, module.quiz.settings.panel_source, viewer.locale)
         if checked is None or question.type != "zone":  # once checked, a zone's points show in the result
             question_input(question, attempt_id=namespace(card.id), order=order, rights=rights, saved=None,
                            locale=viewer.locale, save=ignore, disabled=checked is not None, base_dir=module.folder)

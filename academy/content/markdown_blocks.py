@@ -1,7 +1,8 @@
 """Lesson Markdown split into the blocks that pages render, and the content checks that go with it.
 
 Pages render a lesson as a sequence of blocks: runs of ordinary Markdown (kept as their source text),
-GitHub-style callouts (`> [!NOTE]` …), figures (a paragraph that is just an image) and tables. Images
+GitHub-style callouts (`> [!NOTE]` …), images (a paragraph that is just an image), tables and interactive
+figures (a fenced block ```figure KIND holding YAML parameters, see `academy.content.figures`). Images
 are files inside the module folder with alt text; raw HTML is never rendered, so it is reported.
 
 The Markdown is parsed with markdown-it-py (CommonMark + tables). HTML recognition is switched on in the
@@ -18,6 +19,8 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+
+from academy.content.figures import Figure, is_figure_info, parse_figure
 
 CALLOUT_KINDS = ("note", "tip", "important", "warning", "caution")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
@@ -69,6 +72,7 @@ class Block:
     - `image`: `src` is the absolute path of the image file, `alt` its alt text, `text` its caption
       (the Markdown image title, often empty).
     - `table`: `header` and `rows` hold the cells as inline Markdown; `text` is the table's source.
+    - `figure`: `figure` is the validated interactive figure; `text` is the block's source.
     """
 
     kind: str
@@ -78,6 +82,7 @@ class Block:
     alt: str = ""
     header: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()
+    figure: Figure | None = None
 
 
 def display_path(path: Path | str) -> str:
@@ -101,7 +106,9 @@ def parse_markdown(
     `base_dir` is the module folder: images must be files inside it. `source` names the file in
     problems, and `first_line` is the file line of the first line of `text` (after a front matter).
     Problems: missing or misplaced images, images without alt text, images that would not be displayed
-    (not alone in their paragraph), unknown or empty callouts, raw HTML.
+    (not alone in their paragraph), unknown or empty callouts, raw HTML, invalid figures (unknown kind, bad
+    YAML, unknown, missing or out-of-range parameters, each at its line) and figures that would not be
+    displayed (inside a list or callout).
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     tokens = _MD.parse(text)
@@ -124,6 +131,8 @@ def parse_markdown(
                 block = _callout_block(tokens[i : close + 1], lines[start:end], checker)
             elif token.type == "paragraph_open":
                 block = _image_block(tokens[i + 1], checker)
+            elif token.type == "fence" and is_figure_info(token.info):
+                block = _figure_block(token, "".join(lines[start:end]), checker)
             if block is not None:
                 specials.append((start, end, block))
         i = close + 1
@@ -142,10 +151,10 @@ def check_markdown(
     text: str, base_dir: Path, *, source: Path | str = "<markdown>", first_line: int = 1
 ) -> list[Problem]:
     """Check images and raw HTML anywhere in `text` (used for quiz files, whose images may sit in
-    stems, options and explanations)."""
+    stems, options and explanations); interactive figures are reported, as they belong in lessons."""
     checker = _Checker(base_dir, display_path(source), first_line)
-    if "![" not in text and "<" not in text:
-        return []  # neither an image nor HTML: no need to parse
+    if "![" not in text and "<" not in text and "figure" not in text:
+        return []  # neither an image, HTML nor a figure: no need to parse
     checker.check_tokens(_MD.parse(text.replace("\r\n", "\n").replace("\r", "\n")), figures=None)
     return checker.problems
 
@@ -173,6 +182,13 @@ class _Checker:
                 line = token.map[0]
             if token.type == "html_block":
                 self.add(line, _html_message(token.content))
+            elif token.type == "fence" and is_figure_info(token.info):
+                if figures is None:
+                    self.add(line, "interactive figures are drawn in lessons and module overviews only: "
+                                   "move this ```figure block to a lesson")
+                elif token.level > 0:
+                    self.add(line, "this figure would not be displayed (inside a list or callout): put the "
+                                   "```figure block at the top level, with a blank line before and after")
             elif token.type == "inline":
                 self._check_inline(token.children or [], line, figures)
 
@@ -287,6 +303,17 @@ def _image_block(inline: Token, checker: _Checker) -> Block | None:
         src=checker.images[id(image)],
         alt=_plain_text(image.children or []).strip(),
     )
+
+
+def _figure_block(token: Token, source: str, checker: _Checker) -> Block:
+    """The figure of a ```figure block; an invalid one stays a code block (its problems are reported)."""
+    line = token.map[0] if token.map else 0
+    figure, problems = parse_figure(token.info, token.content, line=checker.first_line + line)
+    for offset, message in problems:
+        checker.add(line + offset, message)
+    if figure is None:
+        return Block(kind="markdown", text=source.rstrip("\n"))
+    return Block(kind="figure", text=source.rstrip("\n"), figure=figure)
 
 
 def _table_block(tokens: list[Token], source: str) -> Block:

@@ -21,6 +21,7 @@ from academy.learning import gain, survey
 from .guard import Viewer
 from .render import render_markdown
 from .resources import catalog, database_url, engine
+from .widgets import tcs_panel_caption
 
 STUDIO = "pages/6_studio.py"
 COMMENTS_SHOWN = 100
@@ -102,6 +103,7 @@ def statistics_tab(viewer: Viewer, module: Module, analysis: item_analysis.ItemA
     """The quiz's figures and charts, the question table, the flagged questions and the CSV download."""
     t = viewer.t
     summary = analysis.quiz
+    tcs_panel_summary(viewer, module)
     if summary.left_out:
         st.info(t("items.left_out", n=summary.left_out), icon=":material/history:")
     if summary.removed:
@@ -117,6 +119,23 @@ def statistics_tab(viewer: Viewer, module: Module, analysis: item_analysis.ItemA
         t("items.download_items"), data=lambda: item_analysis.to_csv(analysis).encode("utf-8-sig"),
         file_name=f"{module.id}-items-{attempts}.csv", mime="text/csv", icon=":material/download:",
         on_click="ignore", key="items_download")
+
+
+def tcs_panel_summary(viewer: Viewer, module: Module) -> None:
+    """Where the reference panel of the quiz's TCS items comes from (nothing when the quiz has none)."""
+    items = [question for question in module.quiz.questions if question.type == "tcs"]
+    if not items:
+        return
+    source = module.quiz.settings.panel_source
+    if source == "experts":
+        sizes = sorted({sum(option.panel for option in question.options) for question in items})
+        text = (viewer.t("items.tcs_panel.experts", n=len(items), size=sizes[0]) if len(sizes) == 1 else
+                viewer.t("items.tcs_panel.experts_range", n=len(items), low=sizes[0], high=sizes[-1]))
+        st.info(text, icon=":material/groups:")
+    elif source == "simule":
+        st.warning(viewer.t("items.tcs_panel.simule", n=len(items)), icon=":material/groups:")
+    else:
+        st.warning(viewer.t("items.tcs_panel.unknown", n=len(items)), icon=":material/help:")
 
 
 def _quiz_figures(viewer: Viewer, analysis: item_analysis.ItemAnalysis) -> None:
@@ -207,6 +226,7 @@ def _flagged_questions(viewer: Viewer, module: Module, analysis: item_analysis.I
                 st.markdown(f"**{question.title}**")
                 if question.stem.strip() and question.stem.strip() != question.title.strip():
                     render_markdown(question.stem, module.folder)
+                tcs_panel_caption(question, qz.settings.panel_source, locale)
             answers = charts_items.distractor_frame(analysis, question.id, locale)
             if not answers.empty:
                 show_answers(viewer, answers)
@@ -226,6 +246,7 @@ def distractors_tab(viewer: Viewer, module: Module, analysis: item_analysis.Item
     titles = {question.id: question.title for question in module.quiz.questions}
     chosen = st.selectbox(t("items.question"), list(titles), key=f"items_question:{module.id}",
                           format_func=lambda qid: f"{titles[qid]} ({qid})")
+    tcs_panel_caption(module.quiz.question(chosen), module.quiz.settings.panel_source, locale)
     answers = charts_items.distractor_frame(analysis, chosen, locale)
     if answers["count"].sum() == 0:
         st.info(t("items.no_distractors"), icon=":material/hourglass_empty:")

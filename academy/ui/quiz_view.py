@@ -41,7 +41,7 @@ from quiz import Question
 from quiz.model import REVIEW_ITEMS
 
 from .render import render_markdown
-from .widgets import MODULE_PAGE, QUIZ_PAGE
+from .widgets import MODULE_PAGE, QUIZ_PAGE, tcs_panel_caption
 
 SaveFn = Callable[[str, Any], None]
 _ZONE_IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
@@ -491,6 +491,7 @@ def review_questions(result: progress.AttemptResult, module: Module, *, shows: C
         response = responses[question.id]
         with st.container(border=True):
             question_stem(question, position, module.folder, locale)
+            tcs_panel_caption(question, qz.settings.panel_source, locale)
             show_result(question, response.response, response.fraction, base_dir=module.folder, locale=locale,
                         shows=shows, certainty=response.certainty if certainty else None)
 
@@ -596,6 +597,7 @@ def attempt_questions(attempt: progress.AttemptState, module: Module, saver: Att
     def draw(question: Question, *, disabled: bool = False) -> None:
         with st.container(border=True, key=f"question-{numbers[question.id]}"):
             question_stem(question, numbers[question.id], module.folder, locale)
+            tcs_panel_caption(question, qz.settings.panel_source, locale)
             question_input(question, attempt_id=ns, order=attempt.layout["options"].get(question.id, []),
                            rights=attempt.layout.get("rights", {}).get(question.id, []),
                            saved=attempt.answers.get(question.id), locale=locale, save=saver.save,

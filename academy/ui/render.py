@@ -9,6 +9,9 @@ import streamlit as st
 
 from academy.content.catalog import Block, markdown_blocks
 from academy.content.glossary import link_terms
+from academy.i18n import DEFAULT_LOCALE, LOCALES
+
+from .figures import draw_figure
 
 GLOSSARY_URL = "glossary"  # the URL path of pages/16_glossary.py, relative to any page of the app
 
@@ -21,12 +24,15 @@ _CALLOUTS = {
 }
 
 
-def render_blocks(blocks: Iterable[Block], *, glossary_url: str = GLOSSARY_URL) -> None:
-    """Draw each block: Markdown text, callouts as Streamlit alerts, images, tables.
+def render_blocks(blocks: Iterable[Block], *, glossary_url: str = GLOSSARY_URL, scope: str = "") -> None:
+    """Draw each block: Markdown text, callouts as Streamlit alerts, images, tables, interactive figures.
 
     Glossary links `[FHIR](glossaire#fhir)` point at the Glossaire page's anchor (`glossary_url=""`: on the
-    Glossaire page itself, the anchor of this page).
+    Glossaire page itself, the anchor of this page). `scope` tells apart the widgets of figures drawn twice on
+    one page (the studio shows a lesson's preview and its live edit side by side).
     """
+    locale = st.session_state.get("locale", DEFAULT_LOCALE)
+    locale = locale if locale in LOCALES else DEFAULT_LOCALE
     for block in blocks:
         if block.kind == "callout":
             draw, icon = _CALLOUTS.get(block.callout, _CALLOUTS["note"])
@@ -34,6 +40,8 @@ def render_blocks(blocks: Iterable[Block], *, glossary_url: str = GLOSSARY_URL) 
         elif block.kind == "image":
             if block.src and Path(block.src).is_file():
                 st.image(str(block.src), caption=block.text or block.alt)
+        elif block.kind == "figure" and block.figure is not None:
+            draw_figure(block.figure, locale, scope=scope)
         elif block.kind == "table":
             st.markdown(link_terms(block.text, glossary_url))
         else:

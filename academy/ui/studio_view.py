@@ -22,7 +22,7 @@ from .guard import Viewer
 from .quiz_view import question_input, question_stem, stem_text
 from .render import render_blocks, render_markdown
 from .resources import catalog, content_root, engine
-from .widgets import hours
+from .widgets import hours, tcs_panel_caption
 
 _ICONS = {True: ":green[:material/check_circle:]", False: ":red[:material/cancel:]", None: ":material/drag_indicator:"}
 _FLASH = "studio_flash"
@@ -208,6 +208,7 @@ def show_learner_quiz(ctx: StudioContext, module: Module, preview_id: int) -> No
     for number, question in _numbered_questions(ctx, module):
         with st.container(border=True):
             question_stem(question, number, module.folder, locale)
+            tcs_panel_caption(question, module.quiz.settings.panel_source, locale)
             question_input(question, attempt_id=preview_id, order=layout["options"].get(question.id, []),
                            rights=layout["rights"].get(question.id, []), saved=None, locale=locale,
                            save=lambda *_: None, base_dir=module.folder)
@@ -240,6 +241,7 @@ def show_trainer_quiz(ctx: StudioContext, module: Module) -> None:
             if question.type == "zone" and zones.image_path(question, module.folder).is_file():
                 st.image(zones.drawing(question, module.folder, show_zones=True), width="content",
                          caption=t("studio.zone_caption"))
+            tcs_panel_caption(question, settings.panel_source, ctx.viewer.locale)
             for line in studio.answer_key(question):
                 note = f" · *{t(f'studio.note.{line.note}', panel=line.panel)}*" if line.note else ""
                 st.markdown(f"{_ICONS[line.correct]} {line.text}{note}")
@@ -289,7 +291,7 @@ def show_edit_preview(ctx: StudioContext, folder: str, filename: str, text: str,
             if filename == "module.md":
                 st.title(check.module.title)
                 st.markdown(check.module.summary)
-            render_blocks(studio.preview_blocks(text, live))
+            render_blocks(studio.preview_blocks(text, live), scope="edit")
 
 
 def _save(ctx: StudioContext, folder: str, filename: str, text_key: str, base_key: str) -> None:

@@ -1,4 +1,4 @@
-"""Small shared widgets: links to modules, status badges."""
+"""Small shared widgets: links to modules, status badges, the provenance of a TCS item's panel."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import streamlit as st
 from academy.content.catalog import Module
 from academy.i18n import t
 from academy.learning.overview import IN_PROGRESS, PASSED
+from quiz import Question
 
 MODULE_PAGE = "pages/2_module.py"
 QUIZ_PAGE = "pages/3_quiz.py"
@@ -63,3 +64,23 @@ def page_title(text: str) -> None:
 def hours(value: float) -> str:
     """Hours with a French decimal comma, trimmed (0,75 ; 1 ; 1,5)."""
     return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def panel_note(question: Question, panel_source: str | None, locale: str) -> str | None:
+    """Where a TCS item's reference panel comes from, in a sentence (None for other question types).
+
+    `panel_source` is the quiz's `settings.panel_source`: `simule`, `experts` (the panel size is the sum of
+    the item's counts) or None (not declared).
+    """
+    if question.type != "tcs":
+        return None
+    if panel_source == "experts":
+        return t("tcs.panel.experts", locale, n=sum(option.panel for option in question.options))
+    return t("tcs.panel.simule" if panel_source == "simule" else "tcs.panel.unknown", locale)
+
+
+def tcs_panel_caption(question: Question, panel_source: str | None, locale: str) -> None:
+    """Under a TCS item: where its reference panel comes from (nothing for other question types)."""
+    note = panel_note(question, panel_source, locale)
+    if note:
+        st.caption(f":material/groups: {note}")
