@@ -12,6 +12,7 @@ from academy.analytics import dashboard_charts as charts_dashboard
 from academy.coordination import cohorts
 from academy.ui.guard import page
 from academy.ui.resources import catalog, database_url, engine, now
+from academy.ui.widgets import draw_chart
 
 viewer = page("nav.dashboard", roles=COORDINATORS)
 state = st.session_state
@@ -75,13 +76,13 @@ overdue_metric.metric(viewer.t("dashboard.metric_overdue"), len(board.overdue))
 behind_metric.metric(viewer.t("dashboard.metric_overdue_learners"), board.overdue["user_id"].nunique())
 
 st.subheader(viewer.t("dashboard.section_status"))
-st.altair_chart(charts_dashboard.status_bars(board.status_counts, titles, viewer.locale), width="stretch")
+draw_chart(charts_dashboard.status_bars(board.status_counts, titles, viewer.locale), viewer.locale)
 
 st.subheader(viewer.t("dashboard.section_completion"))
 if board.completion.empty:
     st.caption(viewer.t("dashboard.no_data"))
 else:
-    st.altair_chart(charts_dashboard.completion_over_time(board.completion, titles, viewer.locale), width="stretch")
+    draw_chart(charts_dashboard.completion_over_time(board.completion, titles, viewer.locale), viewer.locale)
 
 st.subheader(viewer.t("dashboard.section_heatmap"))
 total = len(board.learners)
@@ -97,7 +98,7 @@ rows = dashboard.heatmap_rows(board, page=page_number - 1, by=order)
 first = (page_number - 1) * dashboard.HEATMAP_PAGE_SIZE + 1
 st.caption(viewer.t("dashboard.heatmap_caption", first=first, last=min(total, first + dashboard.HEATMAP_PAGE_SIZE - 1),
                     total=total, size=dashboard.HEATMAP_PAGE_SIZE))
-st.altair_chart(charts_dashboard.status_heatmap(rows, titles, viewer.locale), width="stretch")
+draw_chart(charts_dashboard.status_heatmap(rows, titles, viewer.locale), viewer.locale)
 
 score_col, time_col = st.columns(2)
 with score_col:
@@ -105,13 +106,13 @@ with score_col:
     if board.module_stats["mean_score"].isna().all():
         st.caption(viewer.t("dashboard.no_data"))
     else:
-        st.altair_chart(charts_dashboard.score_bars(board.module_stats, titles, viewer.locale), width="stretch")
+        draw_chart(charts_dashboard.score_bars(board.module_stats, titles, viewer.locale), viewer.locale)
 with time_col:
     st.subheader(viewer.t("dashboard.section_time"))
     if board.module_stats["mean_minutes"].isna().all():
         st.caption(viewer.t("dashboard.no_data"))
     else:
-        st.altair_chart(charts_dashboard.time_bars(board.module_stats, titles, viewer.locale), width="stretch")
+        draw_chart(charts_dashboard.time_bars(board.module_stats, titles, viewer.locale), viewer.locale)
 
 st.subheader(viewer.t("dashboard.section_overdue"))
 if board.overdue.empty:
@@ -135,11 +136,10 @@ st.subheader(viewer.t("dashboard.section_satisfaction"))
 if board.satisfaction.empty:
     st.caption(viewer.t("dashboard.no_data"))
 else:
-    st.altair_chart(charts_dashboard.satisfaction_heatmap(board.satisfaction, titles, viewer.locale),
-                    width="stretch")
+    draw_chart(charts_dashboard.satisfaction_heatmap(board.satisfaction, titles, viewer.locale), viewer.locale)
 
 st.subheader(viewer.t("dashboard.section_gain"), help=viewer.t("dashboard.gain_help"))
 if board.gain["gain"].isna().all():
     st.caption(viewer.t("dashboard.no_data"))
 else:
-    st.altair_chart(charts_dashboard.gain_bars(board.gain, titles, viewer.locale), width="stretch")
+    draw_chart(charts_dashboard.gain_bars(board.gain, titles, viewer.locale), viewer.locale)

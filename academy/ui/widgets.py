@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import altair as alt
 import streamlit as st
 
 from academy.content.catalog import Module
-from academy.i18n import t
+from academy.i18n import t, vega_locale
 from academy.learning.overview import IN_PROGRESS, PASSED
 from quiz import Question
 
@@ -84,3 +85,8 @@ def tcs_panel_caption(question: Question, panel_source: str | None, locale: str)
     note = panel_note(question, panel_source, locale)
     if note:
         st.caption(f":material/groups: {note}")
+
+
+def draw_chart(chart: alt.TopLevelMixin, locale: str) -> None:
+    """An Altair chart at full width, with the interface's number and date formats (« 0,05 », « 3 déc. »)."""
+    st.altair_chart(chart.configure(locale=vega_locale(locale)), width="stretch")
