@@ -268,7 +268,6 @@ def test_a_second_replica_sees_a_publication_within_5_s_and_never_a_draft(databa
         latency = seen[-1][1] - published_at
         print(f"replica saw the publication {latency * 1000:.0f} ms after its commit")
         assert 0 <= latency < 5, latency
-        assert latency < repository.STATE_TTL_SECONDS + 1
     finally:
         if replica.is_alive():
             replica.terminate()
