@@ -495,7 +495,8 @@ def versions(ctx: StudioContext, folder: str, filename: str, current: str) -> No
         t("studio.col_message"): version.message,
         t("studio.col_files"): ", ".join(version.changed),
     } for version in kept]), hide_index=True, width="stretch")
-    older = kept[1:]
+    head = ctx.refs[folder].head_version_id if folder in ctx.refs else None
+    older = [version for version in kept if version.id != head]  # a discarded draft can be restored too
     if not older:
         st.caption(t("studio.no_version"))
         return
