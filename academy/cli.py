@@ -75,18 +75,26 @@ def db_group() -> None:
 
 @db_group.command("upgrade")
 def db_upgrade() -> None:
-    """Apply pending migrations and print the revision reached."""
+    """Apply pending migrations and print the revision reached.
+
+    An empty content store then gets the seed curriculum (ACADEMY_CONTENT_DIR, default content/), published.
+    """
+    from academy.content import repository
     from academy.store import db
 
     engine = db.make_engine(db.database_url())
+    seed = repository.seed_folder()
     try:
         revision = db.upgrade(engine)
+        report = repository.ensure_seeded(engine, seed)
     except Exception as exc:  # an unreachable server, a bad URL…: one clear line, exit 1
         click.echo(f"Error: cannot upgrade the database: {exc}", err=True)
         sys.exit(1)
     finally:
         engine.dispose()
     click.echo(f"Database at revision {revision} (head).")
+    if report is not None:
+        click.echo(f"Imported the seed curriculum from {seed}: {_plural(len(report.published), 'folder')} published.")
 
 
 @db_group.command("rebuild-stats")
@@ -108,6 +116,80 @@ def db_rebuild_stats() -> None:
     finally:
         engine.dispose()
     click.echo(f"Rebuilt {rows} learner × module row{'' if rows == 1 else 's'}.")
+
+
+# --- content: the curriculum in the database (academy.content.repository) ----------------------------------
+
+
+@cli.group("content")
+def content_group() -> None:
+    """The curriculum in the database: import a folder, export the published curriculum."""
+
+
+@content_group.command("import")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--message", "-m", default="", help="A note kept with every version the import makes.")
+def content_import(path: Path | None, message: str) -> None:
+    """Import and publish the curriculum folder PATH (default: ACADEMY_CONTENT_DIR, else content/).
+
+    Every module folder whose files differ from its published version gets a new published version;
+    unchanged folders get nothing (importing twice changes nothing). Modules of the database that PATH
+    lacks are kept. Refused, with nothing written, when a folder that would change has an unpublished
+    Studio draft (publish or discard it first). Run `python -m academy check PATH` first: modules with
+    problems are imported too, and hidden from learners.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from academy.content import repository
+    from academy.store import db
+
+    folder = path if path is not None else repository.seed_folder()
+    if not folder.is_dir():
+        click.echo(f"Error: {folder}: no such folder.", err=True)
+        sys.exit(2)
+    engine = db.make_engine(db.database_url())
+    try:
+        db.upgrade(engine)
+        report = repository.import_folder(engine, folder, message=message or f"import of {folder}")
+    except repository.ImportRefused as exc:
+        click.echo(f"Error: nothing imported: {exc}; publish or discard them in the Studio first.", err=True)
+        sys.exit(1)
+    except (OSError, ValueError, SQLAlchemyError) as exc:
+        click.echo(f"Error: cannot import {folder}: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    published = ", ".join(report.published) or "none"
+    click.echo(f"Published {_plural(len(report.published), 'folder')} ({published}); "
+               f"{len(report.unchanged)} unchanged.")
+    if report.kept:
+        click.echo(f"Kept (in the database, not in {folder}): {', '.join(report.kept)}.")
+
+
+@content_group.command("export")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+def content_export(path: Path) -> None:
+    """Write the published curriculum into the folder PATH, byte for byte (for Git workflows).
+
+    Each module folder of PATH is replaced as a whole (files the published version lacks disappear); other
+    folders and files of PATH are left alone. Drafts are not exported.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from academy.content import repository
+    from academy.store import db
+
+    engine = db.make_engine(db.database_url())
+    try:
+        db.upgrade(engine)
+        repository.ensure_seeded(engine, repository.seed_folder())
+        folders = repository.export_published(engine, path)
+    except (OSError, SQLAlchemyError) as exc:
+        click.echo(f"Error: cannot export to {path}: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    click.echo(f"Wrote {_plural(len([f for f in folders if f]), 'module folder')} to {path}.")
 
 
 @cli.group("users")
@@ -380,33 +462,31 @@ def remind(today: object, no_send: bool) -> None:
 def stats(module_id: str, attempts: str, output_format: str, no_bom: bool) -> None:
     """Item statistics of MODULE's quiz (Moodle's definitions; see docs/item-analysis.md).
 
-    The curriculum is read from content/ (ACADEMY_CONTENT_DIR overrides), the responses from the
-    database (ACADEMY_DATABASE_URL). An unknown module, or one without a valid quiz, exits 1. The CSV
+    The published curriculum and the responses are read from the database (ACADEMY_DATABASE_URL). An unknown
+    module, or one without a valid quiz, exits 1. The CSV
     starts with a UTF-8 byte-order mark (so that Excel reads the accents) unless --no-bom.
     """
-    import os
-
     from sqlalchemy.exc import SQLAlchemyError
 
     from academy.analytics import item_analysis
-    from academy.content.catalog import load_catalog
+    from academy.content import repository
     from academy.store import db
 
-    content = Path(os.environ.get("ACADEMY_CONTENT_DIR") or db.PROJECT_ROOT / "content")
-    catalog = load_catalog(content)
-    module = catalog.module(module_id)
-    if module is None:
-        if any(m.id == module_id for m in catalog.all_modules):
-            click.echo(f"Error: module {module_id} has content errors; run `python -m academy check`.", err=True)
-        else:
-            click.echo(f"Error: unknown module {module_id} in {content}.", err=True)
-        sys.exit(1)
-    if module.quiz is None:
-        click.echo(f"Error: module {module_id} has no quiz.", err=True)
-        sys.exit(1)
     engine = db.make_engine(db.database_url())
     try:
         db.upgrade(engine)
+        repository.ensure_seeded(engine, repository.seed_folder())
+        catalog = repository.published_catalog(engine)
+        module = catalog.module(module_id)
+        if module is None:
+            if any(m.id == module_id for m in catalog.all_modules):
+                click.echo(f"Error: module {module_id} has content errors; run `python -m academy check`.", err=True)
+            else:
+                click.echo(f"Error: unknown module {module_id} in the published curriculum.", err=True)
+            sys.exit(1)
+        if module.quiz is None:
+            click.echo(f"Error: module {module_id} has no quiz.", err=True)
+            sys.exit(1)
         analysis = item_analysis.analyse_module(engine, module, attempts=attempts)
     except SQLAlchemyError as exc:
         click.echo(f"Error: cannot read the database: {exc}", err=True)
@@ -513,7 +593,7 @@ def export(kind: str, fmt: str, output: Path, cohort: str | None, module_id: str
 
     from sqlalchemy.exc import SQLAlchemyError
 
-    from academy.content.catalog import load_catalog
+    from academy.content import repository
     from academy.interop import exports
     from academy.store import db
 
@@ -525,11 +605,12 @@ def export(kind: str, fmt: str, output: Path, cohort: str | None, module_id: str
         click.echo("Error: --dialect and --no-bom apply to --format csv only.", err=True)
         sys.exit(2)
     request = exports.ExportRequest(kind, fmt, cohort, module_id, pseudonymize, dialect, not no_bom)
-    catalog = load_catalog(Path(os.environ.get("ACADEMY_CONTENT_DIR") or db.PROJECT_ROOT / "content"))
     engine = db.make_engine(db.database_url())
     temporary: str | None = None
     try:
         db.upgrade(engine)
+        repository.ensure_seeded(engine, repository.seed_folder())
+        catalog = repository.published_catalog(engine)
         descriptor, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=folder)
         with os.fdopen(descriptor, "wb") as handle:
             count = exports.export_to(engine, catalog, request, handle)
@@ -668,14 +749,15 @@ def lrs_backfill() -> None:
 @click.option("--seed", default=2025, show_default=True, help="Random seed (same seed, same data).")
 def demo_command(learners: int, seed: int) -> None:
     """Load demo accounts (one per role) and the simulated progress of LEARNERS learners."""
-    from academy.content.catalog import load_catalog
+    from academy.content import repository
     from academy.demo import DemoAlreadyLoaded, load_demo
     from academy.store import db
 
-    catalog = load_catalog(Path(__file__).resolve().parents[1] / "content")
     engine = db.make_engine(db.database_url())
     try:
         db.upgrade(engine)
+        repository.ensure_seeded(engine, repository.seed_folder())
+        catalog = repository.published_catalog(engine)
         click.echo(f"Simulating {learners} learners on {len(catalog.modules)} modules…")
         summary = load_demo(engine, list(catalog.modules), learners=learners, seed=seed)
     except DemoAlreadyLoaded as exc:

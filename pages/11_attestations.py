@@ -17,7 +17,10 @@ cat = catalog()
 
 
 def revoke_chosen(code: str) -> None:
-    """Form callback: revoke `code` with the typed reason; the outcome shows under the form."""
+    """Form callback: revoke `code` with the typed reason, once confirmed; the outcome shows under the form."""
+    if st.session_state.get("revoke_reason", "").strip() and not st.session_state.get("revoke_confirm"):
+        st.session_state["revoke_error"] = "attest.revoke_unconfirmed"  # a revocation cannot be undone
+        return
     try:
         certificates.revoke(engine(), code, actor_id=account.id, reason=st.session_state.get("revoke_reason", ""),
                             viewer=account)
@@ -26,6 +29,7 @@ def revoke_chosen(code: str) -> None:
     else:
         st.session_state.pop("revoke_error", None)
         st.session_state["revoke_reason"] = ""
+        st.session_state["revoke_confirm"] = False
         st.toast(viewer.t("attest.revoked_ok", code=certificates.format_code(code)), icon=":material/check:")
 
 
@@ -56,6 +60,7 @@ with find_tab:
             certificate_download(viewer, info, key=f"pdf_{info.code}")
             with st.form("revoke"):
                 st.text_area(viewer.t("attest.reason"), max_chars=certificates.MAX_REASON_LENGTH, key="revoke_reason")
+                st.checkbox(viewer.t("attest.revoke_confirm"), key="revoke_confirm")
                 if error := st.session_state.get("revoke_error"):
                     st.error(viewer.t(error), icon=":material/error:")
                 st.form_submit_button(viewer.t("attest.revoke"), icon=":material/block:", on_click=revoke_chosen,

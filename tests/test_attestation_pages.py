@@ -95,6 +95,12 @@ def test_coordinator_finds_revokes_and_issues(app_env: Engine, module: Module) -
     assert certificates.verify(engine, info.code).status == "valid"
 
     at.text_area(key="revoke_reason").input("Attestation délivrée par erreur")
+    click(at, "Révoquer l’attestation")  # a reason but no confirmation: refused, nothing changes
+    assert "Cochez la case de confirmation pour révoquer l’attestation." in [e.value for e in at.error]
+    assert certificates.verify(engine, info.code).status == "valid"
+    assert at.text_area(key="revoke_reason").value == "Attestation délivrée par erreur"  # kept for the second step
+
+    at.checkbox(key="revoke_confirm").check()
     click(at, "Révoquer l’attestation")
     assert not at.exception
     assert certificates.verify(engine, info.code).status == "revoked"

@@ -1,7 +1,8 @@
-"""`python -m academy db upgrade` and `python -m academy users add`."""
+"""`python -m academy db upgrade`, `python -m academy content import|export` and `python -m academy users add`."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,8 +14,11 @@ from sqlalchemy import Engine, func, inspect, select
 
 from academy.accounts import auth
 from academy.cli import cli
+from academy.content import repository, studio
 from academy.store import db
 from academy.store.models import User
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "content" / "valid"
 
 PASSWORD = "correct-horse-battery"
 
@@ -40,13 +44,65 @@ def _users(engine: Engine) -> int:
         return session.scalar(select(func.count()).select_from(User)) or 0
 
 
-def test_db_upgrade(url: str, cli_engine: Engine) -> None:
+@pytest.fixture
+def seed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The seed folder (ACADEMY_CONTENT_DIR): a copy of the fixture curriculum; materialised copies in tmp_path."""
+    folder = tmp_path / "seed"
+    shutil.copytree(FIXTURES, folder)
+    monkeypatch.setenv(repository.SEED_ENV, str(folder))
+    monkeypatch.setenv(repository.CACHE_ENV, str(tmp_path / "cache"))
+    return folder
+
+
+def test_db_upgrade(url: str, cli_engine: Engine, seed: Path) -> None:
     runner = CliRunner()
-    for _ in range(2):  # idempotent
-        result = runner.invoke(cli, ["db", "upgrade"])
-        assert result.exit_code == 0, result.output
-        assert result.stdout == f"Database at revision {db.head_revision()} (head).\n"
+    result = runner.invoke(cli, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (f"Database at revision {db.head_revision()} (head).\n"
+                             f"Imported the seed curriculum from {seed}: 1 folder published.\n")
+    result = runner.invoke(cli, ["db", "upgrade"])  # idempotent: the store is no longer empty
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Database at revision {db.head_revision()} (head).\n"
     assert db.current_revision(cli_engine) == db.head_revision()
+    assert [module.id for module in repository.published_catalog(cli_engine).modules] == ["bases-ia"]
+
+
+def test_content_import_is_idempotent_and_export_writes_the_published_curriculum(
+    url: str, cli_engine: Engine, seed: Path, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["content", "import"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Published 1 folder (01-bases-ia); 0 unchanged.\n"
+    result = runner.invoke(cli, ["content", "import", str(seed)])
+    assert result.stdout == "Published 0 folders (none); 1 unchanged.\n"
+
+    (seed / "01-bases-ia" / "02-limites.md").write_text("---\ntitle: Limites\n---\n\nRevu.\n", encoding="utf-8")
+    result = runner.invoke(cli, ["content", "import", str(seed), "-m", "relecture"])
+    assert result.stdout == "Published 1 folder (01-bases-ia); 0 unchanged.\n"
+    assert repository.history(cli_engine, "01-bases-ia")[0].message == "relecture"
+
+    out = tmp_path / "checkout"
+    result = runner.invoke(cli, ["content", "export", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Wrote 1 module folder to {out}.\n"
+    assert (out / "01-bases-ia" / "02-limites.md").read_bytes() == (seed / "01-bases-ia" / "02-limites.md").read_bytes()
+    assert (out / "01-bases-ia" / "images" / "schema.png").read_bytes() == (
+        FIXTURES / "01-bases-ia" / "images" / "schema.png").read_bytes()
+
+    # a pending Studio draft makes an import that would replace it refuse, writing nothing
+    head = repository.module(cli_engine, "01-bases-ia").head_version_id
+    studio.save_file(cli_engine, "01-bases-ia", "02-limites.md", "---\ntitle: Limites\n---\n\nBrouillon.\n",
+                     base_version=head, actor_id=None)
+    (seed / "01-bases-ia" / "02-limites.md").write_text("---\ntitle: Limites\n---\n\nAutre.\n", encoding="utf-8")
+    before = repository.state(cli_engine)
+    result = runner.invoke(cli, ["content", "import", str(seed)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: nothing imported: unpublished Studio drafts: 01-bases-ia (version ")
+    assert repository.state(cli_engine) == before
+
+    result = runner.invoke(cli, ["content", "import", str(tmp_path / "absent")])
+    assert result.exit_code == 2
 
 
 def test_db_upgrade_reports_an_unreachable_database(monkeypatch: pytest.MonkeyPatch) -> None:

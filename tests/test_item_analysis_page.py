@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from academy.accounts import auth
 from academy.analytics import item_charts as charts_items
+from academy.content import repository, studio
 from academy.content.catalog import load_catalog
 from academy.i18n import t
 from academy.learning import progress, survey
@@ -35,7 +36,8 @@ def content(app_env: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     """A copy of the fixture curriculum (module `bases-ia`, pre-test on), used by the app."""
     root = tmp_path / "content"
     shutil.copytree(FIXTURE, root)
-    monkeypatch.setenv("ACADEMY_CONTENT_DIR", str(root))
+    monkeypatch.setenv("ACADEMY_CONTENT_DIR", str(root))  # the seed the app imports into its empty store
+    monkeypatch.setenv(repository.CACHE_ENV, str(tmp_path / "cache"))
     return root
 
 
@@ -144,11 +146,14 @@ def test_english_page_gives_english_reasons(app_env: Engine, content: Path) -> N
 def test_editing_a_question_counts_only_its_new_version(app_env: Engine, content: Path) -> None:
     populate(app_env, content)
     at = trainer_page(app_env)
-    quiz_md = content / "01-bases-ia" / "quiz.md"
-    text = quiz_md.read_text(encoding="utf-8")
-    quiz_md.write_text(text.replace("Quel sigle désigne", "Quel sigle (en français) désigne"), encoding="utf-8")
+    head = repository.module(app_env, "01-bases-ia").head_version_id
+    text = studio.read_file(app_env, "01-bases-ia", "quiz.md")
+    saved = studio.save_file(app_env, "01-bases-ia", "quiz.md",
+                             text.replace("Quel sigle désigne", "Quel sigle (en français) désigne"), base_version=head,
+                             actor_id=None)
+    assert studio.publish(app_env, "01-bases-ia", version_id=saved.version.id, actor_id=None).published
 
-    at.run()  # as a trainer who saved the fix in the studio and comes back
+    at.run()  # as a trainer who saved and published the fix in the studio and comes back
     assert not at.exception
     assert t("items.left_out", n=LEARNERS) in texts(at, "info")
     assert metrics(at)[t("items.metric.left_out")] == str(LEARNERS)

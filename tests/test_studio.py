@@ -1,13 +1,14 @@
-"""Trainer studio: refused uploads change nothing, edits never break a module, versions restore, all audited."""
+"""Trainer studio: refused uploads change nothing, edits never break a module, saves are drafts until published,
+versions restore, all audited; on SQLite and PostgreSQL (the curriculum lives in the database)."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import re
 import shutil
 import stat
+import tempfile
 import warnings
 import zipfile
 from pathlib import Path
@@ -18,8 +19,8 @@ from sqlalchemy import Engine
 
 from academy.accounts import auth
 from academy.cli import cli
-from academy.content import studio
-from academy.content.catalog import cached_catalog, load_catalog
+from academy.content import repository, studio
+from academy.content.catalog import Catalog, load_catalog
 from academy.i18n import LOCALES, STRINGS
 from academy.store.audit import audit_entries
 
@@ -38,11 +39,18 @@ def root(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The versions store (also the default one, so that nothing is ever written under data/)."""
-    path = tmp_path / "versions"
-    monkeypatch.setenv(studio.VERSIONS_ENV, str(path))
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The folder the curriculum is materialised in (never data/ of the project)."""
+    path = tmp_path / "cache"
+    monkeypatch.setenv(repository.CACHE_ENV, str(path))
     return path
+
+
+@pytest.fixture
+def store(engine: Engine, root: Path, cache: Path) -> Engine:
+    """The database holding `root`, imported and published."""
+    repository.import_folder(engine, root)
+    return engine
 
 
 @pytest.fixture
@@ -51,17 +59,25 @@ def trainer(engine: Engine) -> int:
                          roles={"trainer"}, profession="medecin").id
 
 
-def tree_digest(path: Path) -> str:
-    """A hash of every entry under `path` (hidden ones too): names, kinds and bytes."""
-    digest = hashlib.sha256()
-    for folder, dirs, files in sorted(os.walk(path)):
-        dirs.sort()
-        digest.update(f"D {Path(folder).relative_to(path)}\n".encode())
-        for name in sorted(files):
-            file = Path(folder) / name
-            digest.update(f"F {file.relative_to(path)} {file.is_symlink()}\n".encode())
-            digest.update(file.read_bytes() if not file.is_symlink() else os.readlink(file).encode())
-    return digest.hexdigest()
+def head(engine: Engine, folder: str = FOLDER) -> int:
+    """The newest version of a module (the base an editor opens)."""
+    return repository.module(engine, folder).head_version_id
+
+
+def working(engine: Engine) -> Catalog:
+    """The Studio's working copy (drafts included), as the database says now."""
+    return repository.working_catalog(engine, current=repository.state(engine))
+
+
+def published(engine: Engine) -> Catalog:
+    """What learners get, as the database says now."""
+    return repository.published_catalog(engine, current=repository.state(engine))
+
+
+def snapshot(engine: Engine) -> tuple[object, ...]:
+    """Everything a content write changes: the serials and every module's versions."""
+    return (repository.state(engine), tuple(repository.modules(engine)),
+            tuple(len(repository.history(engine, ref.folder)) for ref in repository.modules(engine)))
 
 
 def make_zip(entries: list[tuple[str | zipfile.ZipInfo, bytes]], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
@@ -141,50 +157,52 @@ REFUSED_ARCHIVES = {
 
 
 @pytest.mark.parametrize("case", sorted(REFUSED_ARCHIVES))
-def test_refused_uploads_say_why(case: str, root: Path) -> None:
+def test_refused_uploads_say_why(case: str, store: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build, code = REFUSED_ARCHIVES[case]
-    before = tree_digest(root)
-    check = studio.validate_upload(build(), root)
+    before = snapshot(store)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    check = studio.validate_upload(build(), store)
     assert code in codes(check), check.refusals
     assert not check.ok
     for refusal in check.refusals:
         for locale in LOCALES:
             message = refusal.message(locale)
             assert message != f"studio.reason.{refusal.code}" and "{" not in message
-    assert tree_digest(root) == before
+    assert snapshot(store) == before
+    assert list((tmp_path / "tmp").iterdir()) == []  # nothing extracted is left behind
 
 
-def test_refused_uploads_install_nothing(root: Path, store: Path, engine: Engine, trainer: int) -> None:
-    before = tree_digest(root)
+def test_refused_uploads_install_nothing(store: Engine, trainer: int) -> None:
+    before = snapshot(store)
     for case, (build, _) in sorted(REFUSED_ARCHIVES.items()):
-        result = studio.install_upload(build(), root, actor_id=trainer, engine=engine)
+        result = studio.install_upload(build(), store, base_version=head(store), actor_id=trainer)
         assert not result.installed, case
-        assert tree_digest(root) == before, case
-    assert not store.exists()
-    assert audit_entries(engine, action="studio.upload") == []
+        assert snapshot(store) == before, case
+    assert audit_entries(store, action="studio.upload") == []
 
 
-def test_an_invalid_module_is_refused_with_its_problems(root: Path, store: Path, engine: Engine, trainer: int) -> None:
+def test_an_invalid_module_is_refused_with_its_problems(store: Engine, trainer: int) -> None:
     module_md = (VALID / "module.md").read_text(encoding="utf-8").replace("level: initiation", "level: expert")
     archive = make_zip(module_entries(replace={"module.md": module_md.encode()}))
-    before = tree_digest(root)
+    before = snapshot(store)
 
-    check = studio.validate_upload(archive, root)
+    check = studio.validate_upload(archive, store)
     assert check.refusals == ()
     assert not check.ok
     assert len(check.problems) == 1
-    assert check.problems[0].startswith(str(root / FOLDER / "module.md") + ":")  # reported at the live path
+    assert check.problems[0].startswith(f"{FOLDER}/module.md:")  # reported in the module folder
     assert "`level` must be one of initiation, intermediaire, avance" in check.problems[0]
 
-    assert not studio.install_upload(archive, root, actor_id=trainer, engine=engine).installed
-    assert tree_digest(root) == before
-    assert audit_entries(engine, action="studio.upload") == []
+    assert not studio.install_upload(archive, store, base_version=check.base_version, actor_id=trainer).installed
+    assert snapshot(store) == before
+    assert audit_entries(store, action="studio.upload") == []
 
 
-def test_a_target_given_with_a_folder_archive_must_match(root: Path) -> None:
-    check = studio.validate_upload(make_zip(module_entries()), root, target="02-autre-dossier")
+def test_a_target_given_with_a_folder_archive_must_match(store: Engine) -> None:
+    check = studio.validate_upload(make_zip(module_entries()), store, target="02-autre-dossier")
     assert codes(check) == {"target_mismatch"}
-    check = studio.validate_upload(make_zip(module_entries("")), root, target="pas un dossier")
+    check = studio.validate_upload(make_zip(module_entries("")), store, target="pas un dossier")
     assert codes(check) == {"target_invalid"}
 
 
@@ -199,186 +217,260 @@ def test_every_refusal_code_has_an_interface_text() -> None:
 # --- uploads that are installed ------------------------------------------------------------------
 
 
-def test_a_new_module_is_installed_live_and_audited(root: Path, store: Path, engine: Engine, trainer: int) -> None:
-    cached_catalog(root)
+def test_a_new_module_is_installed_as_a_draft_audited_and_published(store: Engine, trainer: int) -> None:
     module_md = (VALID / "module.md").read_text(encoding="utf-8").replace(
         "title: Les bases de l'IA en santé", "title: Un nouveau module")
     archive = make_zip([*module_entries("02-nouveau-module/", {"module.md": module_md.encode()}),
                         ("__MACOSX/02-nouveau-module/._quiz.md", b"junk"), ("02-nouveau-module/.DS_Store", b"junk")])
 
-    check = studio.validate_upload(archive, root)
-    assert check.ok and check.folder == "02-nouveau-module" and not check.replaces
+    check = studio.validate_upload(archive, store)
+    assert check.ok and check.folder == "02-nouveau-module" and not check.replaces and check.base_version is None
     assert check.title == "Un nouveau module"
-    result = studio.install_upload(archive, root, actor_id=trainer, engine=engine)
+    result = studio.install_upload(archive, store, base_version=None, actor_id=trainer, message="nouveau module")
 
-    assert result.installed and result.kept == ()
-    assert sorted(p.name for p in root.iterdir()) == [FOLDER, "02-nouveau-module"]  # no staging left behind
-    assert not (root / "02-nouveau-module" / ".DS_Store").exists()
-    assert cached_catalog(root).module("nouveau-module").title == "Un nouveau module"
-    [entry] = audit_entries(engine, action="studio.upload")
+    assert result.installed and result.version.status == "draft"
+    assert sorted(repository.file_hashes(store, result.version.id)) == [
+        "01-introduction.md", "02-limites.md", "images/schema.png", "module.md", "quiz.md"]  # no junk
+    assert working(store).module("nouveau-module").title == "Un nouveau module"
+    assert published(store).module("nouveau-module") is None  # a draft: learners do not see it
+    [entry] = audit_entries(store, action="studio.upload")
     assert (entry.actor_id, entry.target) == (trainer, "nouveau-module")
     assert entry.details["files"] == ["01-introduction.md", "02-limites.md", "images/schema.png", "module.md",
                                       "quiz.md"]
+    assert entry.details["message"] == "nouveau module"
+
+    assert studio.publish_check(store, "02-nouveau-module").publishable
+    assert studio.publish(store, "02-nouveau-module", version_id=result.version.id, actor_id=trainer).published
+    assert published(store).module("nouveau-module").title == "Un nouveau module"
+    image = published(store).module("nouveau-module").folder / "images" / "schema.png"
+    assert image.read_bytes() == (VALID / "images" / "schema.png").read_bytes()  # images come from the database
 
 
-def test_files_at_the_archive_root_go_to_the_folder_given(root: Path, store: Path, engine: Engine,
-                                                          trainer: int) -> None:
+def test_files_at_the_archive_root_go_to_the_folder_given(store: Engine, trainer: int) -> None:
     archive = make_zip(module_entries(""))
-    result = studio.install_upload(archive, root, target="03-copie", actor_id=trainer, engine=engine)
+    result = studio.install_upload(archive, store, target="03-copie", base_version=None, actor_id=trainer)
     assert result.installed
-    assert (root / "03-copie" / "quiz.md").read_bytes() == (VALID / "quiz.md").read_bytes()
+    assert studio.read_file(store, "03-copie", "quiz.md") == (VALID / "quiz.md").read_text(encoding="utf-8")
 
 
-def test_replacing_a_module_keeps_every_changed_or_removed_file(root: Path, store: Path, engine: Engine,
-                                                                trainer: int) -> None:
-    cached_catalog(root)
+def test_replacing_a_module_keeps_every_version(store: Engine, trainer: int) -> None:
     quiz_md = (VALID / "quiz.md").read_text(encoding="utf-8").replace("## Sigle {#", "## Sigle européen {#")
     entries = [entry for entry in module_entries(replace={"quiz.md": quiz_md.encode()})
                if not entry[0].endswith("02-limites.md")]
     archive = make_zip(entries)
 
-    check = studio.validate_upload(archive, root)
-    assert check.ok and check.replaces
-    result = studio.install_upload(archive, root, actor_id=trainer, engine=engine)
+    check = studio.validate_upload(archive, store)
+    assert check.ok and check.replaces and check.base_version == head(store)
+    result = studio.install_upload(archive, store, base_version=check.base_version, actor_id=trainer)
 
     assert result.installed
-    assert sorted(version.file for version in result.kept) == ["02-limites.md", "quiz.md"]
-    assert not (root / FOLDER / "02-limites.md").exists()
-    module = cached_catalog(root).module(MODULE_ID)
+    [upload, imported] = studio.history(store, FOLDER)
+    assert upload.changed == ("02-limites.md", "quiz.md")
+    module = working(store).module(MODULE_ID)
     assert module.quiz.question("sigle").title == "Sigle européen"
     assert [lesson.id for lesson in module.lessons] == ["introduction"]
-    assert [p.name for p in root.iterdir()] == [FOLDER]
+    assert [lesson.id for lesson in published(store).module(MODULE_ID).lessons] == ["introduction", "limites"]
 
-    # the removed lesson comes back from the versions store
-    kept = {version.file: version for version in studio.versions(MODULE_ID)}
-    assert studio.read_version(kept["quiz.md"]) == (VALID / "quiz.md").read_bytes()
-    restored = studio.restore_version(root, FOLDER, kept["02-limites.md"].stamp, "02-limites.md", actor_id=trainer,
-                                      engine=engine)
-    assert restored.saved
-    assert (root / FOLDER / "02-limites.md").read_bytes() == (VALID / "02-limites.md").read_bytes()
-    assert [lesson.id for lesson in cached_catalog(root).module(MODULE_ID).lessons] == ["introduction", "limites"]
+    # the removed lesson comes back from the imported version
+    assert studio.read_version(store, FOLDER, imported.id, "quiz.md") == (VALID / "quiz.md").read_bytes()
+    restored = studio.restore_version(store, FOLDER, imported.id, "02-limites.md", base_version=head(store),
+                                      actor_id=trainer)
+    assert restored.saved and restored.version.source_version_id == imported.id
+    assert studio.read_file(store, FOLDER, "02-limites.md") == (VALID / "02-limites.md").read_text(encoding="utf-8")
+    assert [lesson.id for lesson in working(store).module(MODULE_ID).lessons] == ["introduction", "limites"]
+
+    # an upload named from a version that is no longer the newest is refused
+    stale = studio.install_upload(make_zip(module_entries()), store, base_version=check.base_version, actor_id=trainer)
+    assert stale.status == studio.CONFLICT
 
 
-def test_a_module_downloaded_as_zip_uploads_back_unchanged(root: Path) -> None:
-    check = studio.validate_upload(studio.module_zip(root, FOLDER), root)
+def test_a_module_downloaded_as_zip_uploads_back_unchanged(store: Engine, trainer: int) -> None:
+    archive = studio.module_zip(store, FOLDER)
+    check = studio.validate_upload(archive, store)
     assert check.ok and check.replaces
     assert check.files == ("01-introduction.md", "02-limites.md", "images/schema.png", "module.md", "quiz.md")
+    result = studio.install_upload(archive, store, base_version=check.base_version, actor_id=trainer)
+    assert result.status == studio.UNCHANGED and len(studio.history(store, FOLDER)) == 1
 
 
 # --- editing -------------------------------------------------------------------------------------
 
 
-def test_an_edit_that_breaks_the_module_is_refused_with_its_errors(root: Path, store: Path, engine: Engine,
-                                                                   trainer: int) -> None:
-    before = tree_digest(root)
-    text = studio.read_file(root, FOLDER, "quiz.md").replace(".qru objective=1", ".qru objective=9")
+def test_an_edit_that_breaks_the_module_is_refused_with_its_errors(store: Engine, trainer: int) -> None:
+    before = snapshot(store)
+    text = studio.read_file(store, FOLDER, "quiz.md").replace(".qru objective=1", ".qru objective=9")
 
-    check = studio.check_file(root, FOLDER, "quiz.md", text)
+    check = studio.check_file(store, FOLDER, "quiz.md", text)
     assert not check.acceptable and check.was_valid
-    result = studio.save_file(root, FOLDER, "quiz.md", text, actor_id=trainer, engine=engine)
+    result = studio.save_file(store, FOLDER, "quiz.md", text, base_version=head(store), actor_id=trainer)
 
     assert result.status == studio.INVALID and not result.saved
     assert result.new_problems == (
-        f"{root / FOLDER / 'quiz.md'}:6: question `definition` has objective=9 but module.md lists 2 objective(s): "
+        f"{FOLDER}/quiz.md:6: question `definition` has objective=9 but module.md lists 2 objective(s): "
         "use a number from 1 to 2",)
     assert result.new_problems == check.new_problems
-    assert tree_digest(root) == before
-    assert not store.exists()
-    assert audit_entries(engine, action="studio.save") == []
+    assert snapshot(store) == before
+    assert audit_entries(store, action="studio.save") == []
 
 
-def test_a_valid_edit_is_live_at_once_kept_audited_and_can_be_rolled_back(root: Path, store: Path, engine: Engine,
-                                                                          trainer: int) -> None:
-    original = studio.read_file(root, FOLDER, "quiz.md")
-    assert cached_catalog(root).module(MODULE_ID).quiz.question("definition").title == "Apprentissage automatique"
+def test_a_valid_edit_is_a_draft_until_published_kept_audited_and_can_be_rolled_back(store: Engine,
+                                                                                     trainer: int) -> None:
+    original = studio.read_file(store, FOLDER, "quiz.md")
+    assert published(store).module(MODULE_ID).quiz.question("definition").title == "Apprentissage automatique"
     edited = original.replace("## Apprentissage automatique {#", "## Machine learning {#")
+    base = head(store)
 
-    result = studio.save_file(root, FOLDER, "quiz.md", edited, actor_id=trainer, engine=engine,
-                              base_hash=studio.text_hash(original))
+    result = studio.save_file(store, FOLDER, "quiz.md", edited, base_version=base, actor_id=trainer,
+                              message="titre en anglais")
 
     assert result.saved and result.problems == ()
-    assert cached_catalog(root).module(MODULE_ID).quiz.question("definition").title == "Machine learning"
-    assert (root / FOLDER / "quiz.md").read_text(encoding="utf-8") == edited
-    assert [p.name for p in (root / FOLDER).iterdir() if p.name.startswith(".")] == []  # no temporary file left
-    assert result.kept is not None and studio.read_version(result.kept) == original.encode()
-    [entry] = audit_entries(engine, action="studio.save")
+    assert (result.version.status, result.version.base_version_id, result.version.author) == (
+        "draft", base, "Claire Martin")
+    assert working(store).module(MODULE_ID).quiz.question("definition").title == "Machine learning"
+    assert published(store).module(MODULE_ID).quiz.question("definition").title == "Apprentissage automatique"
+    assert studio.read_version(store, FOLDER, base, "quiz.md") == original.encode()
+    [entry] = audit_entries(store, action="studio.save")
     assert (entry.actor_id, entry.target) == (trainer, MODULE_ID)
-    assert entry.details == {"folder": FOLDER, "files": ["quiz.md"], "kept": result.kept.stamp}
+    assert entry.details == {"folder": FOLDER, "version": result.version.id, "base": base, "files": ["quiz.md"],
+                             "message": "titre en anglais"}
 
-    rollback = studio.restore_version(root, FOLDER, result.kept.stamp, "quiz.md", actor_id=trainer, engine=engine)
+    publication = studio.publish(store, FOLDER, version_id=result.version.id, actor_id=trainer)
+    assert publication.published and publication.version.published_by == "Claire Martin"
+    assert published(store).module(MODULE_ID).quiz.question("definition").title == "Machine learning"
+    assert [v.status for v in studio.history(store, FOLDER)] == ["published", "superseded"]
 
-    assert rollback.saved
-    assert cached_catalog(root).module(MODULE_ID).quiz.question("definition").title == "Apprentissage automatique"
-    assert [v.file for v in studio.versions(MODULE_ID, file="quiz.md")] == ["quiz.md", "quiz.md"]
-    assert studio.read_version(studio.versions(MODULE_ID)[0]) == edited.encode()  # the restore kept its replacement
-    [restore_entry] = audit_entries(engine, action="studio.restore")
-    assert restore_entry.details["restored"] == result.kept.stamp
+    rollback = studio.restore_version(store, FOLDER, base, "quiz.md", base_version=head(store), actor_id=trainer)
+    assert rollback.saved and rollback.version.status == "draft"
+    assert published(store).module(MODULE_ID).quiz.question("definition").title == "Machine learning"
+    assert studio.publish(store, FOLDER, version_id=rollback.version.id, actor_id=trainer).published
+    assert published(store).module(MODULE_ID).quiz.question("definition").title == "Apprentissage automatique"
+    assert [(v.status, v.action) for v in studio.history(store, FOLDER)] == [
+        ("published", "restore"), ("superseded", "save"), ("superseded", "import")]
+    [restore_entry] = audit_entries(store, action="studio.restore")
+    assert restore_entry.details["restored"] == base
 
 
-def test_an_invalid_module_may_be_fixed_one_problem_at_a_time(root: Path, store: Path, engine: Engine,
+def test_an_invalid_module_may_be_fixed_one_problem_at_a_time(engine: Engine, root: Path, cache: Path,
                                                               trainer: int) -> None:
-    module_md = studio.read_file(root, FOLDER, "module.md")
+    module_md = (root / FOLDER / "module.md").read_text(encoding="utf-8")
     (root / FOLDER / "module.md").write_text(module_md.replace("level: initiation", "level: expert"), encoding="utf-8")
-    quiz_md = studio.read_file(root, FOLDER, "quiz.md")
-    assert not cached_catalog(root).all_modules[0].valid
+    repository.import_folder(engine, root)
+    quiz_md = studio.read_file(engine, FOLDER, "quiz.md")
+    assert not published(engine).all_modules[0].valid
 
     unrelated = quiz_md.replace("Quel sigle", "Quel acronyme")
-    kept_problem = studio.save_file(root, FOLDER, "quiz.md", unrelated, actor_id=trainer, engine=engine)
+    kept_problem = studio.save_file(engine, FOLDER, "quiz.md", unrelated, base_version=head(engine), actor_id=trainer)
     assert kept_problem.saved and len(kept_problem.problems) == 1 and "`level`" in kept_problem.problems[0]
+    # a draft with a problem cannot be published
+    refused = studio.publish(engine, FOLDER, version_id=head(engine), actor_id=trainer)
+    assert refused.status == studio.INVALID and "`level`" in refused.problems[0]
+    assert studio.publish_check(engine, FOLDER).problems == refused.problems
 
     worse = unrelated.replace(".qroc objective=2", ".qroc objective=7")
-    refused = studio.save_file(root, FOLDER, "quiz.md", worse, actor_id=trainer, engine=engine)
+    refused = studio.save_file(engine, FOLDER, "quiz.md", worse, base_version=head(engine), actor_id=trainer)
     assert refused.status == studio.INVALID and len(refused.new_problems) == 1
     assert "objective=7" in refused.new_problems[0]
 
-    fixed = studio.save_file(root, FOLDER, "module.md", module_md, actor_id=trainer, engine=engine)
+    fixed = studio.save_file(engine, FOLDER, "module.md", module_md, base_version=head(engine), actor_id=trainer)
     assert fixed.saved and fixed.problems == ()
-    assert cached_catalog(root).module(MODULE_ID) is not None
+    assert published(engine).module(MODULE_ID) is None
+    assert studio.publish(engine, FOLDER, version_id=head(engine), actor_id=trainer).published
+    assert published(engine).module(MODULE_ID) is not None
 
 
-def test_a_prerequisite_cycle_is_refused(root: Path, store: Path, engine: Engine, trainer: int) -> None:
+def test_a_prerequisite_cycle_is_refused(engine: Engine, root: Path, cache: Path, trainer: int) -> None:
     shutil.copytree(root / FOLDER, root / "02-suite")
     suite = (root / "02-suite" / "module.md").read_text(encoding="utf-8")
     (root / "02-suite" / "module.md").write_text(
         suite.replace("level: initiation\n", "level: initiation\nprerequisites:\n  - bases-ia\n"), encoding="utf-8")
     assert load_catalog(root).problems == ()
-    module_md = studio.read_file(root, FOLDER, "module.md")
+    repository.import_folder(engine, root)
+    module_md = studio.read_file(engine, FOLDER, "module.md")
 
     cyclic = module_md.replace("level: initiation\n", "level: initiation\nprerequisites:\n  - suite\n")
 
-    result = studio.save_file(root, FOLDER, "module.md", cyclic, actor_id=trainer, engine=engine)
+    result = studio.save_file(engine, FOLDER, "module.md", cyclic, base_version=head(engine), actor_id=trainer)
 
     assert result.status == studio.INVALID
-    assert result.new_problems == (f"{root / FOLDER / 'module.md'}:10: prerequisites form a cycle "
+    assert result.new_problems == (f"{FOLDER}/module.md:10: prerequisites form a cycle "
                                    "(bases-ia → suite → bases-ia): remove one of them",)
-    assert studio.read_file(root, FOLDER, "module.md") == module_md
+    assert studio.read_file(engine, FOLDER, "module.md") == module_md
 
 
-def test_a_file_changed_since_it_was_opened_is_not_overwritten(root: Path, store: Path, engine: Engine,
-                                                               trainer: int) -> None:
-    opened = studio.read_file(root, FOLDER, "02-limites.md")
-    (root / FOLDER / "02-limites.md").write_text(opened + "\nAjout d'un collègue.\n", encoding="utf-8")
-    result = studio.save_file(root, FOLDER, "02-limites.md", opened + "\nMon ajout.\n", actor_id=trainer,
-                              engine=engine, base_hash=studio.text_hash(opened))
+def test_a_draft_cannot_publish_a_prerequisite_learners_do_not_have(store: Engine, trainer: int) -> None:
+    new = make_zip(module_entries("02-suite/"))
+    assert studio.install_upload(new, store, base_version=None, actor_id=trainer).installed
+    module_md = studio.read_file(store, FOLDER, "module.md")
+    needs_suite = module_md.replace("level: initiation\n", "level: initiation\nprerequisites:\n  - suite\n")
+    saved = studio.save_file(store, FOLDER, "module.md", needs_suite, base_version=head(store), actor_id=trainer)
+    assert saved.saved and saved.problems == ()  # the working copy has 02-suite
+
+    refused = studio.publish(store, FOLDER, version_id=head(store), actor_id=trainer)
+    assert refused.status == studio.INVALID
+    assert "unknown prerequisite `suite`" in refused.problems[0]  # learners do not have it yet
+    assert studio.publish(store, "02-suite", version_id=head(store, "02-suite"), actor_id=trainer).published
+    assert studio.publish(store, FOLDER, version_id=head(store), actor_id=trainer).published
+    assert published(store).module(MODULE_ID).prerequisites == ("suite",)
+
+
+def test_a_file_changed_since_it_was_opened_is_not_overwritten(store: Engine, trainer: int) -> None:
+    opened, base = studio.read_file(store, FOLDER, "02-limites.md"), head(store)
+    colleague = studio.save_file(store, FOLDER, "02-limites.md", opened + "\nAjout d'un collègue.\n", base_version=base,
+                                 actor_id=None)
+    assert colleague.saved
+    result = studio.save_file(store, FOLDER, "02-limites.md", opened + "\nMon ajout.\n", base_version=base,
+                              actor_id=trainer)
     assert result.status == studio.CONFLICT
-    assert "Ajout d'un collègue." in studio.read_file(root, FOLDER, "02-limites.md")
+    assert "Ajout d'un collègue." in studio.read_file(store, FOLDER, "02-limites.md")
+    # a save of another file from the same base is kept, on top of the colleague's
+    other = studio.save_file(store, FOLDER, "01-introduction.md", "---\ntitle: Introduction\n---\n\nTexte.\n",
+                             base_version=base, actor_id=trainer)
+    assert other.saved and other.version.base_version_id == colleague.version.id
+    assert "Ajout d'un collègue." in studio.read_file(store, FOLDER, "02-limites.md")
+    # publishing needs the draft it names: the colleague's is no longer the newest
+    assert studio.publish(store, FOLDER, version_id=colleague.version.id, actor_id=trainer).status == studio.CONFLICT
 
 
-def test_a_file_with_windows_line_ends_is_not_seen_as_changed(root: Path, store: Path, engine: Engine) -> None:
+def test_a_conflict_found_only_at_commit_time_is_checked_again(store: Engine, trainer: int,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another save lands between a save's lint and its commit: the database refuses the stale head, the save
+    runs again on the new head and finds the conflict."""
+    opened, base = studio.read_file(store, FOLDER, "02-limites.md"), head(store)
+    commit = repository.commit
+    calls = []
+
+    def racing_commit(*args: object, **kwargs: object) -> object:
+        if not calls:
+            calls.append("other")
+            commit(store, FOLDER, {**repository.read_files(store, base), "02-limites.md": b"---\ntitle: Autre\n---\n"},
+                   expected_head=base, action="save", author_id=None, audit_action="studio.save")
+        return commit(*args, **kwargs)
+
+    monkeypatch.setattr(repository, "commit", racing_commit)
+    result = studio.save_file(store, FOLDER, "02-limites.md", opened + "\nMon ajout.\n", base_version=base,
+                              actor_id=trainer)
+    assert result.status == studio.CONFLICT
+    assert studio.read_file(store, FOLDER, "02-limites.md") == "---\ntitle: Autre\n---\n"
+
+
+def test_a_file_with_windows_line_ends_is_not_seen_as_changed(engine: Engine, root: Path, cache: Path) -> None:
     path = root / FOLDER / "02-limites.md"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
-    opened = studio.read_file(root, FOLDER, "02-limites.md")
+    repository.import_folder(engine, root)
+    opened = studio.read_file(engine, FOLDER, "02-limites.md")
     assert "\r" not in opened and not opened.startswith("\ufeff")
-    result = studio.save_file(root, FOLDER, "02-limites.md", opened + "\nAjout.\n", actor_id=None, engine=engine,
-                              base_hash=studio.text_hash(opened))
+    result = studio.save_file(engine, FOLDER, "02-limites.md", opened + "\nAjout.\n", base_version=head(engine),
+                              actor_id=None)
     assert result.saved
-    assert path.read_bytes() == (opened + "\nAjout.\n").encode()
+    assert repository.read_file(engine, head(engine), "02-limites.md") == (opened + "\nAjout.\n").encode()
 
 
-def test_saving_the_same_text_writes_nothing(root: Path, store: Path, engine: Engine, trainer: int) -> None:
-    text = studio.read_file(root, FOLDER, "module.md")
-    assert studio.save_file(root, FOLDER, "module.md", text, actor_id=trainer, engine=engine).status == studio.UNCHANGED
-    assert not store.exists()
+def test_saving_the_same_text_writes_nothing(store: Engine, trainer: int) -> None:
+    before = snapshot(store)
+    text = studio.read_file(store, FOLDER, "module.md")
+    result = studio.save_file(store, FOLDER, "module.md", text, base_version=head(store), actor_id=trainer)
+    assert result.status == studio.UNCHANGED
+    assert snapshot(store) == before
 
 
 @pytest.mark.parametrize(("folder", "filename", "code"), [
@@ -388,30 +480,48 @@ def test_saving_the_same_text_writes_nothing(root: Path, store: Path, engine: En
     (FOLDER, "images/schema.png", "bad_file"),
     (FOLDER, ".cache.md", "bad_file"),
 ])
-def test_only_markdown_files_of_module_folders_can_be_edited(root: Path, engine: Engine, folder: str, filename: str,
+def test_only_markdown_files_of_module_folders_can_be_edited(store: Engine, folder: str, filename: str,
                                                              code: str) -> None:
-    before = tree_digest(root)
+    before = snapshot(store)
     with pytest.raises(studio.StudioError) as raised:
-        studio.save_file(root, folder, filename, "x", actor_id=None, engine=engine)
+        studio.save_file(store, folder, filename, "x", base_version=head(store), actor_id=None)
     assert raised.value.notice.code == code
-    assert tree_digest(root) == before
+    assert snapshot(store) == before
 
 
-def test_versions_cannot_be_read_outside_the_store(root: Path, store: Path, engine: Engine) -> None:
-    for stamp, file in [("20250101T000000000000Z", "../../module.md"), ("..", "quiz.md"), ("20250101T000000000000Z",
-                                                                                          "quiz.md")]:
+def test_versions_of_another_module_or_unknown_cannot_be_restored(store: Engine, trainer: int) -> None:
+    other = studio.install_upload(make_zip(module_entries("02-autre/")), store, base_version=None, actor_id=trainer)
+    for version_id in (other.version.id, 999_999, -1):
+        with pytest.raises(studio.StudioError) as raised:
+            studio.restore_version(store, FOLDER, version_id, "quiz.md", base_version=head(store), actor_id=None)
+        assert raised.value.notice.code == "unknown_version"
         with pytest.raises(studio.StudioError):
-            studio.restore_version(root, FOLDER, stamp, file, actor_id=None, engine=engine)
+            studio.read_version(store, FOLDER, version_id, "quiz.md")
 
 
-def test_module_files_lists_the_markdown_files_in_reading_order(root: Path) -> None:
-    assert studio.module_files(root, FOLDER) == ["module.md", "01-introduction.md", "02-limites.md", "quiz.md"]
+def test_module_files_lists_the_markdown_files_in_reading_order(store: Engine) -> None:
+    assert studio.module_files(store, FOLDER) == ["module.md", "01-introduction.md", "02-limites.md", "quiz.md"]
 
 
-def test_checking_leaves_no_staging_folder(root: Path) -> None:
-    check = studio.check_file(root, FOLDER, "01-introduction.md", "---\ntitle: Nouveau titre\n---\n\nTexte.\n")
+def test_checking_leaves_no_staging_folder(store: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    check = studio.check_file(store, FOLDER, "01-introduction.md", "---\ntitle: Nouveau titre\n---\n\nTexte.\n")
     assert check.acceptable and check.module.lesson("introduction").title == "Nouveau titre"
-    assert [p.name for p in root.iterdir()] == [FOLDER]
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_a_discarded_draft_leaves_the_published_version(store: Engine, trainer: int) -> None:
+    text = studio.read_file(store, FOLDER, "02-limites.md")
+    draft = studio.save_file(store, FOLDER, "02-limites.md", text + "\nBrouillon.\n", base_version=head(store),
+                             actor_id=trainer)
+    assert studio.discard_draft(store, FOLDER, version_id=draft.version.id, actor_id=trainer)
+    assert studio.read_file(store, FOLDER, "02-limites.md") == text
+    assert not repository.module(store, FOLDER).has_draft
+    assert [v.status for v in studio.history(store, FOLDER)] == ["discarded", "published"]
+    assert not studio.discard_draft(store, FOLDER, version_id=draft.version.id, actor_id=trainer)  # already gone
+    [entry] = audit_entries(store, action="studio.discard")
+    assert entry.details["version"] == draft.version.id
 
 
 # --- content health, trainer view, coverage --------------------------------------------------------

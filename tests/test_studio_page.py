@@ -1,4 +1,5 @@
-"""Trainer studio page in AppTest, on a copy of the fixture curriculum (never the real content/)."""
+"""Trainer studio page in AppTest, on a copy of the fixture curriculum (never the real content/) seeded into a
+fresh database: edits are drafts seen only in the Studio until « Publier »."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from academy.accounts import auth
-from academy.content import studio
-from academy.content.catalog import cached_catalog, load_catalog
+from academy.content import repository, studio
+from academy.content.catalog import load_catalog
 from academy.i18n import t
 from academy.store.audit import audit_entries
 from academy.ui.quiz_view import widget_key
@@ -34,9 +35,14 @@ def content(app_env: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     quiz_md = root / FLAGGED / "quiz.md"
     quiz_md.write_text(quiz_md.read_text(encoding="utf-8").replace(".qroc objective=2", ".qroc objective=9"),
                        encoding="utf-8")
-    monkeypatch.setenv("ACADEMY_CONTENT_DIR", str(root))
-    monkeypatch.setenv(studio.VERSIONS_ENV, str(tmp_path / "versions"))
+    monkeypatch.setenv("ACADEMY_CONTENT_DIR", str(root))  # the seed, imported by the app into the empty store
+    monkeypatch.setenv(repository.CACHE_ENV, str(tmp_path / "cache"))
     return root
+
+
+def published(engine: Engine) -> repository.Catalog:
+    """The curriculum learners get, as the database says now."""
+    return repository.published_catalog(engine, current=repository.state(engine))
 
 
 def trainer_page(engine: Engine) -> tuple[AppTest, int]:
@@ -57,6 +63,7 @@ def test_content_health_shows_every_problem_as_the_check_command(app_env: Engine
     health = at.dataframe[0].value
     assert health[t("studio.col_folder")].tolist() == ["01-bases-ia", FLAGGED]
     assert health[t("studio.col_status")].tolist() == [t("studio.valid"), t("studio.invalid")]
+    assert health[t("studio.col_publication")].tolist() == [t("studio.status_published")] * 2
 
 
 def test_preview_shows_lessons_learner_quiz_trainer_key_and_coverage(app_env: Engine, content: Path) -> None:
@@ -99,9 +106,10 @@ def test_an_invalid_module_is_previewed_with_its_problems(app_env: Engine, conte
     assert at.text_input(key=widget_key(-2, "sigle")).label == t("quiz.short_answer")
 
 
-def test_a_trainer_fixes_a_flagged_question_in_the_browser_and_it_is_live(app_env: Engine, content: Path) -> None:
+def test_a_trainer_fixes_a_flagged_question_in_a_draft_previews_it_and_publishes_it(app_env: Engine,
+                                                                                     content: Path) -> None:
     at, trainer_id = trainer_page(app_env)
-    assert cached_catalog(content).module("a-corriger") is None
+    assert published(app_env).module("a-corriger") is None
     at.selectbox(key="edit_module").set_value(FLAGGED).run()
     at.selectbox(key=f"edit_file:{FLAGGED}").set_value("quiz.md").run()
     assert t("studio.module_invalid", n=1) in texts(at, "warning")  # the flagged problem, shown while editing
@@ -113,26 +121,91 @@ def test_a_trainer_fixes_a_flagged_question_in_the_browser_and_it_is_live(app_en
     assert t("studio.check_ok") in texts(at, "success")
     assert t("studio.preview_of", file="quiz.md") in texts(at, "caption")
 
+    at.text_input(key="edit_message").input("objectif de la question sigle").run()
     at.button(key="edit_save").click().run()
     assert not at.exception
     assert t("studio.saved", file="quiz.md") in texts(at, "success")
+    # a draft: the Studio's working copy has it, learners do not
     assert t("studio.no_problem") in texts(at, "success")
-    assert cached_catalog(content).module("a-corriger").title == "Module à corriger"
+    assert published(app_env).module("a-corriger") is None
+    learner_token = token_for(app_env, "learner")
+    learner = open_page("pages/1_catalogue.py", learner_token)
+    assert "#### 02. Module à corriger" not in texts(learner, "markdown")
     [entry] = audit_entries(app_env, action="studio.save")
     assert (entry.actor_id, entry.target, entry.details["files"]) == (trainer_id, "a-corriger", ["quiz.md"])
+    [draft, seed] = studio.history(app_env, FLAGGED)
+    assert (draft.status, draft.author, draft.message, draft.changed) == (
+        "draft", "Camille Durand", "objectif de la question sigle", ("quiz.md",))
+    assert seed.status == "published" and seed.action == "import"
+    [history] = [frame.value for frame in at.dataframe if t("studio.col_version") in frame.value.columns]
+    assert history[t("studio.col_version")].tolist() == [draft.id, seed.id]
+    assert history[t("studio.col_author")].tolist() == ["Camille Durand", t("studio.no_author")]
+    assert history[t("studio.col_at")].tolist()[0] == studio.local_time(draft.created_at)
 
-    # the kept version is the flagged one: restoring it would break the module again, so it is refused
+    # the preview shows the draft; « Publier » checks it and publishes it
+    at.selectbox(key="preview_module").set_value(FLAGGED).run()
+    assert any(text.startswith(t("studio.showing_draft", version="")[:30]) for text in texts(at, "info"))
+    assert t("studio.draft_changes", files="quiz.md") in texts(at, "caption")
+    at.button(key="publish").click().run()
+    assert not at.exception
+    assert t("studio.published", folder=FLAGGED, id=draft.id) in texts(at, "success")
+    assert published(app_env).module("a-corriger").title == "Module à corriger"
+    [publication] = audit_entries(app_env, action="studio.publish")
+    assert (publication.actor_id, publication.details["version"]) == (trainer_id, draft.id)
+    learner = open_page("pages/1_catalogue.py", learner_token)
+    assert "#### 02. Module à corriger" in texts(learner, "markdown")
+
+    # restoring the flagged version asks for a confirmation, then is refused: it would break the module again
+    assert at.button(key="restore_version").disabled
+    at.checkbox(key="restore_confirm").check().run()
     at.button(key="restore_version").click().run()
     assert t("studio.restore_refused", n=1) in texts(at, "error")
-    assert ".qroc objective=2" in (content / FLAGGED / "quiz.md").read_text(encoding="utf-8")
+    assert ".qroc objective=2" in studio.read_file(app_env, FLAGGED, "quiz.md")
+    assert audit_entries(app_env, action="studio.restore") == []
 
-    learner = open_page("pages/1_catalogue.py", token_for(app_env, "learner"))
-    assert "#### 02. Module à corriger" in texts(learner, "markdown")
+
+def test_a_restore_asks_for_confirmation_makes_a_draft_and_a_draft_can_be_discarded(app_env: Engine,
+                                                                                   content: Path) -> None:
+    at, _ = trainer_page(app_env)
+    at.selectbox(key="edit_module").set_value("01-bases-ia").run()
+    at.selectbox(key="edit_file:01-bases-ia").set_value("module.md").run()
+    editor = at.text_area(key="editor:01-bases-ia:module.md")
+    editor.input(editor.value.replace("title: Les bases de l'IA en santé", "title: Les bases, édition 2")).run()
+    at.button(key="edit_save").click().run()
+    at.selectbox(key="preview_module").set_value("01-bases-ia").run()
+    at.button(key="publish").click().run()
+    assert published(app_env).module("bases-ia").title == "Les bases, édition 2"
+
+    # restore the imported version of the whole module: a second explicit step, then a new draft
+    [_, seed] = studio.history(app_env, "01-bases-ia")
+    at.selectbox(key="version:01-bases-ia:module.md").set_value(seed).run()
+    assert "-title: Les bases de l'IA en santé" in texts(at, "code")[-1]  # the diff of the chosen version
+    at.radio(key="restore_scope").set_value("module").run()
+    assert at.button(key="restore_version").disabled
+    at.checkbox(key="restore_confirm").check().run()
+    at.button(key="restore_version").click().run()
+    assert not at.exception
+    assert t("studio.restored", id=seed.id) in texts(at, "success")
+    assert at.text_area(key="editor:01-bases-ia:module.md").value.count("title: Les bases de l'IA en santé") == 1
+    assert published(app_env).module("bases-ia").title == "Les bases, édition 2"  # not published by a restore
+    [restored, *_] = studio.history(app_env, "01-bases-ia")
+    assert (restored.status, restored.action, restored.source_version_id) == ("draft", "restore", seed.id)
+
+    # discarding the draft also needs its confirmation; the published version stays
+    at.selectbox(key="preview_module").set_value("01-bases-ia").run()
+    assert at.button(key="discard").disabled
+    at.checkbox(key="discard_confirm:01-bases-ia").check().run()
+    at.button(key="discard").click().run()
+    assert not at.exception
+    assert t("studio.discarded", folder="01-bases-ia") in texts(at, "success")
+    assert studio.history(app_env, "01-bases-ia")[0].status == "discarded"
+    assert "édition 2" in studio.read_file(app_env, "01-bases-ia", "module.md")
+    assert published(app_env).module("bases-ia").title == "Les bases, édition 2"
 
 
 def test_an_edit_that_breaks_a_module_is_refused_in_the_browser(app_env: Engine, content: Path) -> None:
     at, _ = trainer_page(app_env)
-    before = (content / "01-bases-ia" / "quiz.md").read_bytes()
+    before = studio.read_file(app_env, "01-bases-ia", "quiz.md")
     at.selectbox(key="edit_module").set_value("01-bases-ia").run()
     at.selectbox(key="edit_file:01-bases-ia").set_value("quiz.md").run()
     editor = at.text_area(key="editor:01-bases-ia:quiz.md")
@@ -142,9 +215,32 @@ def test_an_edit_that_breaks_a_module_is_refused_in_the_browser(app_env: Engine,
 
     assert not at.exception
     assert t("studio.save_refused", n=1) in texts(at, "error")
-    assert any("quiz.md:" in code and "qrx" in code for code in texts(at, "code"))
-    assert (content / "01-bases-ia" / "quiz.md").read_bytes() == before
+    assert any(code.startswith("01-bases-ia/quiz.md:") and "qrx" in code for code in texts(at, "code"))
+    assert studio.read_file(app_env, "01-bases-ia", "quiz.md") == before
+    assert len(studio.history(app_env, "01-bases-ia")) == 1
     assert audit_entries(app_env, action="studio.save") == []
+
+
+def test_a_file_changed_elsewhere_is_reloaded_only_after_a_confirmation(app_env: Engine, content: Path) -> None:
+    at, _ = trainer_page(app_env)
+    at.selectbox(key="edit_module").set_value("01-bases-ia").run()
+    at.selectbox(key="edit_file:01-bases-ia").set_value("02-limites.md").run()
+    opened = at.text_area(key="editor:01-bases-ia:02-limites.md").value
+    head = repository.module(app_env, "01-bases-ia").head_version_id
+    studio.save_file(app_env, "01-bases-ia", "02-limites.md", opened + "\nAjout d'un collègue.\n", base_version=head,
+                     actor_id=None)  # another trainer, on another replica
+    at.text_area(key="editor:01-bases-ia:02-limites.md").input(opened + "\nMon ajout.\n").run()
+    assert t("studio.changed_on_disk") in texts(at, "warning")
+
+    at.button(key="edit_save").click().run()
+    assert t("studio.conflict") in texts(at, "error")
+    assert "Mon ajout." not in studio.read_file(app_env, "01-bases-ia", "02-limites.md")
+
+    assert at.button(key="edit_reload").disabled
+    at.checkbox(key="reload_confirm:01-bases-ia:02-limites.md").check().run()
+    at.button(key="edit_reload").click().run()
+    assert "Ajout d'un collègue." in at.text_area(key="editor:01-bases-ia:02-limites.md").value
+    assert t("studio.changed_on_disk") not in texts(at, "warning")
 
 
 def test_upload_and_export_tabs(app_env: Engine, content: Path) -> None:

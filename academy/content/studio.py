@@ -1,25 +1,27 @@
-"""Trainer studio: check, preview, edit, upload and restore modules without ever breaking a working one.
+"""Trainer studio: check, preview, edit, upload, restore and publish modules without ever breaking a working one.
 
-Every change to the curriculum goes the same way:
+The curriculum lives in the database (`academy.content.repository`): every module folder has versions, a
+head (what the Studio edits and previews, a draft when there are unpublished changes) and a published
+version (what learners get). Every change goes the same way:
 
-1. **Stage.** The module folder is copied (an upload is extracted) into a private folder under
-   `<content>/.studio-staging/`. It is hidden, so the catalog and its cache ignore it, and it sits on the
-   same file system as the modules, so the final rename is atomic. It is removed when the operation ends.
-2. **Lint.** The staged module is read with `academy.content.catalog.load_module`, its prerequisites resolved
-   against the live content folder, plus the one tree-level check an edit can break: a prerequisite cycle.
+1. **Stage.** The module's head is written into a private temporary folder (an upload is extracted there)
+   with the change applied.
+2. **Lint.** The staged module is read with `academy.content.catalog.load_module`, its prerequisites
+   resolved against the working copy, plus the one tree-level check an edit can break: a prerequisite cycle.
 3. **Decide.** A change is refused when it adds a problem. A valid module must stay valid. A module that is
    already invalid may still be saved when the change adds no problem of its own, so that trainers can fix
    an invalid module one error at a time; a problem is "new" when the module did not already have the same
    message in the same file (line numbers aside: an edit moves lines). An upload must be entirely valid.
-4. **Write.** The previous version of every changed file is copied into the versions store
-   (`ACADEMY_VERSIONS_DIR`, default `data/versions/`, as `<module id>/<stamp>/<file>`), then the file is
-   replaced atomically (temporary file + `os.replace`); an upload swaps the whole module folder (two
-   renames, the second undone if it fails). An audit entry records who changed what (`studio.save`,
-   `studio.upload`, `studio.restore`).
+4. **Draft.** The whole folder is written as a new draft version in one database transaction, with the
+   audit entry (`studio.save`, `studio.upload`, `studio.restore`). The change names the version it was made
+   from: when another save changed the same file meanwhile (on any replica), it is refused as a conflict;
+   a save of another file of the module is kept and the change applied on top of it.
+5. **Publish.** « Publier » lints the draft against the published curriculum and publishes it only when it
+   has no problem at all (`studio.publish`); every replica serves it at its next page run. A draft can also
+   be discarded (`studio.discard`).
 
-The catalog cache (`academy.content.catalog.cached_catalog`) notices new files by their mtime, so a change is live
-at the next page run, without a restart. Writes are serialised within a process; across processes (several
-app replicas) the editor's `base_hash` check refuses to overwrite a file that changed since it was opened.
+A restore makes a new draft too (nothing reaches learners without being published, and the history only
+grows: restoring an old version is a new version, as a revert is a new commit in Git).
 
 The content health shown to trainers is `academy.content.catalog`'s own: `problem_lines(catalog)` is exactly what
 `python -m academy check` prints, line for line.
@@ -27,64 +29,59 @@ The content health shown to trainers is `academy.content.catalog`'s own: `proble
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import hashlib
 import io
-import os
 import re
-import shutil
 import stat
 import tempfile
-import threading
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Engine
 
+from academy.content import repository
 from academy.content.catalog import (
     Block,
     Catalog,
     Module,
     Problem,
-    cached_catalog,
     load_module,
     markdown_blocks,
     prerequisite_path,
 )
 from academy.content.frontmatter import parse_front_matter
 from academy.content.markdown_blocks import display_path
+from academy.content.repository import PUBLISHED, VersionInfo
 from academy.i18n import t
 from academy.learning.attempts import build_layout
-from academy.store import db
-from academy.store.audit import audit
 from quiz import Question, Quiz
 from quiz.grading import is_regex_answer
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-VERSIONS_ENV = "ACADEMY_VERSIONS_DIR"
-STAGING_NAME = ".studio-staging"
 MB = 1024 * 1024
 ALLOWED_EXTENSIONS = (".md", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
 MAX_EDIT_BYTES = 1_000_000  # one Markdown file edited in the browser
+MAX_MESSAGE_LENGTH = 500
+TIMEZONE = ZoneInfo("Europe/Paris")  # version times are shown in French local time
 
 SAVED, UNCHANGED, INVALID, CONFLICT = "saved", "unchanged", "invalid", "conflict"
+PUBLISHED_STATUS = "published"
+_RETRIES = 3  # a change is checked again when another one lands between its check and its commit
 
 _MODULE_NAME = re.compile(r"(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)")
 _EDITABLE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.md")
-_STAMP = re.compile(r"\d{8}T\d{12}Z")
 _DRIVE = re.compile(r"[A-Za-z]:")
 _JUNK_FOLDER = "__MACOSX"  # macOS resource forks: ignored, like the files below
 _JUNK_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
-_write_lock = threading.Lock()
 
 
 # --- messages ------------------------------------------------------------------------------------
@@ -151,18 +148,19 @@ _MODULE_FOLDER_IN_PATH = re.compile(r"(?:^|/)(\d+-[a-z0-9][a-z0-9-]*/)")
 def without_server_paths(line: str, content_root: Path) -> str:
     """A ``file:line: message`` line with its file shown from the module folder, never as a server path.
 
-    Trainers see ``03-prevention/quiz.md:12: …``, not where the content folder (or an upload's
-    temporary folder) lives on the server.
+    Trainers see ``03-prevention/quiz.md:12: …``, not where the curriculum (a materialised copy, or an
+    upload's temporary folder) lives on the server.
     """
     path, separator, rest = line.partition(":")
-    if not separator or not path.startswith("/"):
+    if not separator:
         return line
-    root = str(content_root.resolve())
-    if path.startswith(root + "/"):
-        return path[len(root) + 1:] + separator + rest
+    for root in (str(content_root.resolve()), display_path(content_root)):
+        if path.startswith(root + "/"):
+            return path[len(root) + 1:] + separator + rest
     match = _MODULE_FOLDER_IN_PATH.search(path)
-    shown = path[match.start(1):] if match else Path(path).name
-    return shown + separator + rest
+    if match:
+        return path[match.start(1):] + separator + rest
+    return (Path(path).name if path.startswith("/") else path) + separator + rest
 
 
 def problem_lines(catalog: Catalog) -> list[str]:
@@ -275,39 +273,45 @@ def is_module_folder_name(name: str) -> bool:
     return _MODULE_NAME.fullmatch(name) is not None
 
 
-def module_files(content_root: Path | str, module_folder: str) -> list[str]:
-    """The Markdown files of a module: module.md, the lessons in name order, then quiz.md."""
-    folder = _module_dir(Path(content_root), module_folder)
-    names = sorted(
-        entry.name for entry in folder.iterdir()
-        if entry.is_file() and entry.suffix.lower() == ".md" and not entry.name.startswith(".")
-    )
+def local_time(moment: datetime) -> str:
+    """`moment` as French local time, e.g. 05/12/2026 14:03."""
+    return moment.astimezone(TIMEZONE).strftime("%d/%m/%Y %H:%M")
+
+
+def module_ref(engine: Engine, module_folder: str) -> repository.ModuleRef:
+    """The store's record of an editable module folder; StudioError when there is none."""
+    ref = repository.module(engine, module_folder) if is_module_folder_name(module_folder) else None
+    if ref is None:
+        raise StudioError("unknown_module", folder=_shown(module_folder))
+    return ref
+
+
+def module_files(engine: Engine, module_folder: str, *, version_id: int | None = None) -> list[str]:
+    """The Markdown files of a module's head (or of `version_id`): module.md, the lessons in name order, quiz.md."""
+    source = version_id if version_id is not None else module_ref(engine, module_folder).head_version_id
+    names = sorted(path for path in repository.file_hashes(engine, source)
+                   if "/" not in path and path.lower().endswith(".md"))
     return sorted(names, key=lambda name: (name != "module.md", name == "quiz.md", name))
 
 
-def read_file(content_root: Path | str, module_folder: str, filename: str) -> str:
-    """The text of a module's Markdown file ("" when it does not exist yet)."""
-    path = _module_dir(Path(content_root), module_folder) / _editable_name(filename)
-    try:
-        return path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-    except FileNotFoundError:
+def read_file(engine: Engine, module_folder: str, filename: str, *, version_id: int | None = None) -> str:
+    """The text of a module's Markdown file in its head (or in `version_id`); "" when it has no such file."""
+    source = version_id if version_id is not None else module_ref(engine, module_folder).head_version_id
+    return _text(repository.read_file(engine, source, _editable_name(filename)), filename)
+
+
+def _text(data: bytes | None, filename: str) -> str:
+    if data is None:
         return ""
+    try:
+        return data.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
         raise StudioError("not_utf8", name=filename) from exc
 
 
 def text_hash(text: str) -> str:
-    """The SHA-256 of a text as saved (UTF-8): the editor's `base_hash`."""
+    """The SHA-256 of a text as saved (UTF-8)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _text_hash_of(data: bytes | None) -> str:
-    """`text_hash` of a file's bytes as `read_file` reads them (BOM dropped, LF line ends)."""
-    raw = data or b""
-    try:
-        return text_hash(raw.decode("utf-8-sig").replace("\r\n", "\n"))
-    except UnicodeDecodeError:
-        return hashlib.sha256(raw).hexdigest()
 
 
 def diff_text(old: str, new: str, filename: str) -> str:
@@ -318,17 +322,35 @@ def diff_text(old: str, new: str, filename: str) -> str:
     )
 
 
-def module_zip(content_root: Path | str, module_folder: str) -> bytes:
-    """The module folder as a .zip (`NN-slug/…`, hidden files left out), ready to edit and upload back."""
-    folder = _module_dir(Path(content_root), module_folder)
+def module_zip(engine: Engine, module_folder: str, *, version_id: int | None = None) -> bytes:
+    """A module's head (or `version_id`) as a .zip (`NN-slug/…`), ready to edit and upload back."""
+    source = version_id if version_id is not None else module_ref(engine, module_folder).head_version_id
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(_module_file_paths(folder)):
-            archive.write(path, f"{folder.name}/{path.relative_to(folder).as_posix()}")
+        for path, data in sorted(repository.read_files(engine, source).items()):
+            archive.writestr(f"{module_folder}/{path}", data)
     return buffer.getvalue()
 
 
-# --- editing: check, save, versions, restore -------------------------------------------------------
+def history(engine: Engine, module_folder: str) -> list[VersionInfo]:
+    """The versions of a module, newest first, with author, time, message and the files each changed."""
+    return repository.history(engine, module_ref(engine, module_folder).folder)
+
+
+def read_version(engine: Engine, module_folder: str, version_id: int, file: str) -> bytes | None:
+    """A file as it was in a version of the module (None when that version had no such file)."""
+    _version_of(engine, module_folder, version_id)
+    return repository.read_file(engine, version_id, file)
+
+
+def _version_of(engine: Engine, module_folder: str, version_id: int) -> VersionInfo:
+    found = repository.version(engine, version_id) if isinstance(version_id, int) else None
+    if found is None or found.folder != module_folder:
+        raise StudioError("unknown_version")
+    return found
+
+
+# --- editing: check, save, restore, publish, discard ----------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -347,108 +369,158 @@ class EditCheck:
 
 
 @dataclass(frozen=True)
-class Version:
-    """A previous version of one file of a module, kept by a save, an upload or a restore."""
-
-    module_id: str
-    stamp: str  # when it was replaced: YYYYMMDDTHHMMSSffffffZ (UTC)
-    file: str  # its path inside the module folder, with /
-    saved_at: datetime
-    size: int
-
-
-@dataclass(frozen=True)
 class SaveResult:
-    """What a save or a restore did: `status` is saved, unchanged, invalid (refused) or conflict."""
+    """What a save, restore or upload did: `status` is saved (a new draft), unchanged, invalid or conflict."""
 
     status: str
     problems: tuple[str, ...] = ()
     new_problems: tuple[str, ...] = ()
-    kept: Version | None = None  # the previous version, when there was one
+    version: VersionInfo | None = None  # the new draft
 
     @property
     def saved(self) -> bool:
-        """True when the file was written."""
+        """True when a new draft was written."""
         return self.status == SAVED
 
 
-def versions_root() -> Path:
-    """The versions store: `ACADEMY_VERSIONS_DIR`, or data/versions/ beside the code."""
-    return Path(os.environ.get(VERSIONS_ENV) or PROJECT_ROOT / "data" / "versions")
+@dataclass(frozen=True)
+class PublishCheck:
+    """A module's draft, checked against the published curriculum (what « Publier » would do)."""
+
+    draft: VersionInfo | None  # None: the module has no draft (nothing to publish)
+    problems: tuple[str, ...] = ()  # a draft with any problem is not published
+    changed: tuple[str, ...] = ()  # files added, changed or removed compared with the published version
+
+    @property
+    def publishable(self) -> bool:
+        return self.draft is not None and not self.problems
 
 
-def check_file(content_root: Path | str, module_folder: str, filename: str, text: str) -> EditCheck:
-    """Lint the module as it would be with `filename` holding `text` (nothing is written)."""
-    root = Path(content_root)
-    folder = _module_dir(root, module_folder)
-    return _check(root, folder, {_editable_name(filename): _edited_bytes(text)})
+@dataclass(frozen=True)
+class PublishResult:
+    """What « Publier » did: `status` is published, invalid (problems), conflict (the draft changed) or unchanged."""
+
+    status: str
+    problems: tuple[str, ...] = ()
+    version: VersionInfo | None = None
+
+    @property
+    def published(self) -> bool:
+        return self.status == PUBLISHED_STATUS
+
+
+def check_file(engine: Engine, module_folder: str, filename: str, text: str) -> EditCheck:
+    """Lint the module's head as it would be with `filename` holding `text` (nothing is written)."""
+    ref = module_ref(engine, module_folder)
+    name = _editable_name(filename)
+    head = repository.read_files(engine, ref.head_version_id)
+    return _check(engine, ref.folder, head, {**head, name: _edited_bytes(text)})
 
 
 def save_file(
-    content_root: Path | str,
+    engine: Engine,
     module_folder: str,
     filename: str,
     text: str,
     *,
+    base_version: int,
     actor_id: int | None,
-    engine: Engine,
-    base_hash: str | None = None,
-    versions_dir: Path | None = None,
+    message: str = "",
 ) -> SaveResult:
-    """Save one Markdown file of a module if the module stays valid (or, if it was not, gets no new problem).
+    """Save one Markdown file of a module as a new draft, if the module gets no new problem.
 
-    `base_hash` is `text_hash` of the text the editor started from: when the file changed since, the save
-    is refused with status `conflict`. The previous version is kept in the versions store first.
+    `base_version` is the version the editor opened: when `filename` changed since (another save, on any
+    replica), the save is refused with status `conflict`. Changes to other files meanwhile are kept.
     """
-    root = Path(content_root)
-    folder = _module_dir(root, module_folder)
+    module_ref(engine, module_folder)
     name = _editable_name(filename)
-    return _commit(root, folder, {name: _edited_bytes(text)}, action="studio.save", actor_id=actor_id,
-                   engine=engine, versions_dir=versions_dir, base_hash=base_hash)
-
-
-def versions(module_id: str, *, file: str | None = None, versions_dir: Path | None = None) -> list[Version]:
-    """The kept versions of a module's files (only `file`'s when given), newest first."""
-    base = (versions_dir or versions_root()) / module_id
-    if not _MODULE_NAME.fullmatch(f"0-{module_id}") or not base.is_dir():
-        return []
-    found: list[Version] = []
-    for stamp_dir in base.iterdir():
-        if not (stamp_dir.is_dir() and _STAMP.fullmatch(stamp_dir.name)):
-            continue
-        saved_at = datetime.strptime(stamp_dir.name, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
-        for path in stamp_dir.rglob("*"):
-            relative = path.relative_to(stamp_dir).as_posix()
-            if path.is_file() and (file is None or relative == file):
-                found.append(Version(module_id, stamp_dir.name, relative, saved_at, path.stat().st_size))
-    return sorted(found, key=lambda version: (version.stamp, version.file), reverse=True)
-
-
-def read_version(version: Version, *, versions_dir: Path | None = None) -> bytes:
-    """The content of a kept version."""
-    return _version_path(versions_dir or versions_root(), version.module_id, version.stamp, version.file).read_bytes()
+    return _change(engine, module_folder, {name: _edited_bytes(text)}, base_version=base_version, action="save",
+                   actor_id=actor_id, message=message)
 
 
 def restore_version(
-    content_root: Path | str,
-    module_folder: str,
-    stamp: str,
-    file: str,
-    *,
-    actor_id: int | None,
     engine: Engine,
-    versions_dir: Path | None = None,
+    module_folder: str,
+    version_id: int,
+    file: str | None = None,
+    *,
+    base_version: int,
+    actor_id: int | None,
+    message: str = "",
 ) -> SaveResult:
-    """Put a kept version of `file` back, under the same rule as a save; the replaced text is kept too."""
-    root = Path(content_root)
-    folder = _module_dir(root, module_folder)
-    module_id = _module_id(folder)
-    store = versions_dir or versions_root()
-    path = _version_path(store, module_id, stamp, file)
-    if not path.is_file():
-        raise StudioError("unknown_version")
-    return _commit(root, folder, {file: path.read_bytes()}, action="studio.restore", actor_id=actor_id,
-                   engine=engine, versions_dir=store, restored=stamp)
+    """Make a new draft with `file` (or, when None, every file of the module) as it was in `version_id`.
+
+    A file the old version did not have is removed by a whole-module restore; restoring one such file
+    removes it too. Same rules as a save: no new problem, and `base_version` must be current for the files
+    restored. Nothing is published: the draft is previewed and published like any other.
+    """
+    module_ref(engine, module_folder)
+    _version_of(engine, module_folder, version_id)
+    old = repository.read_files(engine, version_id)
+    if file is None:
+        changes: dict[str, bytes | None] = dict(old)
+        whole = True
+    else:
+        changes = {file: old.get(file)}
+        whole = False
+    return _change(engine, module_folder, changes, base_version=base_version, action="restore", actor_id=actor_id,
+                   message=message, source_version_id=version_id, whole=whole,
+                   details={"restored": version_id, "file": file})
+
+
+def publish_check(engine: Engine, module_folder: str) -> PublishCheck:
+    """Lint the module's draft against the published curriculum (nothing is written)."""
+    ref = module_ref(engine, module_folder)
+    if not ref.has_draft:
+        return PublishCheck(None)
+    return _publish_check(engine, ref, repository.published_catalog(engine))
+
+
+def _publish_check(engine: Engine, ref: repository.ModuleRef, published: Catalog) -> PublishCheck:
+    draft = repository.version(engine, ref.head_version_id)
+    files = repository.read_files(engine, ref.head_version_id)
+    check = _check(engine, ref.folder, None, files, against=published)
+    before = repository.file_hashes(engine, ref.published_version_id) if ref.published_version_id else {}
+    after = {path: repository.blob_hash(data) for path, data in files.items()}
+    changed = tuple(sorted(path for path in set(before) | set(after) if before.get(path) != after.get(path)))
+    return PublishCheck(draft, check.problems, changed)
+
+
+def publish(engine: Engine, module_folder: str, *, version_id: int, actor_id: int | None) -> PublishResult:
+    """Publish the draft `version_id` of a module: refused when it has any problem or is no longer the draft.
+
+    The draft is linted against the published curriculum, then published in one transaction that checks
+    that neither the draft nor the published curriculum changed since the lint (else the lint runs again).
+    """
+    for _ in range(_RETRIES):
+        ref = module_ref(engine, module_folder)
+        if ref.head_version_id != version_id or not ref.has_draft:
+            found = repository.version(engine, version_id)
+            status = UNCHANGED if found is not None and found.status == PUBLISHED else CONFLICT
+            return PublishResult(status)
+        current = repository.state(engine)
+        check = _publish_check(engine, ref, repository.published_catalog(engine, current=current))
+        if check.problems:
+            return PublishResult(INVALID, check.problems)
+        try:
+            published = repository.publish(engine, ref.folder, version_id, actor_id=actor_id,
+                                           expected_published_serial=current.published_serial)
+        except repository.CurriculumChanged:
+            continue
+        except repository.ContentConflict:
+            return PublishResult(CONFLICT)
+        return PublishResult(PUBLISHED_STATUS if published is not None else UNCHANGED, (), published)
+    return PublishResult(CONFLICT)
+
+
+def discard_draft(engine: Engine, module_folder: str, *, version_id: int, actor_id: int | None) -> bool:
+    """Throw the draft `version_id` away (back to the published version); False when it is no longer the draft."""
+    module_ref(engine, module_folder)
+    try:
+        repository.discard(engine, module_folder, version_id, actor_id=actor_id)
+    except repository.ContentConflict:
+        return False
+    return True
 
 
 def _edited_bytes(text: str) -> bytes:
@@ -458,67 +530,106 @@ def _edited_bytes(text: str) -> bytes:
     return data
 
 
-def _commit(
-    root: Path,
-    folder: Path,
-    changes: dict[str, bytes],
+def _change(
+    engine: Engine,
+    folder: str,
+    changes: Mapping[str, bytes | None],
     *,
+    base_version: int | None,
     action: str,
     actor_id: int | None,
-    engine: Engine,
-    versions_dir: Path | None,
-    base_hash: str | None = None,
-    restored: str | None = None,
+    message: str,
+    source_version_id: int | None = None,
+    whole: bool = False,
+    details: dict[str, Any] | None = None,
 ) -> SaveResult:
-    """Check `changes` (path in the module → new bytes) on a staging copy, then keep and write them."""
-    module_id = _module_id(folder)
-    with _write_lock:
-        current = {name: _read_or_none(folder / name) for name in changes}
-        if base_hash is not None and any(_text_hash_of(data) != base_hash for data in current.values()):
-            return SaveResult(CONFLICT)
-        if all(current[name] == data for name, data in changes.items()):
+    """Apply `changes` (path → bytes, None removes; `whole`: the new folder) to the head; lint; write a draft.
+
+    The head is read, the named base checked against it for the paths changed, the result linted, and the
+    draft committed only if the head is still the one read: when another change landed in between, all of
+    it runs again on the new head.
+    """
+    message = message.strip()[:MAX_MESSAGE_LENGTH]
+    for _ in range(_RETRIES):
+        ref = repository.module(engine, folder)
+        head = ref.head_version_id if ref is not None else None
+        head_files = repository.read_files(engine, head) if head is not None else {}
+        if base_version != head:
+            if base_version is None or head is None:
+                return SaveResult(CONFLICT)
+            base = repository.file_hashes(engine, base_version)
+            current = {path: repository.blob_hash(data) for path, data in head_files.items()}
+            paths = set(changes) | (set(base) | set(current) if whole else set())
+            if any(base.get(path) != current.get(path) for path in paths):
+                return SaveResult(CONFLICT)
+        if whole:
+            new_files = {path: data for path, data in changes.items() if data is not None}
+        else:
+            new_files = dict(head_files)
+            for path, data in changes.items():
+                if data is None:
+                    new_files.pop(path, None)
+                else:
+                    new_files[path] = data
+        if new_files == head_files:
             return SaveResult(UNCHANGED)
-        check = _check(root, folder, changes)
+        check = _check(engine, folder, head_files if head is not None else None, new_files)
         if not check.acceptable:
             return SaveResult(INVALID, check.problems, check.new_problems)
-        store = versions_dir or versions_root()
-        stamp = _new_stamp(store / module_id)
-        replaced = [name for name, data in changes.items() if current[name] is not None and current[name] != data]
-        details = {"folder": folder.name, "files": sorted(changes), "kept": stamp if replaced else None}
-        if restored:
-            details["restored"] = restored
+        touched = sorted(path for path in set(head_files) | set(new_files)
+                         if head_files.get(path) != new_files.get(path))
+        audit_details = {"files": touched, **(details or {})}
+        if message:
+            audit_details["message"] = message
         try:
-            with db.write(engine) as session:
-                audit(session, actor_id=actor_id, action=action, target=module_id, details=details)
-                session.flush()  # the audit entry reaches the database first: if it fails, no file changes
-                kept = [_keep(store, module_id, stamp, name, current[name] or b"") for name in replaced]
-                for name, data in changes.items():
-                    _atomic_write(folder.joinpath(*PurePosixPath(name).parts), data)
-        except OSError as exc:
-            raise StudioError("not_writable", detail=exc.strerror or str(exc)) from exc
-    return SaveResult(SAVED, check.problems, (), kept[0] if kept else None)
+            created = repository.commit(
+                engine, folder, new_files, expected_head=head, action=action, author_id=actor_id, message=message,
+                source_version_id=source_version_id, audit_action=f"studio.{action}", audit_details=audit_details,
+            )
+        except repository.ContentConflict:
+            continue
+        if created is None:
+            return SaveResult(UNCHANGED)
+        return SaveResult(SAVED, check.problems, (), created)
+    return SaveResult(CONFLICT)
 
 
-def _check(root: Path, folder: Path, changes: dict[str, bytes]) -> EditCheck:
-    """Lint the live module and a staging copy with `changes` applied; compare their problems."""
-    _, before = _lint(folder, root, folder)
-    with _staging(root) as work:
-        staged = work / folder.name
-        try:
-            shutil.copytree(folder, staged, ignore=shutil.ignore_patterns(".*"))
-            for name, data in changes.items():
-                target = staged.joinpath(*PurePosixPath(name).parts)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-        except OSError as exc:
-            raise StudioError("not_writable", detail=exc.strerror or str(exc)) from exc
-        module, after = _lint(staged, root, folder)
+def _check(
+    engine: Engine,
+    folder: str,
+    before: Mapping[str, bytes] | None,
+    after: Mapping[str, bytes],
+    *,
+    against: Catalog | None = None,
+) -> EditCheck:
+    """Lint the module folder `folder` holding `before` and `after` (staged copies); compare their problems.
+
+    Prerequisites and cycles are checked against `against` (default: the working copy), where `folder`'s
+    own entry is replaced by the staged module.
+    """
+    catalog = against if against is not None else repository.working_catalog(engine)
+    with tempfile.TemporaryDirectory(prefix="academy-studio-") as work:
+        before_problems: list[Problem] = []
+        if before is not None:
+            _, before_problems = _lint(_stage(Path(work) / "before", folder, before), catalog)
+        module, after_problems = _lint(_stage(Path(work) / "after", folder, after), catalog)
     return EditCheck(
-        problems=tuple(str(problem) for problem in after),
-        new_problems=tuple(str(problem) for problem in _added(before, after)),
-        was_valid=not before,
+        problems=tuple(str(problem) for problem in after_problems),
+        new_problems=tuple(str(problem) for problem in _added(before_problems, after_problems)),
+        was_valid=before is not None and not before_problems,
         module=module,
     )
+
+
+def _stage(work: Path, folder: str, files: Mapping[str, bytes]) -> Path:
+    """Write `files` into `work/folder/` and return that folder."""
+    staged = work / folder
+    staged.mkdir(parents=True)
+    for path, data in files.items():
+        target = staged.joinpath(*PurePosixPath(path).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return staged
 
 
 def _added(before: Iterable[Problem], after: Iterable[Problem]) -> list[Problem]:
@@ -534,34 +645,34 @@ def _added(before: Iterable[Problem], after: Iterable[Problem]) -> list[Problem]
     return added
 
 
-def _lint(folder: Path, root: Path, live: Path) -> tuple[Module, list[Problem]]:
-    """The module read from `folder` and its problems, reported at the paths of the live folder `live`.
+def _lint(staged: Path, catalog: Catalog) -> tuple[Module, list[Problem]]:
+    """The module read from the staged folder and its problems, reported at `NN-slug/file` paths.
 
-    Prerequisites are resolved against the module folders of `root`; a prerequisite cycle through the
-    live catalog is reported like `load_catalog` does.
+    Prerequisites are resolved against the module folders of `catalog` (and the staged one); a prerequisite
+    cycle through `catalog`'s other modules is reported like `load_catalog` does.
     """
-    known = {match.group(2) for entry in _subfolders(root) if (match := _MODULE_NAME.fullmatch(entry.name))}
-    live_catalog = cached_catalog(root)
-    module = load_module(folder, known, glossary=live_catalog.glossary)  # the staged copy has none beside it
-    problems = [_moved(problem, folder, live) for problem in module.problems]
-    cycle = _cycle(module, live_catalog, live)
+    known = {match.group(2) for module in catalog.all_modules
+             if (match := _MODULE_NAME.fullmatch(module.folder.name))}
+    if match := _MODULE_NAME.fullmatch(staged.name):
+        known.add(match.group(2))
+    module = load_module(staged, known, glossary=catalog.glossary)  # the staged copy has none beside it
+    problems = [_moved(problem, staged) for problem in module.problems]
+    cycle = _cycle(module, catalog, staged)
     if cycle is not None:
         problems.append(cycle)
     return module, sorted(problems, key=lambda problem: (problem.path, problem.line))
 
 
-def _moved(problem: Problem, staged: Path, live: Path) -> Problem:
-    """`problem` with the staging folder in its path replaced by the live module folder."""
-    if staged == live:
-        return problem
+def _moved(problem: Problem, staged: Path) -> Problem:
+    """`problem` with the staging folder's path shown as the module folder name (`NN-slug/quiz.md`)."""
     prefix = display_path(staged)
-    if problem.path == prefix or problem.path.startswith(prefix + os.sep):
-        return Problem(display_path(live) + problem.path[len(prefix):], problem.line, problem.message)
+    if problem.path == prefix or problem.path.startswith(prefix + "/"):
+        return Problem(staged.name + problem.path[len(prefix):], problem.line, problem.message)
     return problem
 
 
-def _cycle(module: Module, catalog: Catalog, live: Path) -> Problem | None:
-    """The first prerequisite cycle through `module` with the live catalog's other modules, as a Problem."""
+def _cycle(module: Module, catalog: Catalog, staged: Path) -> Problem | None:
+    """The first prerequisite cycle through `module` with the catalog's other modules, as a Problem."""
     graph = {other.id: other.prerequisites for other in catalog.all_modules}
     graph[module.id] = module.prerequisites
     for prerequisite in module.prerequisites:
@@ -569,9 +680,9 @@ def _cycle(module: Module, catalog: Catalog, live: Path) -> Problem | None:
             continue  # reported by load_module
         chain = prerequisite_path(prerequisite, module.id, graph)
         if chain is not None:
-            line = _prerequisite_line(module.folder / "module.md", prerequisite)
+            line = _prerequisite_line(staged / "module.md", prerequisite)
             message = f"prerequisites form a cycle ({' → '.join((module.id, *chain))}): remove one of them"
-            return Problem(display_path(live / "module.md"), line, message)
+            return Problem(f"{staged.name}/module.md", line, message)
     return None
 
 
@@ -587,52 +698,6 @@ def _prerequisite_line(module_file: Path, prerequisite: str) -> int:
             if isinstance(item, str) and item.strip() == prerequisite:
                 return line
     return front.key_lines.get("prerequisites", 1)
-
-
-def _keep(store: Path, module_id: str, stamp: str, name: str, data: bytes) -> Version:
-    """Copy the previous version of `name` into the versions store."""
-    path = store / module_id / stamp / PurePosixPath(name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    saved_at = datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
-    return Version(module_id, stamp, name, saved_at, len(data))
-
-
-def _new_stamp(base: Path) -> str:
-    """A UTC time stamp not yet used under `base` (microseconds; bumped on a collision)."""
-    now = datetime.now(UTC)
-    stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
-    while (base / stamp).exists():
-        now = now.replace(microsecond=(now.microsecond + 1) % 1_000_000)
-        stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
-    return stamp
-
-
-def _version_path(store: Path, module_id: str, stamp: str, file: str) -> Path:
-    """The path of a kept version; StudioError when the stamp or file name is not one the store makes."""
-    parts = PurePosixPath(file).parts
-    if (not _STAMP.fullmatch(stamp) or not _MODULE_NAME.fullmatch(f"0-{module_id}") or not parts
-            or any(part in ("", ".", "..") or part.startswith(".") or "\\" in part for part in parts)
-            or PurePosixPath(file).is_absolute()):
-        raise StudioError("unknown_version")
-    return store / module_id / stamp / PurePosixPath(*parts)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a hidden temporary file in the same folder and os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 # --- uploads ---------------------------------------------------------------------------------------
@@ -663,6 +728,7 @@ class UploadCheck:
     files: tuple[str, ...] = ()  # its files, paths inside the module folder
     replaces: bool = False  # a module folder of that name exists and would be replaced
     title: str = ""
+    base_version: int | None = None  # the version it replaces (name it when installing): None for a new module
 
     @property
     def ok(self) -> bool:
@@ -672,95 +738,89 @@ class UploadCheck:
 
 @dataclass(frozen=True)
 class InstallResult:
-    """The check of an upload, whether it was installed, and the previous versions kept."""
+    """The check of an upload and what installing it did (`status` as a save's; `version`: the new draft)."""
 
     check: UploadCheck
-    installed: bool
-    kept: tuple[Version, ...] = ()
+    status: str
+    version: VersionInfo | None = None
+
+    @property
+    def installed(self) -> bool:
+        """True when the archive became the module's draft."""
+        return self.status == SAVED
 
 
 def validate_upload(
-    zip_bytes: bytes, content_root: Path | str, target: str | None = None, *, limits: UploadLimits = DEFAULT_LIMITS
+    zip_bytes: bytes, engine: Engine, target: str | None = None, *, limits: UploadLimits = DEFAULT_LIMITS
 ) -> UploadCheck:
     """Check an uploaded module archive without installing it.
 
     The archive holds one `NN-slug/` module folder, or the module's files at its root (then `target`, the
     NN-slug folder name, says where it goes). Every member must be a plain file with a relative path
     inside the module (no absolute path, drive letter, backslash, `..`, link or hidden name), of an allowed
-    type, within the size, count and compression-ratio limits. The module is then extracted into the
-    staging folder and linted against the live content folder; the staging copy is removed.
+    type, within the size, count and compression-ratio limits. The module is then extracted into a
+    temporary folder and linted against the working copy; the temporary folder is removed.
     """
-    with _staged_upload(zip_bytes, Path(content_root), target, limits) as (check, _):
+    with _staged_upload(zip_bytes, engine, target, limits) as (check, _):
         return check
 
 
 def install_upload(
     zip_bytes: bytes,
-    content_root: Path | str,
+    engine: Engine,
     *,
     target: str | None = None,
+    base_version: int | None,
     actor_id: int | None,
-    engine: Engine,
-    versions_dir: Path | None = None,
+    message: str = "",
     limits: UploadLimits = DEFAULT_LIMITS,
 ) -> InstallResult:
-    """Install a valid uploaded module: create its folder, or replace the existing one in one swap.
+    """Make a valid uploaded module the draft of its folder (a new module, or every file of an existing one).
 
-    The archive is checked again (as `validate_upload`); nothing changes when it is refused. The previous
-    version of every file the upload changes or removes is kept in the versions store.
+    The archive is checked again (as `validate_upload`); nothing changes when it is refused. `base_version`
+    is the version the trainer saw replaced (`UploadCheck.base_version`, None for a new module): when the
+    module changed since, the upload is refused as a conflict. Nothing is published.
     """
-    root = Path(content_root)
-    with _write_lock, _staged_upload(zip_bytes, root, target, limits) as (check, staged):
+    with _staged_upload(zip_bytes, engine, target, limits) as (check, staged):
         if not check.ok or staged is None or check.folder is None:
-            return InstallResult(check, installed=False)
-        live = root / check.folder
-        module_id = _module_id(live)
-        store = versions_dir or versions_root()
-        stamp = _new_stamp(store / module_id)
-        old = _file_hashes(live) if live.is_dir() else {}
-        new = _file_hashes(staged)
-        replaced = sorted(name for name, digest in old.items() if new.get(name) != digest)
-        details = {"folder": check.folder, "files": sorted(set(new) | set(old)), "replaced": check.replaces,
-                   "kept": stamp if replaced else None}
-        try:
-            with db.write(engine) as session:
-                audit(session, actor_id=actor_id, action="studio.upload", target=module_id, details=details)
-                session.flush()
-                kept = tuple(
-                    _keep(store, module_id, stamp, name, live.joinpath(*PurePosixPath(name).parts).read_bytes())
-                    for name in replaced
-                )
-                _swap(staged, live)
-        except OSError as exc:
-            raise StudioError("not_writable", detail=exc.strerror or str(exc)) from exc
-    return InstallResult(check, installed=True, kept=kept)
+            return InstallResult(check, INVALID)
+        files = {
+            path.relative_to(staged).as_posix(): path.read_bytes()
+            for path in sorted(staged.rglob("*")) if path.is_file()
+        }
+    result = _change(engine, check.folder, files, base_version=base_version, action="upload", actor_id=actor_id,
+                     message=message, whole=True, details={"replaced": check.replaces})
+    return InstallResult(check, result.status, result.version)
 
 
 @contextmanager
 def _staged_upload(
-    zip_bytes: bytes, root: Path, target: str | None, limits: UploadLimits
+    zip_bytes: bytes, engine: Engine, target: str | None, limits: UploadLimits
 ) -> Iterator[tuple[UploadCheck, Path | None]]:
-    """Inspect the archive, extract it into a staging folder and lint it; yield the check and the copy."""
+    """Inspect the archive, extract it into a temporary folder and lint it; yield the check and the copy."""
     refusals, plan, folder = _inspect(zip_bytes, (target or "").strip() or None, limits)
+    refs = {ref.folder: ref for ref in repository.modules(engine)}
     if not refusals and folder is not None:
-        refusals = _id_in_use(root, folder)
+        refusals = _id_in_use(refs, folder)
     if refusals or folder is None:
         yield UploadCheck(refusals=tuple(refusals), folder=folder), None
         return
     files = tuple("/".join(parts) for _, parts in plan)
-    with _staging(root) as work:
-        staged = work / folder
+    with tempfile.TemporaryDirectory(prefix="academy-upload-") as work:
+        staged = Path(work) / folder
         refusals = _extract(zip_bytes, plan, staged, limits)
         if refusals:
             yield UploadCheck(refusals=tuple(refusals), folder=folder, files=files), None
             return
-        module, problems = _lint(staged, root, root / folder)
+        module, problems = _lint(staged, repository.working_catalog(engine))
+        existing = refs.get(folder)
         check = UploadCheck(
             problems=tuple(str(problem) for problem in problems),
             folder=folder,
             files=files,
-            replaces=(root / folder).is_dir(),
+            replaces=existing is not None,
             title=module.title,
+            base_version=existing.head_version_id if existing is not None else None,
         )
         yield check, staged
 
@@ -878,13 +938,12 @@ def _layout(
     return folder, [], 1
 
 
-def _id_in_use(root: Path, folder: str) -> list[Notice]:
-    """A refusal when another live module folder already has this folder's module id."""
-    module_id = _module_id(Path(folder))
-    for entry in _subfolders(root):
-        match = _MODULE_NAME.fullmatch(entry.name)
-        if match and match.group(2) == module_id and entry.name != folder:
-            return [_notice("id_in_use", id=module_id, folder=entry.name)]
+def _id_in_use(refs: Mapping[str, repository.ModuleRef], folder: str) -> list[Notice]:
+    """A refusal when another module folder of the store already has this folder's module id."""
+    module_id = repository.module_id_of(folder)
+    for other, ref in refs.items():
+        if ref.module_id == module_id and other != folder and is_module_folder_name(other):
+            return [_notice("id_in_use", id=module_id, folder=other)]
     return []
 
 
@@ -916,67 +975,7 @@ def _extract(
     return []
 
 
-def _swap(staged: Path, live: Path) -> None:
-    """Put the folder `staged` at `live`; an existing `live` goes back beside `staged` (then removed)."""
-    if not live.exists():
-        os.rename(staged, live)
-        return
-    previous = staged.parent / f"previous-{live.name}"
-    os.rename(live, previous)
-    try:
-        os.rename(staged, live)
-    except OSError:
-        os.rename(previous, live)
-        raise
-
-
-def _file_hashes(folder: Path) -> dict[str, str]:
-    """SHA-256 of every non-hidden file under `folder`, by path inside it."""
-    return {
-        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in _module_file_paths(folder)
-    }
-
-
 # --- shared helpers --------------------------------------------------------------------------------
-
-
-@contextmanager
-def _staging(root: Path) -> Iterator[Path]:
-    """A fresh private folder under `<root>/.studio-staging/`, removed (with the base when empty) after."""
-    base = root / STAGING_NAME
-    for _ in range(3):  # another operation may remove the empty base between the two calls
-        try:
-            base.mkdir(exist_ok=True)
-            work = Path(tempfile.mkdtemp(dir=base))
-            break
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            raise StudioError("not_writable", detail=exc.strerror or str(exc)) from exc
-    else:
-        raise StudioError("not_writable", detail=str(base))
-    try:
-        yield work
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            base.rmdir()  # only succeeds when no other operation is using it
-
-
-def _module_dir(root: Path, module_folder: str) -> Path:
-    """The live module folder `root/module_folder`; StudioError unless it is an NN-slug folder there."""
-    folder = root / module_folder
-    if not _MODULE_NAME.fullmatch(module_folder) or folder.is_symlink() or not folder.is_dir():
-        raise StudioError("unknown_module", folder=_shown(module_folder))
-    return folder
-
-
-def _module_id(folder: Path) -> str:
-    match = _MODULE_NAME.fullmatch(folder.name)
-    if match is None:
-        raise StudioError("unknown_module", folder=_shown(folder.name))
-    return match.group(2)
 
 
 def _editable_name(filename: str) -> str:
@@ -984,25 +983,3 @@ def _editable_name(filename: str) -> str:
     if not _EDITABLE_NAME.fullmatch(filename):
         raise StudioError("bad_file", name=_shown(filename))
     return filename
-
-
-def _subfolders(root: Path) -> list[Path]:
-    try:
-        return [entry for entry in root.iterdir() if entry.is_dir()]
-    except OSError:
-        return []
-
-
-def _module_file_paths(folder: Path) -> list[Path]:
-    """Every file under `folder` whose path has no hidden part."""
-    return [
-        path for path in folder.rglob("*")
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    ]
-
-
-def _read_or_none(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None

@@ -2,8 +2,9 @@
 
 The schema is created and evolved by Alembic (``migrations/``), never by ``create_all``: a change here
 needs a new migration. Timestamps are timezone-aware UTC (:class:`UTCDateTime`); JSON columns are JSON
-on SQLite and JSONB on PostgreSQL. Modules, lessons and questions live in ``content/``, so they are
-referenced by their stable string ids, not by foreign keys.
+on SQLite and JSONB on PostgreSQL. The curriculum's files and versions live in the ``content_*`` tables
+(``academy.content.repository``); progress rows name modules, lessons and questions by their stable
+string ids, not by foreign keys, so a new version of a module never rewrites anyone's history.
 
 Per-user rows cascade when a user row is deleted; certificates and the audit log keep their rows
 (``SET NULL``) because they are records of what happened. Erasure normally anonymises the user row
@@ -25,6 +26,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -475,6 +477,98 @@ class Certificate(Base):
     issued_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(Text)
+
+
+# --- curriculum content (academy.content.repository) ------------------------------------------------
+
+CONTENT_STATUSES = ("draft", "published", "superseded", "discarded")
+CONTENT_ACTIONS = ("import", "save", "upload", "restore")
+FOLDER_LENGTH = 120
+PATH_LENGTH = 300
+
+
+class ContentState(Base):
+    """The content store's one row (id 1): its identity and the serials that key every copy of the curriculum.
+
+    ``published_serial`` grows by one at every change of the published curriculum, ``working_serial`` at
+    every change of any module's newest version (drafts included). Every content write locks this row first,
+    so content writes are serialised on every backend; the app reads it once per page run to know whether
+    its cached curriculum is current.
+    """
+
+    __tablename__ = "content_state"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    store_id: Mapped[str] = mapped_column(String(32))  # random: keys the copies materialised on disk
+    published_serial: Mapped[int] = mapped_column(Integer)
+    working_serial: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime]
+
+
+class ContentBlob(Base):
+    """The bytes of a content file, stored once per distinct content (an image shared by versions is one row)."""
+
+    __tablename__ = "content_blobs"
+
+    sha256: Mapped[str] = mapped_column(String(HASH_LENGTH), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ContentVersion(Base):
+    """One version of a module folder: the whole folder's files (``content_files``), who made it and why.
+
+    ``folder`` is the module folder name ``NN-slug`` ("" holds the plain files at the top of the content
+    folder). ``base_version_id`` is the version it was made from (optimistic concurrency: a save names it).
+    ``status``: draft (seen only in the Studio), published (what learners get), superseded (was published or
+    drafted, then replaced by a later publication), discarded (a draft thrown away).
+    """
+
+    __tablename__ = "content_versions"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'published', 'superseded', 'discarded')", name="status"),
+        CheckConstraint("action IN ('import', 'save', 'upload', 'restore')", name="action"),
+        Index("ix_content_versions_folder_id", "folder", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    folder: Mapped[str] = mapped_column(String(FOLDER_LENGTH))
+    module_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    base_version_id: Mapped[int | None] = mapped_column(ForeignKey("content_versions.id"))
+    source_version_id: Mapped[int | None] = mapped_column(ForeignKey("content_versions.id"))  # what a restore copied
+    status: Mapped[str] = mapped_column(String(12))
+    action: Mapped[str] = mapped_column(String(12))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    message: Mapped[str] = mapped_column(Text, default="", server_default="")
+    published_at: Mapped[datetime | None]
+    published_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class ContentFile(Base):
+    """One file of a content version: its path inside the module folder (with /) and its blob."""
+
+    __tablename__ = "content_files"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("content_versions.id", ondelete="CASCADE"), primary_key=True)
+    path: Mapped[str] = mapped_column(String(PATH_LENGTH), primary_key=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("content_blobs.sha256"))
+
+
+class ContentModule(Base):
+    """A module folder of the curriculum: its newest version (what the Studio edits) and its published one.
+
+    ``head_version_id`` is the newest version that is not discarded: a draft, or the published version when
+    there is no draft. ``published_version_id`` is None until the module is first published.
+    """
+
+    __tablename__ = "content_modules"
+
+    folder: Mapped[str] = mapped_column(String(FOLDER_LENGTH), primary_key=True)
+    module_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    head_version_id: Mapped[int] = mapped_column(ForeignKey("content_versions.id"))
+    published_version_id: Mapped[int | None] = mapped_column(ForeignKey("content_versions.id"))
 
 
 class AuditEntry(Base):

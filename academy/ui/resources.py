@@ -1,19 +1,22 @@
 """Process-wide resources shared by every session: the database engine and the catalog.
 
 Pages reach the store only through this module (`database_url()` and `now()` serve as cache keys and
-dates), never by importing `academy.store` themselves.
+dates), never by importing `academy.store` themselves. The curriculum comes from the database
+(`academy.content.repository`): each call checks the content version (at most one primary-key lookup per
+second per process) and returns the catalog parsed for it, so every replica serves a publication within a
+second of its commit.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 
 import streamlit as st
 from sqlalchemy import Engine
 
-from academy.content.catalog import Catalog, cached_catalog
+from academy.content import repository
+from academy.content.catalog import Catalog
 from academy.store import db
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -23,11 +26,13 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 def _engine_for(url: str) -> Engine:
     engine = db.make_engine(url)
     db.upgrade(engine)
+    repository.ensure_seeded(engine, content_root())
     return engine
 
 
 def engine() -> Engine:
-    """The engine for the configured database, migrated to the latest revision (once per process)."""
+    """The engine for the configured database, migrated to the latest revision and holding a curriculum (the
+    seed folder is imported into an empty store), once per process."""
     return _engine_for(db.database_url())
 
 
@@ -42,10 +47,16 @@ def now() -> datetime:
 
 
 def content_root() -> Path:
-    """The curriculum folder: `ACADEMY_CONTENT_DIR`, or `content/` beside app.py."""
-    return Path(os.environ.get("ACADEMY_CONTENT_DIR") or PROJECT_ROOT / "content")
+    """The seed curriculum folder (`ACADEMY_CONTENT_DIR`, or `content/` beside app.py), imported into an empty
+    store; the app itself serves the curriculum from the database."""
+    return repository.seed_folder()
 
 
 def catalog() -> Catalog:
-    """The parsed curriculum; re-read only when a file under the content folder changed."""
-    return cached_catalog(content_root())
+    """The published curriculum, parsed once per content version (what learners see)."""
+    return repository.published_catalog(engine())
+
+
+def working_catalog() -> Catalog:
+    """The Studio's working copy: every module's newest version, drafts included (never shown to learners)."""
+    return repository.working_catalog(engine())

@@ -1,7 +1,11 @@
-"""The trainer studio's sections (pages/6_studio.py): content health, preview, edit with versions, upload, exports.
+"""The trainer studio's sections (pages/6_studio.py): content health, preview and publication, edit with
+versions, upload, exports.
 
 Every section reads one :class:`StudioContext`, built once per run by :func:`studio_context`; the button
-callbacks receive it through their ``args``, so they act on the run that drew the button.
+callbacks receive it through their ``args``, so they act on the run that drew the button. The Studio works
+on the working copy (every module's newest version: its draft when it has one); learners only ever get
+what « Publier » published. Destructive actions (restore, discard a draft, drop one's edits, install an
+upload) need a ticked confirmation first.
 """
 
 from __future__ import annotations
@@ -13,15 +17,16 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Engine
 
-from academy.content import gift, studio, zones
+from academy.content import gift, repository, studio, zones
 from academy.content.catalog import Catalog, Module
 from quiz import Question
 
 from .guard import Viewer
 from .quiz_view import question_input, question_stem, stem_text
 from .render import render_blocks, render_markdown
-from .resources import catalog, content_root, engine
+from .resources import engine, working_catalog
 from .widgets import hours, tcs_panel_caption
 
 _ICONS = {True: ":green[:material/check_circle:]", False: ":red[:material/cancel:]", None: ":material/drag_indicator:"}
@@ -31,36 +36,50 @@ _UPLOAD_CHECK = "studio_upload_check"
 
 @dataclass(frozen=True)
 class StudioContext:
-    """What the studio's sections read: the viewer, the content folder, its modules and the editable ones."""
+    """What the studio's sections read: the viewer, the working copy's modules, the editable ones and their
+    versions in the store (head and published)."""
 
     viewer: Viewer
-    root: Path
+    engine: Engine
+    root: Path  # where the working copy is materialised (problem lines are shown without it)
     catalog: Catalog
     modules: dict[str, Module]
     editable: list[str]
+    refs: dict[str, repository.ModuleRef]
 
     def t(self, key: str, **values: object) -> str:
         """The interface string `key` in the viewer's locale."""
         return self.viewer.t(key, **values)
 
     def label(self, folder: str) -> str:
-        """A module's folder and title, flagged when it has problems."""
+        """A module's folder and title, flagged when it has problems or an unpublished draft."""
         module = self.modules[folder]
         flag = "" if module.valid else f" · {self.t('studio.invalid')}"
+        ref = self.refs.get(folder)
+        if ref is not None and ref.has_draft:
+            flag += f" · {self.t('studio.draft_flag')}"
         return f"{folder} — {module.title}{flag}"
+
+    def publication(self, folder: str) -> str:
+        """A module's publication status: published, draft (of a published module) or never published."""
+        ref = self.refs.get(folder)
+        if ref is None or not ref.has_draft:
+            return self.t("studio.status_published")
+        return self.t("studio.status_draft" if ref.published_version_id else "studio.status_unpublished")
 
 
 def studio_context(viewer: Viewer) -> StudioContext:
-    """The studio's context for this run: the content folder and its modules, by folder name."""
-    cat = catalog()
+    """The studio's context for this run: the working copy and its modules, by folder name."""
+    cat = working_catalog()
     modules = {module.folder.name: module for module in cat.all_modules}
     editable = [name for name in modules if studio.is_module_folder_name(name)]
-    return StudioContext(viewer, content_root(), cat, modules, editable)
+    refs = {ref.folder: ref for ref in repository.modules(engine())}
+    return StudioContext(viewer, engine(), cat.root, cat, modules, editable, refs)
 
 
-def show_problems(lines: list[str] | tuple[str, ...]) -> None:
+def show_problems(lines: list[str] | tuple[str, ...], root: Path | None = None) -> None:
     """Problems as `python -m academy check` prints them, files shown from their module folder."""
-    root = content_root()
+    root = root or working_catalog().root
     st.code("\n".join(studio.without_server_paths(line, root) for line in lines), language=None, wrap_lines=True)
 
 
@@ -90,7 +109,7 @@ def open_link(ctx: StudioContext) -> bool:
     if opened_from_link:
         st.session_state["studio_link"] = linked
         st.session_state["edit_module"] = linked_folder
-        if linked[1] in studio.module_files(ctx.root, linked_folder):
+        if linked[1] in studio.module_files(ctx.engine, linked_folder):
             st.session_state[f"edit_file:{linked_folder}"] = linked[1]
     return opened_from_link
 
@@ -109,13 +128,14 @@ def content_health(ctx: StudioContext) -> None:
         t("studio.col_folder"): h.folder,
         t("studio.col_title"): h.title,
         t("studio.col_status"): t("studio.valid") if h.valid else t("studio.invalid"),
+        t("studio.col_publication"): ctx.publication(h.folder),
         t("studio.col_problems"): h.problems,
         t("studio.col_lessons"): h.lessons,
         t("studio.col_questions"): h.questions,
     } for h in health]), hide_index=True, width="stretch")
     if lines:
         st.error(t("studio.problems_found", n=len(lines)), icon=":material/error:")
-        show_problems(lines)
+        show_problems(lines, ctx.root)
     else:
         st.success(t("studio.no_problem"), icon=":material/check_circle:")
     warnings = [str(warning) for warning in ctx.catalog.warnings]
@@ -131,10 +151,10 @@ def _module_problems(ctx: StudioContext, module: Module) -> None:
     """A module's problems, when it has any."""
     if module.problems:
         st.warning(ctx.t("studio.module_invalid", n=len(module.problems)), icon=":material/warning:")
-        show_problems([str(problem) for problem in module.problems])
+        show_problems([str(problem) for problem in module.problems], ctx.root)
     if module.warnings:
         st.info(ctx.t("studio.module_warnings", n=len(module.warnings)), icon=":material/spellcheck:")
-        show_problems([str(warning) for warning in module.warnings])
+        show_problems([str(warning) for warning in module.warnings], ctx.root)
 
 
 def preview_tab(ctx: StudioContext) -> None:
@@ -145,6 +165,7 @@ def preview_tab(ctx: StudioContext) -> None:
         return
     folder = st.selectbox(t("studio.module"), list(ctx.modules), format_func=ctx.label, key="preview_module")
     module = ctx.modules[folder]
+    publication_panel(ctx, folder)
     _module_problems(ctx, module)
     views = ["lessons", "learner_quiz", "trainer_quiz", "coverage"]
     view = st.radio(t("studio.view"), views, format_func=lambda v: t(f"studio.view_{v}"), horizontal=True,
@@ -267,6 +288,77 @@ def show_coverage(ctx: StudioContext, module: Module) -> None:
         st.success(t("studio.all_covered"), icon=":material/check_circle:")
 
 
+# --- publication -------------------------------------------------------------------------------------
+
+
+def _version_line(ctx: StudioContext, version: repository.VersionInfo) -> str:
+    """« version 12 · Claire Martin · 05/12/2026 14:03 (heure de Paris) · message »."""
+    author = version.author or ctx.t("studio.no_author")
+    text = ctx.t("studio.version_line", id=version.id, author=author, at=studio.local_time(version.created_at))
+    return f"{text} · « {version.message} »" if version.message else text
+
+
+def _publish_check(ctx: StudioContext, ref: repository.ModuleRef) -> studio.PublishCheck:
+    """The draft's check against the published curriculum, kept while neither changes (this session)."""
+    key = (ref.folder, ref.head_version_id, repository.current_state(ctx.engine).published_serial)
+    cached = st.session_state.get("studio_publish_check")
+    if cached is None or cached[0] != key:
+        cached = (key, studio.publish_check(ctx.engine, ref.folder))
+        st.session_state["studio_publish_check"] = cached
+    return cached[1]
+
+
+def publication_panel(ctx: StudioContext, folder: str) -> None:
+    """What learners get of this module, and its draft: the check, « Publier » and « Abandonner le brouillon »."""
+    t = ctx.t
+    ref = ctx.refs.get(folder)
+    if ref is None:
+        return
+    if not ref.has_draft:
+        published = repository.version(ctx.engine, ref.head_version_id)
+        st.caption(t("studio.showing_published", version=_version_line(ctx, published)))
+        return
+    check = _publish_check(ctx, ref)
+    with st.container(border=True):
+        st.info(t("studio.showing_draft", version=_version_line(ctx, check.draft)), icon=":material/edit_note:")
+        if ref.published_version_id is None:
+            st.caption(t("studio.never_published"))
+        elif check.changed:
+            st.caption(t("studio.draft_changes", files=", ".join(check.changed)))
+        if check.problems:
+            st.error(t("studio.publish_blocked", n=len(check.problems)), icon=":material/block:")
+            show_problems(check.problems, ctx.root)
+        publish_col, discard_col = st.columns(2)
+        publish_col.button(t("studio.publish"), icon=":material/publish:", type="primary", key="publish",
+                           disabled=bool(check.problems), on_click=_publish, args=(ctx, folder, ref.head_version_id))
+        confirmed = discard_col.checkbox(t("studio.discard_confirm"), key=f"discard_confirm:{folder}")
+        discard_col.button(t("studio.discard"), icon=":material/delete:", key="discard", disabled=not confirmed,
+                           on_click=_discard, args=(ctx, folder, ref.head_version_id))
+
+
+def _publish(ctx: StudioContext, folder: str, version_id: int) -> None:
+    """Publish the draft the trainer previewed (button callback)."""
+    t = ctx.t
+    result = studio.publish(ctx.engine, folder, version_id=version_id, actor_id=ctx.viewer.account.id)
+    if result.published:
+        _flash("success", t("studio.published", folder=folder, id=version_id))
+    elif result.status == studio.INVALID:
+        _flash("error", t("studio.publish_blocked", n=len(result.problems)), result.problems)
+    elif result.status == studio.CONFLICT:
+        _flash("error", t("studio.publish_conflict"))
+    else:
+        _flash("info", t("studio.already_published"))
+
+
+def _discard(ctx: StudioContext, folder: str, version_id: int) -> None:
+    """Throw the draft away, after its confirmation (button callback)."""
+    st.session_state.pop(f"discard_confirm:{folder}", None)
+    if studio.discard_draft(ctx.engine, folder, version_id=version_id, actor_id=ctx.viewer.account.id):
+        _flash("success", ctx.t("studio.discarded", folder=folder))
+    else:
+        _flash("error", ctx.t("studio.publish_conflict"))
+
+
 # --- edit --------------------------------------------------------------------------------------------
 
 
@@ -275,10 +367,10 @@ def show_edit_preview(ctx: StudioContext, folder: str, filename: str, text: str,
     t = ctx.t
     if check.new_problems:
         st.error(t("studio.check_refused", n=len(check.new_problems)), icon=":material/error:")
-        show_problems(check.new_problems)
+        show_problems(check.new_problems, ctx.root)
     elif check.problems:
         st.warning(t("studio.check_still_invalid", n=len(check.problems)), icon=":material/warning:")
-        show_problems(check.problems)
+        show_problems(check.problems, ctx.root)
     else:
         st.success(t("studio.check_ok"), icon=":material/check_circle:")
     with st.container(border=True):
@@ -294,18 +386,26 @@ def show_edit_preview(ctx: StudioContext, folder: str, filename: str, text: str,
             render_blocks(studio.preview_blocks(text, live), scope="edit")
 
 
-def _save(ctx: StudioContext, folder: str, filename: str, text_key: str, base_key: str) -> None:
-    """Save the editor's text (button callback)."""
+def _keys(folder: str, filename: str) -> tuple[str, str, str]:
+    """Session keys of the editor's text, of the version it was opened from, and of the text as opened."""
+    return f"editor:{folder}:{filename}", f"editor_base:{folder}:{filename}", f"editor_opened:{folder}:{filename}"
+
+
+def _save(ctx: StudioContext, folder: str, filename: str) -> None:
+    """Save the editor's text as a draft (button callback)."""
     t = ctx.t
+    text_key, base_key, opened_key = _keys(folder, filename)
     text = st.session_state[text_key]
     try:
-        result = studio.save_file(ctx.root, folder, filename, text, actor_id=ctx.viewer.account.id, engine=engine(),
-                                  base_hash=st.session_state[base_key])
+        result = studio.save_file(ctx.engine, folder, filename, text, base_version=st.session_state[base_key],
+                                  actor_id=ctx.viewer.account.id, message=st.session_state.get("edit_message", ""))
     except studio.StudioError as err:
         _flash("error", err.message(ctx.viewer.locale))
         return
     if result.status == studio.SAVED:
-        st.session_state[base_key] = studio.text_hash(text)
+        st.session_state[base_key] = result.version.id
+        st.session_state[opened_key] = studio.text_hash(text)
+        st.session_state["edit_message"] = ""
         _flash("success", t("studio.saved", file=filename), result.problems)
     elif result.status == studio.UNCHANGED:
         _flash("info", t("studio.unchanged"))
@@ -315,80 +415,117 @@ def _save(ctx: StudioContext, folder: str, filename: str, text_key: str, base_ke
         _flash("error", t("studio.save_refused", n=len(result.new_problems)), result.new_problems)
 
 
-def _reload(ctx: StudioContext, folder: str, filename: str, text_key: str, base_key: str) -> None:
-    """Drop the edits and load the file as it is now (button callback)."""
-    text = studio.read_file(ctx.root, folder, filename)
+def _load(ctx: StudioContext, folder: str, filename: str) -> None:
+    """Put the file as it is in the module's newest version into the editor."""
+    text_key, base_key, opened_key = _keys(folder, filename)
+    ref = studio.module_ref(ctx.engine, folder)
+    text = studio.read_file(ctx.engine, folder, filename, version_id=ref.head_version_id)
     st.session_state[text_key] = text
-    st.session_state[base_key] = studio.text_hash(text)
+    st.session_state[base_key] = ref.head_version_id
+    st.session_state[opened_key] = studio.text_hash(text)
 
 
-def _restore(ctx: StudioContext, folder: str, filename: str, stamp: str, text_key: str, base_key: str) -> None:
-    """Put a kept version back (button callback)."""
+def _reload(ctx: StudioContext, folder: str, filename: str) -> None:
+    """Drop the edits and load the file as it is now, after its confirmation (button callback)."""
+    st.session_state.pop(f"reload_confirm:{folder}:{filename}", None)
+    _load(ctx, folder, filename)
+
+
+def _restore(ctx: StudioContext, folder: str, filename: str, version_id: int, whole: bool) -> None:
+    """Make a draft of a kept version (of this file, or of the whole module), after its confirmation."""
     t = ctx.t
+    st.session_state.pop("restore_confirm", None)
+    _, base_key, _ = _keys(folder, filename)
     try:
-        result = studio.restore_version(ctx.root, folder, stamp, filename, actor_id=ctx.viewer.account.id,
-                                        engine=engine())
+        result = studio.restore_version(ctx.engine, folder, version_id, None if whole else filename,
+                                        base_version=st.session_state[base_key], actor_id=ctx.viewer.account.id)
     except studio.StudioError as err:
         _flash("error", err.message(ctx.viewer.locale))
         return
     if result.status == studio.SAVED:
-        _reload(ctx, folder, filename, text_key, base_key)
-        _flash("success", t("studio.restored", file=filename), result.problems)
+        _load(ctx, folder, filename)
+        _flash("success", t("studio.restored", id=version_id), result.problems)
     elif result.status == studio.UNCHANGED:
         _flash("info", t("studio.unchanged"))
+    elif result.status == studio.CONFLICT:
+        _flash("error", t("studio.conflict"))
     else:
         _flash("error", t("studio.restore_refused", n=len(result.new_problems)), result.new_problems)
 
 
 def edit_tab(ctx: StudioContext) -> None:
-    """The editor of one file of a module: reload, check, save, then its kept versions with a diff and restore."""
+    """The editor of one file of a module: check, save as a draft, then the module's versions with a diff and
+    restore."""
     t = ctx.t
     if not ctx.editable:
         st.info(t("studio.no_module"))
         return
     folder = st.selectbox(t("studio.module"), ctx.editable, format_func=ctx.label, key="edit_module")
-    files = studio.module_files(ctx.root, folder)
+    files = studio.module_files(ctx.engine, folder)
     filename = st.selectbox(t("studio.file"), files, key=f"edit_file:{folder}")
-    disk = studio.read_file(ctx.root, folder, filename)
-    text_key, base_key = f"editor:{folder}:{filename}", f"editor_base:{folder}:{filename}"
+    current = studio.read_file(ctx.engine, folder, filename)
+    text_key, _, opened_key = _keys(folder, filename)
     if text_key not in st.session_state:
-        st.session_state[text_key] = disk
-        st.session_state[base_key] = studio.text_hash(disk)
+        _load(ctx, folder, filename)
     _module_problems(ctx, ctx.modules[folder])
-    if st.session_state[base_key] != studio.text_hash(disk):
+    if st.session_state[opened_key] != studio.text_hash(current):
         st.warning(t("studio.changed_on_disk"), icon=":material/sync_problem:")
-        st.button(t("studio.reload"), icon=":material/refresh:", on_click=_reload,
-                  args=(ctx, folder, filename, text_key, base_key))
+        confirmed = st.checkbox(t("studio.reload_confirm"), key=f"reload_confirm:{folder}:{filename}")
+        st.button(t("studio.reload"), icon=":material/refresh:", on_click=_reload, args=(ctx, folder, filename),
+                  disabled=not confirmed, key="edit_reload")
     text = st.text_area(t("studio.editor", file=filename), key=text_key, height=480)
-    check_col, save_col, _ = st.columns([1, 1, 4])
+    st.text_input(t("studio.message"), key="edit_message", max_chars=studio.MAX_MESSAGE_LENGTH,
+                  placeholder=t("studio.message_placeholder"))
+    check_col, save_col, _ = st.columns([1, 1, 3])
     checking = check_col.button(t("studio.check"), icon=":material/fact_check:", key="edit_check")
     save_col.button(t("studio.save"), icon=":material/save:", type="primary", key="edit_save", on_click=_save,
-                    args=(ctx, folder, filename, text_key, base_key))
+                    args=(ctx, folder, filename))
     if checking:
         try:
-            show_edit_preview(ctx, folder, filename, text, studio.check_file(ctx.root, folder, filename, text))
+            show_edit_preview(ctx, folder, filename, text, studio.check_file(ctx.engine, folder, filename, text))
         except studio.StudioError as err:
             st.error(err.message(ctx.viewer.locale), icon=":material/error:")
-    versions(ctx, folder, filename, disk, text_key, base_key)
+    versions(ctx, folder, filename, current)
 
 
-def versions(ctx: StudioContext, folder: str, filename: str, disk: str, text_key: str, base_key: str) -> None:
-    """The kept versions of a file: choose one, see its difference with the file on disk, restore it."""
+def _action(ctx: StudioContext, version: repository.VersionInfo) -> str:
+    if version.action == "restore" and version.source_version_id:
+        return ctx.t("studio.action.restore_of", id=version.source_version_id)
+    return ctx.t(f"studio.action.{version.action}")
+
+
+def versions(ctx: StudioContext, folder: str, filename: str, current: str) -> None:
+    """The module's versions (author, Paris time, message, files); one's difference with this file; restore."""
     t = ctx.t
-    kept = studio.versions(ctx.modules[folder].id, file=filename)
+    kept = studio.history(ctx.engine, folder)
     st.subheader(t("studio.versions"))
-    if not kept:
+    st.dataframe(pd.DataFrame([{
+        t("studio.col_version"): version.id,
+        t("studio.col_version_status"): t(f"studio.version_status.{version.status}"),
+        t("studio.col_action"): _action(ctx, version),
+        t("studio.col_author"): version.author or t("studio.no_author"),
+        t("studio.col_at"): studio.local_time(version.created_at),
+        t("studio.col_message"): version.message,
+        t("studio.col_files"): ", ".join(version.changed),
+    } for version in kept]), hide_index=True, width="stretch")
+    head = ctx.refs[folder].head_version_id if folder in ctx.refs else None
+    older = [version for version in kept if version.id != head]  # a discarded draft can be restored too
+    if not older:
         st.caption(t("studio.no_version"))
         return
-    version = st.selectbox(
-        t("studio.version"), kept, key=f"version:{folder}:{filename}",
-        format_func=lambda v: t("studio.version_label", at=f"{v.saved_at:%Y-%m-%d %H:%M:%S}", size=v.size))
-    old = studio.read_version(version)
-    if filename.endswith(".md"):
-        difference = studio.diff_text(old.decode("utf-8", errors="replace"), disk, filename)
+    version = st.selectbox(t("studio.version"), older, key=f"version:{folder}:{filename}",
+                           format_func=lambda v: _version_line(ctx, v))
+    old = studio.read_version(ctx.engine, folder, version.id, filename)
+    if old is None:
+        st.caption(t("studio.file_absent", file=filename))
+    elif filename.endswith(".md"):
+        difference = studio.diff_text(old.decode("utf-8", errors="replace"), current, filename)
         st.code(difference or t("studio.same_as_current"), language="diff")
+    scope = st.radio(t("studio.restore_scope"), ["file", "module"], horizontal=True, key="restore_scope",
+                     format_func=lambda value: t(f"studio.restore_scope.{value}", file=filename))
+    confirmed = st.checkbox(t("studio.restore_confirm", id=version.id), key="restore_confirm")
     st.button(t("studio.restore"), icon=":material/history:", key="restore_version", on_click=_restore,
-              args=(ctx, folder, filename, version.stamp, text_key, base_key))
+              disabled=not confirmed, args=(ctx, folder, filename, version.id, scope == "module"))
 
 
 # --- upload ------------------------------------------------------------------------------------------
@@ -399,15 +536,22 @@ def _install(ctx: StudioContext, target: str) -> None:
     uploaded = st.session_state.get("studio_upload")
     if uploaded is None:
         return
+    cached = st.session_state.get(_UPLOAD_CHECK)
+    base_version = cached[1].base_version if cached is not None and cached[1] is not None else None
     try:
-        result = studio.install_upload(uploaded.getvalue(), ctx.root, target=target or None,
-                                       actor_id=ctx.viewer.account.id, engine=engine())
+        result = studio.install_upload(uploaded.getvalue(), ctx.engine, target=target or None,
+                                       base_version=base_version, actor_id=ctx.viewer.account.id)
     except studio.StudioError as err:
         _flash("error", err.message(ctx.viewer.locale))
         return
     st.session_state.pop(_UPLOAD_CHECK, None)
+    st.session_state.pop("upload_confirm", None)
     if result.installed:
         _flash("success", ctx.t("studio.installed", folder=result.check.folder))
+    elif result.status == studio.CONFLICT:
+        _flash("error", ctx.t("studio.upload_conflict", folder=result.check.folder))
+    elif result.status == studio.UNCHANGED:
+        _flash("info", ctx.t("studio.unchanged"))
     else:
         _flash("error", ctx.t("studio.upload_refused"), result.check.problems)
 
@@ -430,7 +574,7 @@ def upload_tab(ctx: StudioContext) -> None:
     cached = st.session_state.get(_UPLOAD_CHECK)
     if cached is None or cached[0] != signature:
         try:
-            cached = (signature, studio.validate_upload(data, ctx.root, target or None))
+            cached = (signature, studio.validate_upload(data, ctx.engine, target or None))
         except studio.StudioError as err:
             cached = (signature, None)
             st.error(err.message(locale), icon=":material/error:")
@@ -441,7 +585,7 @@ def upload_tab(ctx: StudioContext) -> None:
         st.markdown("\n".join(f"- {refusal.message(locale)}" for refusal in check.refusals))
     elif check is not None and check.problems:
         st.error(t("studio.upload_invalid", n=len(check.problems)), icon=":material/error:")
-        show_problems(check.problems)
+        show_problems(check.problems, ctx.root)
     elif check is not None:
         key = "studio.upload_replaces" if check.replaces else "studio.upload_new"
         st.success(t(key, folder=check.folder, title=check.title, n=len(check.files)),
@@ -475,5 +619,5 @@ def downloads(ctx: StudioContext) -> None:
                        file_name=f"{module.id}-items.csv", mime="text/csv", icon=":material/download:",
                        on_click="ignore")
     if folder in ctx.editable:
-        st.download_button(t("studio.download_zip"), studio.module_zip(ctx.root, folder), file_name=f"{folder}.zip",
+        st.download_button(t("studio.download_zip"), studio.module_zip(ctx.engine, folder), file_name=f"{folder}.zip",
                            mime="application/zip", icon=":material/folder_zip:", on_click="ignore")
