@@ -7,7 +7,9 @@ import filecmp
 import multiprocessing
 import os
 import shutil
+import sys
 import time
+import types
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,12 @@ PROJECT_CONTENT = Path(__file__).resolve().parents[1] / "content"
 FOLDER = "01-bases-ia"
 MODULE_ID = "bases-ia"
 SPAWN = multiprocessing.get_context("spawn")  # children start clean: their own engine, their own caches
+
+
+@pytest.fixture(autouse=True)
+def plain_main(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A spawned child re-runs ``__main__``'s file: after an AppTest run in this process that is app.py."""
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
 
 
 @pytest.fixture

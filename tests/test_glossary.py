@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sqlalchemy import Engine
 
 from academy.cli import cli
-from academy.content import studio
+from academy.content import repository, studio
 from academy.content.catalog import load_catalog, load_content
 from academy.content.glossary import (
     Glossary,
@@ -310,13 +310,14 @@ def test_check_exits_1_on_errors_and_still_prints_warnings(tree: Path) -> None:
     assert result.stderr == "3 problems in 1 module and the glossary, 1 warning.\n"
 
 
-def test_the_studio_checks_glossary_links_against_the_live_glossary(tree: Path) -> None:
+def test_the_studio_checks_glossary_links_against_the_live_glossary(tree: Path, engine) -> None:
+    repository.import_folder(engine, tree)  # the curriculum the Studio edits lives in the database
     text = (tree / "01-bases-ia" / "01-introduction.md").read_text(encoding="utf-8")
     linked = text + "\nLa [dérive](glossaire#derive-des-donnees).\n"
-    check = studio.check_file(tree, "01-bases-ia", "01-introduction.md", linked)
+    check = studio.check_file(engine, "01-bases-ia", "01-introduction.md", linked)
     assert check.problems == () and check.acceptable
     broken = linked.replace("#derive-des-donnees", "#derivee")
-    check = studio.check_file(tree, "01-bases-ia", "01-introduction.md", broken)
+    check = studio.check_file(engine, "01-bases-ia", "01-introduction.md", broken)
     assert [line.split(": ", 1)[1] for line in check.new_problems] == [
         "link to glossaire#derivee: no term has this id in glossaire.md"]
 
@@ -412,7 +413,6 @@ def test_a_lesson_links_to_the_glossary_page(app_env: Engine) -> None:
 def test_the_studio_shows_warnings_in_the_content_health(app_env: Engine, tree: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ACADEMY_CONTENT_DIR", str(tree))
-    monkeypatch.setenv(studio.VERSIONS_ENV, str(tree.parent / "versions"))
     at = open_page("pages/6_studio.py", token_for(app_env, "trainer"))
     assert not at.exception
     assert t("studio.no_problem") in texts(at, "success")  # a warning is not a problem
