@@ -652,11 +652,9 @@ def lrs_push(max_events: int | None) -> None:
 
     Exits 1 when the LRS is not configured or when events could not be sent (they stay queued).
     """
-    import os
-
     from sqlalchemy.exc import SQLAlchemyError
 
-    from academy.content.catalog import load_catalog
+    from academy.content import repository
     from academy.interop import lrs
     from academy.store import db
 
@@ -669,11 +667,12 @@ def lrs_push(max_events: int | None) -> None:
         click.echo(f"Error: no LRS configured: set {lrs.URL_ENV} (and {lrs.USERNAME_ENV}, {lrs.PASSWORD_ENV}).",
                    err=True)
         sys.exit(1)
-    catalog = load_catalog(Path(os.environ.get("ACADEMY_CONTENT_DIR") or db.PROJECT_ROOT / "content"))
+    home = _base_url()  # statement ids and IRIs are built on the public address
     engine = db.make_engine(db.database_url())
     try:
         db.upgrade(engine)
-        result = lrs.push(engine, catalog, lrs.LrsClient(settings), max_events=max_events)
+        catalog = repository.published_catalog(engine)
+        result = lrs.push(engine, catalog, lrs.LrsClient(settings), home=home, max_events=max_events)
         backlog = lrs.status(engine, settings).outbox.pending
     except SQLAlchemyError as exc:
         click.echo(f"Error: cannot read the database: {exc}", err=True)

@@ -489,11 +489,11 @@ def test_numbers_are_plain_decimals() -> None:
 
 
 def test_an_unknown_type_is_skipped_with_a_comment(module: Module) -> None:
-    zone = dataclasses.replace(module.quiz.question("def"), id="zone-1", type="zone")
+    zone = dataclasses.replace(module.quiz.question("def"), id="zone-1", type="future-type")
     quiz = dataclasses.replace(module.quiz, questions=(zone,))
     text, skipped = to_gift(quiz, module)
     assert skipped == [("zone-1", "unknown_type")]
-    assert "// Skipped zone-1 (zone): question type without a GIFT equivalent" in text.splitlines()
+    assert "// Skipped zone-1 (future-type): question type without a GIFT equivalent" in text.splitlines()
     assert "::" not in text
 
 

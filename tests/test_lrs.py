@@ -30,11 +30,12 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, func, select, update
 from test_exports import Dataset, at, build_dataset
 
+from academy import settings
 from academy.cli import cli
 from academy.content.catalog import load_catalog
 from academy.demo import load_demo
 from academy.i18n import t
-from academy.interop import exports, lrs, xapi
+from academy.interop import exports, lrs
 from academy.learning import progress
 from academy.store import db, outbox
 from academy.store.models import Attempt, LessonProgress, XapiOutbox
@@ -349,7 +350,7 @@ def test_cli_push_and_status(engine: Engine, database_url: str, data: Dataset, r
                              monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv(db.ENV_VAR, database_url)
     monkeypatch.setenv("ACADEMY_CONTENT_DIR", str(tmp_path / "content"))
-    monkeypatch.setenv(xapi.BASE_URL_ENV, home)
+    monkeypatch.setenv(settings.BASE_URL_ENV, home)
     monkeypatch.delenv(lrs.URL_ENV, raising=False)
     runner = CliRunner()
     status = runner.invoke(cli, ["lrs", "status"])
@@ -378,6 +379,7 @@ def test_cli_push_reports_a_failure(engine: Engine, database_url: str, data: Dat
     monkeypatch.setenv(db.ENV_VAR, database_url)
     monkeypatch.setenv("ACADEMY_CONTENT_DIR", str(tmp_path / "content"))
     monkeypatch.setenv(lrs.URL_ENV, f"http://127.0.0.1:{_free_port()}/xAPI")
+    monkeypatch.setenv(settings.BASE_URL_ENV, "https://formation.example.org")
     monkeypatch.setattr(lrs, "TIMEOUT_SECONDS", 5.0)
     result = CliRunner().invoke(cli, ["lrs", "push"])
     assert result.exit_code == 1
@@ -403,7 +405,7 @@ def test_admin_page_shows_backlog_and_last_error(app_env: Engine, tmp_path: Path
     assert metrics[t("admin.lrs.pending")] == str(pending)
     assert any(t("admin.lrs.not_configured", variable=lrs.URL_ENV) == caption.value for caption in page.caption)
     closed = lrs.LrsClient(lrs.LrsSettings(f"http://127.0.0.1:{_free_port()}/xAPI"), timeout=5)
-    result = lrs.push(app_env, data.catalog, closed)
+    result = lrs.push(app_env, data.catalog, closed, home="https://formation.example.org")
     monkeypatch.setenv(lrs.URL_ENV, "https://lrs.example.org/xAPI")
     page = open_page("pages/9_admin.py", token)
     assert not page.exception

@@ -85,7 +85,7 @@ def test_check_passes_once_the_zones_fit(module_folder: Path) -> None:
     assert heat.size == (200, 100)
     text, skipped = to_gift(module.quiz, module)
     assert skipped == [("pointer", "zone")]
-    assert "// Skipped pointer: hotspot question (zones on an image): no GIFT equivalent" in text
+    assert "// Skipped pointer (zone): hotspot question (zones on an image): no GIFT equivalent" in text
 
 
 def test_the_curriculum_has_zone_questions_on_shipped_images_with_alt_text() -> None:

@@ -714,7 +714,10 @@ def statements_for_events(
         modules.setdefault(item.id, item)
     population = select(User.id).where(User.id.in_(sorted(set(user_ids))), User.erased_at.is_(None))
     scope = _Scope(population, None, modules, None)
-    factory = xapi.StatementFactory(home or xapi.base_url())
+    home = (home or settings.base_url() or "").rstrip("/")
+    if not home:
+        raise ExportError("home", "exports.error.no_base_url")
+    factory = xapi.StatementFactory(home)
     lesson_ids = sorted({source for event, source in wanted if event != outbox.ATTEMPT_SUBMITTED})
     attempt_ids = sorted({source for event, source in wanted if event == outbox.ATTEMPT_SUBMITTED})
     found: dict[tuple[str, int], list[dict[str, Any]]] = {}

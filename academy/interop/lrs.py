@@ -37,7 +37,8 @@ from typing import Any
 from sqlalchemy import Engine
 
 from academy.content.catalog import Catalog
-from academy.interop import exports, xapi
+from academy.interop import exports
+from academy.settings import base_url
 from academy.store import db, outbox
 
 URL_ENV = "ACADEMY_LRS_URL"
@@ -188,7 +189,9 @@ def push(
     """Send every due event of the outbox (or the first ``max_events``), see the module docstring."""
     result = PushResult()
     start = clock()
-    home = home or xapi.base_url()
+    home = (home or base_url() or "").rstrip("/")
+    if not home:
+        raise ValueError("unknown public address: set ACADEMY_BASE_URL, on which xAPI identifiers are built")
     claimed_total = 0
     while max_events is None or claimed_total < max_events:
         limit = CLAIM_EVENTS if max_events is None else min(CLAIM_EVENTS, max_events - claimed_total)
