@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: venv js ralph run test lint demo bench clean
+.PHONY: venv js ralph run cluster test lint demo bench clean
 
 venv: $(STAMP)
 
@@ -37,6 +37,11 @@ TEST_CLIENTS := ralph $(if $(shell command -v npm),js)
 run: venv
 	$(PY) -m academy db upgrade
 	$(PY) -m streamlit run asgi.py --server.port $(PORT) --browser.gatherUsageStats false
+
+# Several replicas behind HAProxy (needs PostgreSQL in ACADEMY_DATABASE_URL and `apt-get install haproxy`).
+REPLICAS ?= 2
+cluster: venv
+	$(PY) -m academy serve --replicas $(REPLICAS) --port $(PORT)
 
 test: venv $(TEST_CLIENTS)
 	$(VENV)/bin/lint-imports --no-cache

@@ -774,3 +774,46 @@ def demo_command(learners: int, seed: int) -> None:
                else "Sign in with (passwords are shown only now):")
     for role, (email, password) in summary.credentials.items():
         click.echo(f"  {role:<12} {email:<40} {password}")
+
+
+# --- serve: app replicas behind a sticky proxy (academy.serve, docs/deployment.md) --------------------------
+
+
+@cli.command("serve")
+@click.option("--replicas", default=2, show_default=True, type=click.IntRange(min=1),
+              help="How many app processes (more than one needs PostgreSQL).")
+@click.option("--port", default=8500, show_default=True, type=click.IntRange(1, 65535),
+              help="The proxy's port; the replicas listen on 127.0.0.1 at the ports after it.")
+@click.option("--bind", default="*", show_default=True, help="The address the proxy listens on (* = every one).")
+@click.option("--print-config", is_flag=True, help="Print the generated HAProxy configuration and exit.")
+def serve_command(replicas: int, port: int, bind: str, print_config: bool) -> None:
+    """Serve the app with REPLICAS processes behind HAProxy (sticky sessions, WebSocket, /healthz checks).
+
+    Migrates the database once, starts the replicas (`streamlit run asgi.py`), waits until each answers
+    /healthz, then starts HAProxy on PORT. Ctrl-C or SIGTERM stops the proxy and every replica. SQLite is
+    refused for more than one replica.
+    """
+    from academy import serve
+    from academy.store import db
+
+    url = db.database_url()
+    try:
+        serve.check_database(url, replicas)
+        if print_config:
+            click.echo(serve.proxy_config(serve.replicas_for(replicas, port), port=port, bind=bind), nl=False)
+            return
+
+        def upgrade() -> None:
+            engine = db.make_engine(url)
+            try:
+                db.upgrade(engine)
+            except Exception as exc:  # an unreachable server, a bad URL…: one clear line, exit 1
+                raise serve.ServeError(f"cannot upgrade the database: {exc}") from exc
+            finally:
+                engine.dispose()
+
+        serve.serve(replicas, port, bind=bind, database_url=url, upgrade=upgrade,
+                    log=lambda line: click.echo(line))
+    except serve.ServeError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
