@@ -267,10 +267,10 @@ async def journey(session: Session, module_id: str, lessons: list[str], rng: ran
         if widget.disabled or (element_type == "radio" and widget.label == "Langue"):
             continue
         if element_type == "radio" and widget.options:
-            choice = rng.randrange(len(widget.options))
+            choice = widget.options[rng.randrange(len(widget.options))]
 
-            def set_radio(widgets, wid=widget.id, value=choice):
-                widgets[wid] = _state(wid, int_value=value)
+            def set_radio(widgets, wid=widget.id, value=choice):  # radios send the formatted option (1.67)
+                widgets[wid] = _state(wid, string_value=value)
             setter = set_radio
         elif element_type == "checkbox":
             def set_box(widgets, wid=widget.id):
@@ -586,6 +586,7 @@ def main() -> int:
                         help="PostgreSQL URL (a schema is created and dropped); default ACADEMY_TEST_DATABASE_URL")
     parser.add_argument("--env", action="append", default=[],
                         help="NAME=VALUE for every server, e.g. STREAMLIT_RUNNER_POST_SCRIPT_GC=false (repeatable)")
+    parser.add_argument("--logs", default=None, help="keep the servers' logs in this folder")
     parser.add_argument("--soak", type=float, default=0, help="minutes of soak on one replica (after the search)")
     parser.add_argument("--soak-sessions", type=int, default=0, help="learners during the soak")
     args = parser.parse_args()
@@ -611,7 +612,9 @@ def main() -> int:
           f"server environment {env_extra or 'as configured'}", flush=True)
 
     results: dict[str, int] = {}
-    with database(args.postgresql) as url, tempfile.TemporaryDirectory(prefix="load-logs-") as logs:
+    with database(args.postgresql) as url, tempfile.TemporaryDirectory(prefix="load-logs-") as temporary:
+        logs = args.logs or temporary
+        Path(logs).mkdir(parents=True, exist_ok=True)
         print(f"database: {make_url(url).get_backend_name()}", flush=True)
         needed = max(max(levels), args.soak_sessions)
         tokens = make_learners(url, needed) if set(targets) - {"bare"} or args.soak else []
