@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -27,7 +28,10 @@ def _memoised_spec(build: Callable[[pd.DataFrame, str], alt.Chart], frame: pd.Da
     if spec is None:
         spec = build(frame, locale).to_json()
         if len(_SPECS) >= _SPECS_MAX:
-            _SPECS.pop(next(iter(_SPECS)))
+            # Script threads of several sessions share this dict: two may evict the same oldest entry, or
+            # one may insert while another looks for the oldest; a cache miss is the worst outcome.
+            with contextlib.suppress(RuntimeError):
+                _SPECS.pop(next(iter(_SPECS), None), None)
         _SPECS[key] = spec
     return json.loads(spec)
 
