@@ -57,7 +57,7 @@ demo: venv
 	$(PY) -m academy demo
 
 bench: venv
-	$(PY) -m bench
+	$(PY) -m bench $(if $(FULL),--full)
 
 clean:
 	rm -rf $(VENV) $(RALPH_VENV) tests/js/node_modules .pytest_cache .ruff_cache

@@ -195,7 +195,7 @@ class Session:
 
 
 async def think(rng: random.Random) -> None:
-    await asyncio.sleep(rng.uniform(*THINK))
+    await asyncio.sleep(rng.uniform(*THINK) if THINK[1] else 0)
 
 
 async def learner(url: str, cookie: str | None, bare: bool, modules: list[tuple[str, list[str]]], seed: int,
@@ -504,10 +504,11 @@ class Load:
         for task in self.tasks:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
-        kinds: dict[str, int] = {}
+        kinds: dict[str, list[float]] = {}
         for sample in self.recorder.samples:
-            kinds[sample.what] = kinds.get(sample.what, 0) + 1
-        print("    interactions by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())), flush=True)
+            kinds.setdefault(sample.what, []).append(sample.latency)
+        print("    interactions by kind (count, median ms): " + ", ".join(
+            f"{k} {len(v)} {_quantile(v, 0.5) * 1000:.0f}" for k, v in sorted(kinds.items())), flush=True)
 
 
 async def search(target: Target, tokens: list[str], bare: bool, levels: list[int], warmup: float, window: float,
@@ -586,14 +587,18 @@ def main() -> int:
                         help="PostgreSQL URL (a schema is created and dropped); default ACADEMY_TEST_DATABASE_URL")
     parser.add_argument("--env", action="append", default=[],
                         help="NAME=VALUE for every server, e.g. STREAMLIT_RUNNER_POST_SCRIPT_GC=false (repeatable)")
+    parser.add_argument("--think", default=None, help="think time MIN,MAX in seconds (default 3,7; 0,0 to profile)")
     parser.add_argument("--logs", default=None, help="keep the servers' logs in this folder")
     parser.add_argument("--soak", type=float, default=0, help="minutes of soak on one replica (after the search)")
     parser.add_argument("--soak-sessions", type=int, default=0, help="learners during the soak")
     args = parser.parse_args()
+    global THINK
+    if args.think:
+        THINK = tuple(float(x) for x in args.think.split(","))
 
     levels = [int(x) for x in args.levels.split(",")] if args.levels else (
-        [20, 40, 60, 80, 100, 120, 150, 180, 220, 260, 300, 350, 400, 460, 520, 600] if args.full
-        else [20, 40, 80, 120, 160, 200, 260, 320, 400, 500])
+        [25, 50, 75, 100, 150, 200, 250, 300, 400, 500, 600, 800, 1000, 1200] if args.full
+        else [25, 50, 75, 100, 150, 200, 300, 400, 600, 800])
     window = args.window or (60.0 if args.full else 20.0)
     warmup = args.warmup or (20.0 if args.full else 10.0)
     targets = [t.strip() for t in args.targets.split(",") if t.strip()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -51,5 +52,11 @@ def render_blocks(blocks: Iterable[Block], *, glossary_url: str = GLOSSARY_URL, 
 def render_markdown(text: str, base_dir: Path, *, glossary_url: str = GLOSSARY_URL) -> None:
     """Draw a Markdown fragment (a quiz stem or explanation) whose images live under `base_dir`."""
     if text.strip():
-        render_blocks(markdown_blocks(text, base_dir), glossary_url=glossary_url)
+        render_blocks(_blocks(text, base_dir), glossary_url=glossary_url)
+
+
+@functools.lru_cache(maxsize=4096)
+def _blocks(text: str, base_dir: Path) -> tuple[Block, ...]:
+    """The blocks of a fragment, parsed once per process (a quiz redraws every stem on each answer)."""
+    return tuple(markdown_blocks(text, base_dir))
 

@@ -30,10 +30,21 @@ def _engine_for(url: str) -> Engine:
     return engine
 
 
+_ENGINES: dict[str, Engine] = {}  # URL → the engine of _engine_for: skips its argument hashing on every call
+
+
 def engine() -> Engine:
     """The engine for the configured database, migrated to the latest revision and holding a curriculum (the
-    seed folder is imported into an empty store), once per process."""
-    return _engine_for(db.database_url())
+    seed folder is imported into an empty store), once per process.
+
+    Pages call this several times per rerun; `st.cache_resource` hashes its argument on each call, so the
+    engine it made is also kept in a plain dict (a per-process cache, like the resource itself).
+    """
+    url = db.database_url()
+    found = _ENGINES.get(url)
+    if found is None:
+        found = _ENGINES[url] = _engine_for(url)
+    return found
 
 
 def database_url() -> str:
