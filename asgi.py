@@ -6,7 +6,8 @@ academy/ui/server.py: `/healthz` and `/auth/session` (the HttpOnly session cooki
 Before serving, the process imports every module the pages use and parses the curriculum, then moves
 everything alive into the collector's permanent generation (`gc.freeze()`): the full collection that
 Streamlit runs after each script run (`runner.postScriptGC`) then walks only what the runs create, not
-the ~1 million objects of the libraries (docs/performance.md). `ACADEMY_GC_FREEZE=0` turns it off.
+the ~200,000 objects of the libraries (docs/performance.md). `ACADEMY_GC_FREEZE=0` turns it off;
+`ACADEMY_GC_STATS=1` logs, every minute, how many collections of each generation ran and their longest pause.
 """
 
 import os
@@ -31,7 +32,38 @@ def _warm_and_freeze() -> None:
     gc.freeze()
 
 
+def _log_gc_stats() -> None:
+    import gc
+    import sys
+    import threading
+    import time
+
+    pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
+    started: list[float] = [0.0]
+
+    def on_collection(phase: str, info: dict) -> None:
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            pauses[info["generation"]].append(time.perf_counter() - started[0])
+
+    def report() -> None:
+        while True:
+            time.sleep(60)
+            lines = [f"gen{g} {len(p)} runs, longest {max(p, default=0) * 1000:.1f} ms, total "
+                     f"{sum(p) * 1000:.0f} ms" for g, p in pauses.items()]
+            for p in pauses.values():
+                p.clear()
+            print("gc last minute: " + "; ".join(lines) + f"; tracked {len(gc.get_objects())}, "
+                  f"frozen {gc.get_freeze_count()}", file=sys.stderr, flush=True)
+
+    gc.callbacks.append(on_collection)
+    threading.Thread(target=report, name="gc-stats", daemon=True).start()
+
+
 if os.environ.get("ACADEMY_GC_FREEZE", "1") != "0":
     _warm_and_freeze()
+if os.environ.get("ACADEMY_GC_STATS") == "1":
+    _log_gc_stats()
 
 app = st.App("app.py", routes=ROUTES)
