@@ -81,9 +81,9 @@ with main_col:
         state = states.get(lesson.id)
         if state is not None and state.completed_at is not None:
             st.success(viewer.t("module.read"), icon=":material/check_circle:")
-        elif st.button(viewer.t("module.mark_read"), type="primary", icon=":material/done:"):
-            progress.mark_lesson_complete(engine(), account.id, module.id, lesson.id)
-            st.rerun()
+        else:  # a callback: it runs before the rerun that draws the lesson as read (one run, not two)
+            st.button(viewer.t("module.mark_read"), type="primary", icon=":material/done:",
+                      on_click=progress.mark_lesson_complete, args=(engine(), account.id, module.id, lesson.id))
         prev_col, next_col = st.columns(2)
         if index > 0:
             with prev_col:
