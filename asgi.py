@@ -33,12 +33,15 @@ def _warm_and_freeze() -> None:
 
 
 def _log_gc_stats() -> None:
+    import collections
     import gc
     import sys
     import threading
     import time
 
     pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
+    # ACADEMY_GC_STATS=2 adds the object types whose count grew the most in the minute (leak hunting).
+    census = [collections.Counter()] if os.environ.get("ACADEMY_GC_STATS") == "2" else []
     started: list[float] = [0.0]
 
     def on_collection(phase: str, info: dict) -> None:
@@ -56,6 +59,11 @@ def _log_gc_stats() -> None:
                 p.clear()
             print("gc last minute: " + "; ".join(lines) + f"; tracked {len(gc.get_objects())}, "
                   f"frozen {gc.get_freeze_count()}", file=sys.stderr, flush=True)
+            if census:
+                counts = collections.Counter(type(o).__qualname__ for o in gc.get_objects())
+                growth = (counts - census[-1]).most_common(12)
+                census[-1] = counts
+                print("gc growth: " + ", ".join(f"{name} +{n}" for name, n in growth), file=sys.stderr, flush=True)
 
     gc.callbacks.append(on_collection)
     threading.Thread(target=report, name="gc-stats", daemon=True).start()
@@ -63,7 +71,7 @@ def _log_gc_stats() -> None:
 
 if os.environ.get("ACADEMY_GC_FREEZE", "1") != "0":
     _warm_and_freeze()
-if os.environ.get("ACADEMY_GC_STATS") == "1":
+if os.environ.get("ACADEMY_GC_STATS") in ("1", "2"):
     _log_gc_stats()
 
 app = st.App("app.py", routes=ROUTES)

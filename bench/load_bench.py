@@ -592,6 +592,10 @@ def main() -> int:
     parser.add_argument("--soak", type=float, default=0, help="minutes of soak on one replica (after the search)")
     parser.add_argument("--soak-sessions", type=int, default=0, help="learners during the soak")
     args = parser.parse_args()
+    # Ctrl-C or SIGTERM (also when started in the background, where SIGINT is ignored): unwind, so that the
+    # servers are stopped and the PostgreSQL schema dropped.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     global THINK
     if args.think:
         THINK = tuple(float(x) for x in args.think.split(","))

@@ -14,6 +14,7 @@ from academy.i18n import DEFAULT_LOCALE, LOCALES, t
 from .resources import engine
 from .session import current_account, end_session, write_pending_cookie
 from .text import escape_markdown
+from .widget_memory import forget_stale_widgets
 
 HOME = "app.py"
 _GO_HOME = "go_home_after_sign_out"
@@ -78,6 +79,7 @@ def page(title_key: str, *, roles: frozenset[str] | None, layout: str = "wide") 
 
     `roles=None` makes the page public. Returns the viewer (its account is set when `roles` is not None).
     """
+    forget_stale_widgets()
     locale = st.session_state.get("locale", DEFAULT_LOCALE)
     st.set_page_config(page_title=f"{t(title_key, locale)} · {t('app.name', locale)}", layout=layout,
                        page_icon=":material/school:")
