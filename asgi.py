@@ -3,7 +3,7 @@
 `st.App` wraps app.py (and pages/) in a Starlette application that adds the routes of
 academy/ui/server.py: `/healthz` and `/auth/session` (the HttpOnly session cookie).
 
-Before serving, the process imports every module the pages use and parses the curriculum, then moves
+Before serving, the process imports the domain packages the pages use and parses the curriculum, then moves
 everything alive into the collector's permanent generation (`gc.freeze()`): the full collection that
 Streamlit runs after each script run (`runner.postScriptGC`) then walks only what the runs create, not
 the ~200,000 objects of the libraries (docs/performance.md). `ACADEMY_GC_FREEZE=0` turns it off;
@@ -22,11 +22,14 @@ def _warm_and_freeze() -> None:
     import importlib
     import pkgutil
 
-    import academy.ui
+    import academy
     from academy.ui.resources import catalog
 
-    for module in pkgutil.iter_modules(academy.ui.__path__):
-        importlib.import_module(f"academy.ui.{module.name}")
+    # Not academy.ui's views: a custom component registers itself only when first imported during a script
+    # run, so importing one here would leave its files unserved (the quiz's click-on-image iframe stays blank).
+    for module in pkgutil.walk_packages(academy.__path__, "academy."):
+        if not module.name.startswith(("academy.ui", "academy.__main__")):
+            importlib.import_module(module.name)
     catalog()
     gc.collect()
     gc.freeze()
