@@ -114,9 +114,10 @@ class Session:
         self.query = ""
         self.widgets: dict[str, object] = {}  # widget id -> WidgetState (values persist like the browser's)
         self.elements: list[tuple[str, object]] = []
+        self.fragments: dict[str, str] = {}  # widget id -> id of the fragment that drew it (as the browser keeps)
 
     async def interact(self, what: str, *, page: str | None = None, query: str | None = None,
-                       trigger: str | None = None, set_widget=None) -> None:
+                       trigger: str | None = None, set_widget=None, fragment: str = "") -> None:
         if page is not None:
             page_hash = self.pages.get(page, "")
             if page_hash != self.page_hash:
@@ -138,13 +139,14 @@ class Session:
             rerun.widget_states.widgets.append(state)
         if trigger is not None:
             rerun.widget_states.widgets.add(id=trigger, trigger_value=True)
+        rerun.fragment_id = fragment  # a widget drawn by a fragment reruns only that fragment, as in the browser
         key = id(message)
         started = time.monotonic()
         self.recorder.pending[key] = started
         ok = False
         try:
             await self.ws.send(message.SerializeToString())
-            await asyncio.wait_for(self._until_finished(), TIMEOUT)
+            await asyncio.wait_for(self._until_finished(fresh=not fragment), TIMEOUT)
             ok = True
         except TimeoutError:
             self.recorder.errors.append(f"{what}: no script_finished within {TIMEOUT:.0f} s")
@@ -159,8 +161,9 @@ class Session:
             self.recorder.pending.pop(key, None)
             self.recorder.samples.append(Sample(started, time.monotonic() - started, ok, what))
 
-    async def _until_finished(self) -> None:
-        self.elements = []
+    async def _until_finished(self, *, fresh: bool) -> None:
+        if fresh:  # a fragment's run redraws only the fragment: the page's other elements stay
+            self.elements = []
         while True:
             msg = ForwardMsg()
             msg.ParseFromString(await self.ws.recv())
@@ -179,7 +182,10 @@ class Session:
                 if element_type == "exception":
                     raise InteractionError(f"exception {element.exception.type}: {element.exception.message[:200]}")
                 if element_type in ("button", "radio", "checkbox"):
-                    self.elements.append((element_type, getattr(element, element_type)))
+                    widget = getattr(element, element_type)
+                    self.elements.append((element_type, widget))
+                    if msg.delta.fragment_id:
+                        self.fragments[widget.id] = msg.delta.fragment_id
             elif kind == "script_finished":
                 if msg.script_finished == COMPILE_ERROR:
                     raise InteractionError("compile error")
@@ -264,7 +270,8 @@ async def journey(session: Session, module_id: str, lessons: list[str], rng: ran
     for element_type, widget in list(session.elements):
         if answered >= MAX_ANSWERS or stop.is_set():
             break
-        if widget.disabled or (element_type == "radio" and widget.label == "Langue"):
+        if widget.disabled or (element_type == "radio" and widget.label == "Langue") or (
+                element_type == "checkbox" and widget.label == "À revoir"):
             continue
         if element_type == "radio" and widget.options:
             choice = widget.options[rng.randrange(len(widget.options))]
@@ -279,9 +286,14 @@ async def journey(session: Session, module_id: str, lessons: list[str], rng: ran
         else:
             continue
         await think(rng)
-        await session.interact("answer", set_widget=setter)
+        await session.interact("answer", set_widget=setter, fragment=session.fragments.get(widget.id, ""))
         answered += 1
-    submit = session.button("Valider mes réponses")
+    finish = session.button("Terminer la tentative…")
+    if finish is None or stop.is_set():
+        return
+    await think(rng)
+    await session.interact("summary", trigger=finish.id)
+    submit = session.button("Tout envoyer et terminer")
     if submit is not None and not stop.is_set():
         await think(rng)
         await session.interact("submit", trigger=submit.id)

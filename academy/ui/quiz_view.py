@@ -47,6 +47,7 @@ SaveFn = Callable[[str, Any], None]
 _ZONE_IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 CERTAINTIES = (1, 2, 3)
 FLASH = "assessment_flash"  # interface-string keys to show at the top of the next run
+PAGE_RUN = "attempt_page_run"  # a callback changed what the page draws outside the question's fragment
 
 
 def widget_namespace(attempt_id: int) -> int | str:
@@ -317,6 +318,7 @@ class AttemptSaver:
 
     def save_certainty(self, question_id: str, certainty: int | None) -> None:
         """Save the certainty of an answer (None clears it)."""
+        st.session_state[PAGE_RUN] = True  # the count of answers without certainty is drawn outside the question
         try:
             progress.save_certainty(self.engine, self.attempt_id, question_id, certainty)
         except (progress.AttemptError, ValueError) as exc:
@@ -589,6 +591,7 @@ def attempt_questions(attempt: progress.AttemptState, module: Module, saver: Att
     A case shows its vignette, its locked questions (read-only, folded) and its current question with a
     "next question" button that locks it; its later questions stay hidden until then. Each question can be
     flagged « à revoir »; each sits in a container keyed `question-N`, where the summary's links return.
+    A question outside a case is a fragment: answering it redraws that question only.
     """
     qz = module.quiz
     ns = saver.namespace
@@ -612,9 +615,20 @@ def attempt_questions(attempt: progress.AttemptState, module: Module, saver: Att
             st.checkbox(t("attempt.flag", locale), key=flag_key, on_change=saver.flag, args=(question.id, flag_key),
                         help=t("attempt.flag_help", locale))
 
+    def draw_alone(question: Question) -> None:
+        # An answer to a question outside a case reruns only this fragment (a few elements instead of the
+        # whole attempt); what a callback changed outside it (a message, the certainty count) reruns the page.
+        if st.session_state.get(FLASH) or st.session_state.pop(PAGE_RUN, False):
+            st.rerun(scope="app")
+        draw(question)
+
+    alone = st.fragment(draw_alone)
     for step in attempt_steps(qz, attempt.layout, attempt.locked):
         if isinstance(step, Question):
-            draw(step, disabled=step.id in attempt.locked)
+            if step.id in attempt.locked or step.type == "zone":  # the click component's iframe vanishes
+                draw(step, disabled=step.id in attempt.locked)   # when redrawn by a fragment (Streamlit 1.67)
+            else:
+                alone(step)
             continue
         st.subheader(f"{t('quiz.case', locale)}\u00a0: {step.case.title}")
         render_markdown(step.case.vignette, module.folder)
