@@ -625,8 +625,8 @@ def attempt_questions(attempt: progress.AttemptState, module: Module, saver: Att
     alone = st.fragment(draw_alone)
     for step in attempt_steps(qz, attempt.layout, attempt.locked):
         if isinstance(step, Question):
-            if step.id in attempt.locked or step.type == "zone":  # the click component's iframe vanishes
-                draw(step, disabled=step.id in attempt.locked)   # when redrawn by a fragment (Streamlit 1.67)
+            if step.id in attempt.locked:
+                draw(step, disabled=True)
             else:
                 alone(step)
             continue
