@@ -47,7 +47,8 @@ first_lesson = module.lessons[0].id if module.lessons else None
 # --- results of a submitted attempt (the URL keeps them on refresh) --------------------------------
 shown_attempt = st.query_params.get("attempt")
 if shown_attempt is not None:
-    result = progress.attempt_result(eng, int(shown_attempt)) if shown_attempt.isdigit() else None
+    number = shown_attempt.isascii() and shown_attempt.isdigit()  # "²" is a digit to isdigit(), not to int()
+    result = progress.attempt_result(eng, int(shown_attempt)) if number else None
     if result is None or result.user_id != account.id or result.module_id != module.id or result.kind not in (
             "pre", "post"):
         st.warning(viewer.t("assessment.unknown_attempt"), icon=":material/help:")

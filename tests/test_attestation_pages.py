@@ -1,6 +1,6 @@
 """Attestation pages in AppTest: public verification, coordinators' page, My progress downloads, admin erasure.
 
-Role refusals of the new pages come from tests/test_guards.py (PAGE_ROLES).
+Role refusals of the new pages come from tests/security/test_page_access.py (PAGE_ROLES).
 """
 
 from __future__ import annotations

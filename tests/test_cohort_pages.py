@@ -1,4 +1,7 @@
-"""Cohorts and Dashboard pages in AppTest, and the assigned modules on Home (role refusals: test_guards.py)."""
+"""Cohorts and Dashboard pages in AppTest, and the assigned modules on Home.
+
+Role refusals: tests/security/test_page_access.py.
+"""
 
 from __future__ import annotations
 

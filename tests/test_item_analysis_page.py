@@ -1,6 +1,6 @@
 """Item analysis page in AppTest, on attempts made through academy.learning.progress over a copy of the fixture module.
 
-Learner refusals come from tests/test_guards.py (the page is registered there as TRAINERS).
+Learner refusals come from tests/security/test_page_access.py (the page is registered there as TRAINERS).
 """
 
 from __future__ import annotations

@@ -27,18 +27,23 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
 
 
 def _inline_where_needed(state: StateCore) -> None:
-    """Core rule replacing markdown-it's `inline`: only texts that may hold an image or HTML (the only
-    inline tokens used here) are parsed into inline tokens, which halves the parsing time."""
+    """Core rule replacing markdown-it's `inline`: only texts that may hold an image, a link or HTML (the
+    only inline tokens used here) are parsed into inline tokens, which halves the parsing time."""
     for token in state.tokens:
         if token.type == "inline":
             if token.children is None:
                 token.children = []
-            if "![" in token.content or "<" in token.content:
+            if "[" in token.content or "<" in token.content:
                 state.md.inline.parse(token.content, state.md, state.env, token.children)
 
 
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table")
 _MD.core.ruler.at("inline", _inline_where_needed)
+# Every link and image target becomes a token, so that `javascript:`, `data:`… targets are reported rather
+# than silently left as text by markdown-it (the pages render the Markdown source, never these tokens).
+_MD.validateLink = lambda url: True
+_LINK_SCHEMES = ("http", "https", "mailto")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
 _ALERT = re.compile(r"\[!([A-Za-z]+)\](.*)")
 _QUOTE_MARKER = re.compile(r"^ {0,3}> ?")
 _URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
@@ -150,11 +155,11 @@ def parse_markdown(
 def check_markdown(
     text: str, base_dir: Path, *, source: Path | str = "<markdown>", first_line: int = 1
 ) -> list[Problem]:
-    """Check images and raw HTML anywhere in `text` (used for quiz files, whose images may sit in
+    """Check images, links and raw HTML anywhere in `text` (used for quiz files, whose images may sit in
     stems, options and explanations); interactive figures are reported, as they belong in lessons."""
     checker = _Checker(base_dir, display_path(source), first_line)
-    if "![" not in text and "<" not in text and "figure" not in text:
-        return []  # neither an image, HTML nor a figure: no need to parse
+    if "[" not in text and "<" not in text and "figure" not in text:
+        return []  # neither an image, a link, HTML nor a figure: no need to parse
     checker.check_tokens(_MD.parse(text.replace("\r\n", "\n").replace("\r", "\n")), figures=None)
     return checker.problems
 
@@ -200,6 +205,15 @@ class _Checker:
                 self.add(line, _html_message(child.content))  # a closing tag repeats its opening one
             elif child.type == "image":
                 self._check_image(child, line, figures)
+            elif child.type == "link_open":
+                self._check_link(str(child.attrs.get("href", "")), line)
+
+    def _check_link(self, href: str, line: int) -> None:
+        # Browsers ignore blanks and control characters in a scheme ("java\tscript:"): so does this check.
+        scheme = _SCHEME.match("".join(ch for ch in unquote(href) if ch.isprintable() and not ch.isspace()).lower())
+        if scheme is not None and scheme.group(1) not in _LINK_SCHEMES:
+            shown = href if len(href) <= 40 else href[:37] + "..."
+            self.add(line, f"link '{shown}' is refused: use an http(s) or mailto address, or a relative link")
 
     def _check_image(self, token: Token, line: int, figures: set[int] | None) -> None:
         src = str(token.attrs.get("src", ""))

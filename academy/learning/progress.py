@@ -751,6 +751,8 @@ def pretest_open(engine: Engine, user_id: int, module_id: str) -> bool:
 
 def attempt_result(engine: Engine, attempt_id: int) -> AttemptResult | None:
     """The result of a submitted attempt (None when unknown or not submitted)."""
+    if not 0 < attempt_id < 2**63:
+        return None  # a forged id no database integer can hold (the page passes ids from its URL)
     with db.read_connection(engine) as connection:
         attempt = connection.execute(_SELECT_ATTEMPT, {"b_id": attempt_id}).first()
         if attempt is None or attempt.submitted_at is None:
