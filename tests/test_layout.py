@@ -70,18 +70,11 @@ def test_every_path_named_in_the_architecture_doc_exists() -> None:
     assert not unknown, f"docs/architecture.md names modules that do not exist: {unknown}"
 
 
-
-# Named by docs/security.md, written on another branch at the same time: remove each from here once it exists.
-SECURITY_TESTS_PENDING = {"tests/security/test_hostile_content.py", "tests/security/test_hostile_images.py"}
-
-
 def test_every_test_named_in_the_security_doc_exists() -> None:
     """Each control in docs/security.md names the tests that prove it: they must exist."""
     text = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
     paths = set(re.findall(r"`((?:tests|academy)/[\w/.-]*\.py)`", text))
     assert len(paths) > 15, "the security doc names too few files"
-    missing = sorted(p for p in paths - SECURITY_TESTS_PENDING if not (ROOT / p).exists())
+    missing = sorted(p for p in paths if not (ROOT / p).exists())
     assert not missing, f"docs/security.md names files that do not exist: {missing}"
-    arrived = sorted(p for p in SECURITY_TESTS_PENDING if (ROOT / p).exists())
-    assert not arrived, f"remove {arrived} from SECURITY_TESTS_PENDING: they exist now"
-    assert paths >= SECURITY_TESTS_PENDING
+    assert {"tests/security/test_hostile_content.py", "tests/security/test_hostile_images.py"} <= paths
