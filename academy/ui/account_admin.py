@@ -174,7 +174,8 @@ def accounts_section(viewer: Viewer) -> None:
                                    on_change=_first_page)
     role = role_col.selectbox(t("admin.role_filter"), [None, *ROLES], key="admin_role", on_change=_first_page,
                               format_func=lambda r: t("admin.all_roles") if r is None else t(f"role.{r}"))
-    status = status_col.selectbox(t("admin.status_filter"), [None, *directory.STATUSES], key="admin_status",
+    status = status_col.selectbox(t("admin.status_filter"), [None, *directory.STATUSES],
+                                  key="admin_status",
                                   on_change=_first_page,
                                   format_func=lambda s: t(f"admin.status.{s}") if s else t("admin.all_statuses"))
     found = directory.find_accounts(engine(), search=search, role=role, status=status,
