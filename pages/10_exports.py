@@ -38,7 +38,7 @@ if fmt == "csv":
 elif fmt == "xlsx":
     st.caption(viewer.t("exports.xlsx_note"))
 
-request = exports.ExportRequest(kind, fmt, cohort, module, pseudonymize, dialect)
+request = exports.ExportRequest(kind, fmt, cohort, module, pseudonymize, dialect, locale=viewer.locale)
 try:
     table = exports.preview(eng, cat, request, home=home, viewer=account)
 except exports.ExportError as err:  # e.g. a cohort deleted since the page was drawn

@@ -30,6 +30,11 @@ def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
 
+def plain(text: str) -> str:
+    """`text` with its non-breaking spaces (French typography) as plain spaces, to compare."""
+    return text.replace("\u00a0", " ")
+
+
 def roster(count: int, bad: list[str] | None = None) -> bytes:
     rows = [f"interne{n:03d}@chu-exemple.fr;Interne {n:03d};Interne;" for n in range(1, count + 1)]
     return "\r\n".join(["email;nom;profession;rpps", *rows, *(bad or []), ""]).encode("utf-8-sig")
@@ -98,14 +103,45 @@ def test_csv_import_shows_every_bad_row_and_writes_nothing(app_env) -> None:
     bad = ["interne001@chu-exemple.fr;Doublon;Interne;", "sans-arobase;Sans Adresse;Interne;12"]
     at.file_uploader(key="roster_0").upload("promo.csv", roster(3, bad), "text/csv").run()
     assert not at.exception
-    assert "3 problème(s) : rien ne sera importé." in at.error[0].value
+    assert "3 problème(s)\u00a0: rien n’est importé tant que vous n’avez pas choisi." in at.error[0].value
     problems = at.dataframe[0].value
     assert problems.iloc[:, 0].tolist() == ["5", "6", "6"]
     assert problems.iloc[:, 1].tolist() == ["Adresse en double (déjà ligne 2).", "Adresse électronique invalide.",
                                             "Le numéro RPPS comporte exactement 11 chiffres."]
-    assert not [b for b in at.button if b.label.startswith("Importer")]
+    assert [b.label for b in at.button if b.label.startswith("Importer")] == [
+        "Importer les lignes valides et ignorer les autres (3 importée(s), 2 ignorée(s))"]
     assert cohorts.members(app_env, cohort.id) == []
     assert len(auth.list_accounts(app_env)) == 1
+
+
+def test_import_the_valid_rows_lists_what_is_skipped_and_cancel_writes_nothing(app_env) -> None:
+    coordinator, token = signed_in(app_env)
+    cohort = cohorts.create_cohort(app_env, "Promo IFSI", actor_id=coordinator.id)
+    at = open_page(COHORTS, token)
+    typed = ["IDE", "Infirmière", "infirmier·ère", "MK", "sage-femme", "Dr", "Infirmiere de nuit", "Boulanger"]
+    rows = [f"p{n}@example.org;Personne {n};{profession};" for n, profession in enumerate(typed)]
+    data = "\r\n".join(["email;nom;profession;rpps", *rows, ""]).encode("utf-8")
+    at.file_uploader(key="roster_0").upload("promo.csv", data, "text/csv").run()
+    problems = at.dataframe[0].value
+    assert problems.iloc[:, 0].tolist() == ["8", "9"]
+    assert [plain(text) for text in problems.iloc[:, 3]] == ["Vouliez-vous dire « Infirmier·ère » ?", ""]
+    skip = "Importer les lignes valides et ignorer les autres (6 importée(s), 2 ignorée(s))"
+    button(at, skip).click().run()
+    assert plain(at.warning[0].value) == "2 ligne(s) seront ignorées :"
+    listed = plain("\n".join(m.value for m in at.markdown))
+    assert "- ligne 8 : Profession inconnue \\: « Infirmiere de nuit »" in listed  # escaped Markdown
+    assert "- ligne 9 : Profession inconnue \\: « Boulanger »" in listed
+    assert at.dataframe[1].value.iloc[:, 3].tolist() == [
+        "Infirmier·ère", "Infirmier·ère", "Infirmier·ère", "Masseur·se-kinésithérapeute", "Sage-femme", "Médecin"]
+    button(at, "Annuler").click().run()
+    assert cohorts.members(app_env, cohort.id) == [] and len(auth.list_accounts(app_env)) == 1
+
+    button(at, skip).click().run()
+    button(at, "Importer 6 apprenant(s) dans « Promo IFSI »").click().run()
+    assert not at.exception
+    assert any("6 membre(s) ajouté(s)" in s.value and "2 ligne(s) ignorée(s)." in plain(s.value) for s in at.success)
+    stored = sorted(m.profession for m in cohorts.members(app_env, cohort.id))
+    assert stored == ["infirmier", "infirmier", "infirmier", "kinesitherapeute", "medecin", "sage_femme"]
 
 
 def assign(at: AppTest, module_id: str, due: date | None) -> None:

@@ -513,7 +513,8 @@ def test_record_export_writes_the_audit_log(engine: Engine, data: Dataset) -> No
     cli_entry, page_entry = audit_entries(engine, action="export")
     assert (page_entry.actor_id, page_entry.target) == (data.coordinator, "export:dpc")
     assert page_entry.details == {"kind": "dpc", "fmt": "csv", "cohort": COHORT, "module": None,
-                                  "pseudonymize": True, "dialect": "standard", "bom": True, "via": "page"}
+                                  "pseudonymize": True, "dialect": "standard", "bom": True, "locale": "fr",
+                                  "via": "page"}
     assert (cli_entry.actor_id, cli_entry.details["via"], cli_entry.details["rows"]) == (None, "cli", 12)
 
 
@@ -629,3 +630,23 @@ def test_xapi_as_a_table(engine: Engine, data: Dataset) -> None:
     french = read_csv_fr(payload)
     assert [r["statement_id"] for r in french] == [s["id"] for s in statements]
     assert french[0]["timestamp"] == "10/01/2025 10:00:00"  # Léa's first lesson view, 09:00 UTC
+
+
+@pytest.mark.parametrize(("locale", "passed", "not_started"), [("fr", "Réussi", "Non commencé"),
+                                                               ("en", "Passed", "Not started")])
+def test_xlsx_writes_codes_as_words_and_csv_keeps_the_codes(engine: Engine, data: Dataset, locale: str, passed: str,
+                                                            not_started: str) -> None:
+    request = exports.ExportRequest("progress", "xlsx", locale=locale)
+    rows = list(load_workbook(io.BytesIO(exports.export_bytes(engine, data.catalog, request))).active
+                .iter_rows(values_only=True))
+    status = rows[0].index("status")
+    assert [row[status] for row in rows[1:]].count(passed) == 2
+    assert not_started in [row[status] for row in rows[1:]]
+    text = exports.export_bytes(engine, data.catalog, exports.ExportRequest("progress", "csv")).decode("utf-8-sig")
+    assert ",passed," in text and ",not_started," in text and "Réussi" not in text
+
+
+def test_labelled_rows_keep_unknown_codes_and_other_columns() -> None:
+    rows = [("profession", "status", "module_id"), ("sage_femme", "passed", "passed"), ("Sophrologue", None, "x")]
+    assert list(exports.labelled_rows(rows, "fr")) == [
+        ("profession", "status", "module_id"), ("Sage-femme", "Réussi", "passed"), ("Sophrologue", None, "x")]

@@ -3,6 +3,7 @@ Excel), filters, audit on download, refusals."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -92,16 +93,20 @@ def test_the_csv_for_french_excel_is_a_choice(app_env: Engine, data: Dataset) ->
 def test_preview_values_and_filters(app_env: Engine, data: Dataset) -> None:
     at = coordinator_page(app_env, data)
     rows = preview(at)
+    lea, evil, idle = str(data.lea), str(data.evil), str(data.idle)  # the preview is text for people
     assert [(r["user_id"], r["module_id"], r["status"]) for r in rows] == [
-        (data.lea, "bases-ia", "passed"), (data.lea, "ethique-ia", "passed"),
-        (data.evil, "bases-ia", "in_progress"), (data.evil, "ethique-ia", "not_started"),
-        (data.idle, "bases-ia", "not_started"), (data.idle, "ethique-ia", "not_started"),
+        (lea, "bases-ia", "Réussi"), (lea, "ethique-ia", "Réussi"),
+        (evil, "bases-ia", "En cours"), (evil, "ethique-ia", "Non commencé"),
+        (idle, "bases-ia", "Non commencé"), (idle, "ethique-ia", "Non commencé"),
     ]
+    assert not any(value in ("None", "nan", "NaT") for row in rows for value in row.values())
+    assert rows[4]["completed_at"] == ""  # nothing yet: an empty cell
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", rows[0]["started_at"])  # 10/01/2025 09:50
     assert rows[2]["name"] == INJECTION  # shown as text here; neutralised in the files
     at.selectbox(key="export_cohort").set_value(COHORT).run()
     at.selectbox(key="export_module").set_value("ethique-ia").run()
     assert [(r["user_id"], r["module_id"], r["recorded_score_pct"]) for r in preview(at)] == [
-        (data.lea, "ethique-ia", 12.5)
+        (str(data.lea), "ethique-ia", "12,5")
     ]
     command = at.code[0].value
     assert command == ("python -m academy export progress --format csv --output "

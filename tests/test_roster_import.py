@@ -89,16 +89,21 @@ def test_excel_french_csv_windows_1252_with_commas_and_header_variants(engine) -
 
 
 def test_formula_looking_cells_are_stored_as_plain_text(engine, coordinator, cohort_id) -> None:
-    rows = ['formule@example.org;"=HYPERLINK(""http://exemple.invalid"";""clic"")";+cmd|calc;',
-            "arobase@example.org;@SUM(A1:A2);-2+3;"]
+    rows = ['formule@example.org;"=HYPERLINK(""http://exemple.invalid"";""clic"")";IDE;',
+            "arobase@example.org;@SUM(A1:A2);Médecin;"]
     preview = roster_import.preview_import(csv_bytes(rows), engine)
     assert preview.ok
     roster_import.apply_import(preview, engine, cohort_id, coordinator.id)
     stored = {m.email: (m.name, m.profession) for m in cohorts.members(engine, cohort_id)}
     assert stored == {
-        "formule@example.org": ('=HYPERLINK("http://exemple.invalid";"clic")', "+cmd|calc"),
-        "arobase@example.org": ("@SUM(A1:A2)", "-2+3"),
+        "formule@example.org": ('=HYPERLINK("http://exemple.invalid";"clic")', "infirmier"),
+        "arobase@example.org": ("@SUM(A1:A2)", "medecin"),
     }
+
+
+def test_a_formula_in_the_profession_is_an_unknown_profession(engine) -> None:
+    preview = roster_import.preview_import(csv_bytes(["formule@example.org;Jean;-2+3;"]), engine)
+    assert preview.issues == (RowIssue(2, "unknown_profession", "-2+3"),)
 
 
 # --- bad rows: each one listed with its line and reason, nothing written -----------------------------
@@ -227,7 +232,73 @@ def test_an_empty_preview_or_unknown_cohort_imports_nothing(engine, coordinator,
 
 def test_every_reason_has_an_interface_string() -> None:
     reasons = {"bad_email", "duplicate_email", "missing_name", "name_too_long", "profession_too_long", "bad_rpps",
+               "unknown_profession",
                "control_characters", "erased_account", "too_many_rows", "too_many_fields", "missing_column",
                "duplicate_column", "too_large", "not_text", "empty"}
     for reason in reasons:
         assert set(STRINGS[f"cohorts.reason.{reason}"]) == set(LOCALES)
+
+
+# --- professions and importing only the valid rows --------------------------------------------------
+
+
+def test_professions_are_stored_as_codes_whatever_their_spelling(engine, coordinator, cohort_id) -> None:
+    typed = ["IDE", "Infirmière", "infirmier·ère", "Infirmier(e)", "MK", "kiné", "SF", "Dr", "Pharmacienne", ""]
+    rows = [f"p{n}@example.org;Personne {n};{profession};" for n, profession in enumerate(typed)]
+    preview = roster_import.preview_import(csv_bytes(rows), engine)
+    assert preview.ok
+    roster_import.apply_import(preview, engine, cohort_id, coordinator.id)
+    stored = {m.email: m.profession for m in cohorts.members(engine, cohort_id)}
+    assert [stored[f"p{n}@example.org"] for n in range(len(typed))] == [
+        "infirmier", "infirmier", "infirmier", "infirmier", "kinesitherapeute", "kinesitherapeute", "sage_femme",
+        "medecin", "pharmacien", ""]
+
+
+def test_an_unknown_profession_is_flagged_with_the_closest_known_one(engine) -> None:
+    rows = [*good_rows(2), "x@example.org;X;Infirmiere anesthesiste de nuit;", "y@example.org;Y;Boulanger;"]
+    preview = roster_import.preview_import(csv_bytes(rows), engine)
+    assert preview.issues == (
+        RowIssue(4, "unknown_profession", "Infirmiere anesthesiste de nuit", suggestion="infirmier"),
+        RowIssue(5, "unknown_profession", "Boulanger"),
+    )
+    assert [r.line for r in preview.rows] == [2, 3]
+
+
+def test_importing_only_the_valid_rows_skips_the_bad_ones_and_says_which(engine, coordinator, cohort_id) -> None:
+    rows = [*good_rows(19)]
+    rows.insert(4, "pas-une-adresse;Jean;IDE;")  # line 6
+    rows.insert(9, "apprenant002@chu-exemple.fr;Doublon;IDE;")  # line 11
+    rows.insert(14, "z@example.org;Zoé;Boulangère;")  # line 16
+    preview = roster_import.preview_import(csv_bytes(rows), engine)
+    assert not preview.ok and preview.can_skip_invalid
+    assert preview.skipped_lines == (6, 11, 16) and len(preview.rows) == 19
+    with pytest.raises(roster_import.RosterImportError):  # still all or nothing unless asked
+        roster_import.apply_import(preview, engine, cohort_id, coordinator.id)
+    assert snapshot(engine)[:2] == (1, 0)
+
+    result = roster_import.apply_import(preview, engine, cohort_id, coordinator.id, skip_invalid=True)
+    assert (result.rows, result.added_members, result.skipped_rows) == (19, 19, 3)
+    emails = {m.email for m in cohorts.members(engine, cohort_id)}
+    assert len(emails) == 19 and "z@example.org" not in emails
+    entry = audit_entries(engine, action="cohort_import")[0]
+    assert entry.details["skipped_lines"] == [6, 11, 16]
+
+
+@pytest.mark.parametrize("data", [
+    csv_bytes(good_rows(2), header="email;profession"),  # a missing column: no row is valid
+    csv_bytes(["pas-une-adresse;Jean;IDE;"]),  # no valid row at all
+])
+def test_skipping_bad_rows_cannot_get_round_a_file_problem(engine, coordinator, cohort_id, data: bytes) -> None:
+    preview = roster_import.preview_import(data, engine)
+    assert not preview.can_skip_invalid
+    before = snapshot(engine)
+    with pytest.raises(roster_import.RosterImportError):
+        roster_import.apply_import(preview, engine, cohort_id, coordinator.id, skip_invalid=True)
+    assert snapshot(engine) == before
+
+
+def test_too_many_rows_blocks_even_a_partial_import(engine, monkeypatch) -> None:
+    monkeypatch.setattr(roster_import, "MAX_ROWS", 3)
+    preview = roster_import.preview_import(csv_bytes(good_rows(4)), engine)
+    assert [i.reason for i in preview.issues] == ["too_many_rows"] and len(preview.rows) == 4
+    assert not preview.can_skip_invalid

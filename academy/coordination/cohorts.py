@@ -50,7 +50,7 @@ from sqlalchemy.orm import Session
 from academy.accounts import invitations
 from academy.accounts.auth import Account, has_control_characters, normalize_email
 from academy.accounts.invitations import InvitationLink
-from academy.i18n import STRINGS
+from academy.accounts.professions import match_profession
 from academy.store import db
 from academy.store.audit import audit
 from academy.store.models import (
@@ -180,21 +180,10 @@ def _fold(text: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
-def _profession_codes() -> dict[str, str]:
-    """Known profession codes by their folded code and folded labels (from the interface strings)."""
-    codes: dict[str, str] = {}
-    for key, entry in STRINGS.items():
-        if key.startswith("profession."):
-            code = key.split(".", 1)[1]
-            for text in (code, *entry.values()):
-                codes[_fold(text)] = code
-    return codes
-
-
 def normalize_profession(text: str) -> str:
-    """A known profession (code or label, any case or accents) as its code; other text as given."""
+    """A known profession in any of its forms (« IDE », « infirmière »…) as its code; other text as given."""
     text = " ".join(text.split())
-    return _profession_codes().get(_fold(text), text)
+    return match_profession(text) or text
 
 
 def check_learner(

@@ -1,4 +1,4 @@
-"""Cohort roster import from CSV: a preview that lists every bad row, then an all-or-nothing import.
+"""Cohort roster import from CSV: a preview that lists every bad row, then an import of all rows or of the valid ones.
 
 File format
 -----------
@@ -8,13 +8,19 @@ File format
 - A header row is required. Columns (any order, any case, accents ignored): ``email`` (or ``e-mail``,
   ``courriel``), ``name`` (or ``nom``), ``profession`` and, optionally, ``rpps``. Other columns are
   ignored (and listed in the preview). Blank lines are skipped.
+- Professions are read in any of their usual forms and stored as the profession list's codes
+  (:mod:`academy.accounts.professions`: « IDE », « Infirmière » and « infirmier·ère » all become ``infirmier``).
+  Any other non-empty profession is a problem of its row (``unknown_profession``), with the closest known
+  profession as a suggestion.
 - At most ``MAX_ROWS`` learners and ``MAX_BYTES`` bytes.
 
 :func:`preview_import` writes nothing: it returns every row it would import and every problem, each
 with its line number in the file and a reason code (interface string ``cohorts.reason.<code>``).
-:func:`apply_import` refuses a preview with any problem, and otherwise writes everything in one
-transaction (accounts, roles, memberships, one audit entry, and the new accounts' invitations when given the
-public address) or nothing at all.
+:func:`apply_import` refuses a preview with any problem, unless the coordinator chose to skip the bad rows
+(``skip_invalid=True``: only the valid rows are imported; problems of the whole file, such as a missing column
+or too many rows, still refuse it). It writes everything in one transaction (accounts, roles, memberships,
+one audit entry listing the skipped lines, and the new accounts' invitations when given the public address)
+or nothing at all.
 
 Cells that look like spreadsheet formulas (``=``, ``+``, ``-``, ``@``…) are stored as plain text: nothing
 here evaluates them, and exports neutralise them.
@@ -33,6 +39,7 @@ from sqlalchemy.exc import IntegrityError
 from academy.accounts import invitations
 from academy.accounts.auth import Account
 from academy.accounts.invitations import InvitationLink
+from academy.accounts.professions import PROFESSIONS, suggest_profession
 from academy.coordination.cohorts import CohortError, LearnerFields, check_learner, insert_members, is_manager
 from academy.store import db
 from academy.store.audit import audit
@@ -52,6 +59,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED_COLUMNS = ("email", "name", "profession")
 _FIELD_ORDER = ("email", "name", "profession", "rpps")
+_FILE_REASONS = frozenset({"missing_column", "duplicate_column", "too_many_rows"})
 
 
 @dataclass(frozen=True)
@@ -59,13 +67,19 @@ class RowIssue:
     """A problem of the file: ``line`` is its 1-based line (None for the whole file).
 
     ``reason`` is a code (interface string ``cohorts.reason.<reason>``), ``value`` the offending text,
-    ``other_line`` the earlier line of a duplicate.
+    ``other_line`` the earlier line of a duplicate, ``suggestion`` the closest known profession's code.
     """
 
     line: int | None
     reason: str
     value: str = ""
     other_line: int | None = None
+    suggestion: str | None = None
+
+    @property
+    def blocking(self) -> bool:
+        """True for a problem of the whole file: skipping bad rows cannot get round it."""
+        return self.line is None or self.reason in _FILE_REASONS
 
 
 @dataclass(frozen=True)
@@ -93,6 +107,16 @@ class ImportPreview:
         return bool(self.rows) and not self.issues
 
     @property
+    def can_skip_invalid(self) -> bool:
+        """True when importing only the valid rows is possible: some valid rows, bad rows, no file problem."""
+        return bool(self.rows) and bool(self.issues) and not any(issue.blocking for issue in self.issues)
+
+    @property
+    def skipped_lines(self) -> tuple[int, ...]:
+        """The lines an import of the valid rows leaves out, in order."""
+        return tuple(sorted({issue.line for issue in self.issues if issue.line is not None}))
+
+    @property
     def new_accounts(self) -> int:
         """How many rows would create a learner account."""
         return sum(1 for row in self.rows if row.user_id is None)
@@ -107,6 +131,7 @@ class ImportResult:
     added_members: int
     already_members: int
     invitations: tuple[InvitationLink, ...] = ()  # of the created accounts (links set when not mailed)
+    skipped_rows: int = 0  # bad rows left out (``skip_invalid``)
 
     @property
     def links_to_share(self) -> tuple[InvitationLink, ...]:
@@ -185,8 +210,8 @@ def preview_import(csv_bytes: bytes, engine: Engine) -> ImportPreview:
 
     Reasons (by line): ``missing_column``, ``duplicate_column`` (header); ``too_many_fields``,
     ``bad_email``, ``duplicate_email``, ``missing_name``, ``name_too_long``, ``profession_too_long``,
-    ``bad_rpps``, ``control_characters``, ``erased_account``, ``too_many_rows``; for the whole file
-    (line None): ``too_large``, ``not_text``, ``empty``.
+    ``unknown_profession``, ``bad_rpps``, ``control_characters``, ``erased_account``, ``too_many_rows``;
+    for the whole file (line None): ``too_large``, ``not_text``, ``empty``.
     """
     if len(csv_bytes) > MAX_BYTES:
         return ImportPreview((), (RowIssue(None, "too_large"),))
@@ -214,9 +239,13 @@ def preview_import(csv_bytes: bytes, engine: Engine) -> ImportPreview:
             continue
         values = {column: cells[index] if index < len(cells) else "" for column, index in positions.items()}
         learner, problems = check_learner(values["email"], values["name"], values["profession"], values.get("rpps"))
+        if "profession" not in problems and learner.profession and learner.profession not in PROFESSIONS:
+            problems["profession"] = "unknown_profession"
         for field in _FIELD_ORDER:
             if field in problems:
-                issues.append(RowIssue(line, problems[field], _short(values.get(field, "").strip())))
+                value = _short(values.get(field, "").strip())
+                suggestion = suggest_profession(value) if problems[field] == "unknown_profession" else None
+                issues.append(RowIssue(line, problems[field], value, suggestion=suggestion))
         if "email" in problems:
             continue
         if learner.email in first_line:
@@ -246,9 +275,12 @@ def preview_import(csv_bytes: bytes, engine: Engine) -> ImportPreview:
 
 def apply_import(
     preview: ImportPreview, engine: Engine, cohort_id: int, actor_id: int | None, *,
-    invite_base_url: str | None = None, viewer: Account | None = None,
+    invite_base_url: str | None = None, viewer: Account | None = None, skip_invalid: bool = False,
 ) -> ImportResult:
     """Import a previewed roster into a cohort in ONE transaction; all or nothing.
+
+    With ``skip_invalid``, a preview with bad rows imports its valid rows and leaves the others out (their
+    lines are in the audit entry); a problem of the whole file (:attr:`RowIssue.blocking`) still refuses it.
 
     With ``invite_base_url`` (the public address), every created account is invited in the same transaction:
     mailed through the outbox, or returned in ``ImportResult.invitations`` when mail is not configured.
@@ -258,7 +290,7 @@ def apply_import(
     erased or created meanwhile with one of the emails): the coordinator then previews the file again.
     Audited as ``cohort_import``.
     """
-    if preview.issues:
+    if preview.issues and not (skip_invalid and preview.can_skip_invalid):
         raise RosterImportError("cohorts.import.has_errors")
     if not preview.rows:
         raise RosterImportError("cohorts.import.nothing")
@@ -280,6 +312,7 @@ def apply_import(
                     "added_members": len(change.added),
                     "already_members": len(change.already_members),
                     "created_user_ids": list(change.created),
+                    "skipped_lines": list(preview.skipped_lines),
                 },
             )
             links = []
@@ -289,4 +322,4 @@ def apply_import(
     except (IntegrityError, CohortError) as exc:
         raise RosterImportError("cohorts.import.conflict") from exc
     return ImportResult(len(preview.rows), len(change.created), len(change.added), len(change.already_members),
-                        tuple(links))
+                        tuple(links), len(preview.skipped_lines))

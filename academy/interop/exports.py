@@ -28,6 +28,12 @@ Writers take the rows and a binary file:
   sheet, ``totals``, with the yearly totals (one row per learner and year);
 - ``write_jsonl``: one JSON document per line (xAPI).
 
+CSV files keep stable codes (``passed``, ``sage_femme``, ``pre``…), for tools. XLSX files and the page's
+preview are read by people: :func:`labelled_rows` writes those codes as words in the request's ``locale``
+(« Réussi », « Sage-femme », « Pré-test »; columns in :data:`LABELLED_COLUMNS`). XLSX booleans stay boolean
+cells, which Excel shows in its own language (VRAI/FAUX); the preview shows them as « Oui »/« Non », empty
+values as empty cells, times in Paris time as ``05/12/2026 14:03`` (:func:`preview`).
+
 Every text cell of CSV and XLSX is neutralised against formula injection: a leading ``'`` when it starts
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return. In CSV, a file opened with the other dialect's
 separator is split inside cells, whatever the quotes: so a ``'`` is also put before such a character when it
@@ -142,6 +148,10 @@ XAPI_COLUMNS = (
     "registration", "parent_id", "score_scaled", "score_raw", "success", "completion", "response", "duration",
 )  # fmt: skip
 
+# Columns of codes written as words in XLSX files and the preview: column → interface-string key prefix.
+LABELLED_COLUMNS = {"status": "exports.value.status.", "profession": "profession.", "attempt_kind": "kind.",
+                    "action": "exports.value.action."}
+
 _FORMULA_PREFIXES = frozenset("=+-@\t\r")  # a text cell starting with one of these is neutralised
 # Inside a CSV text cell: a formula character after a separator of either dialect (and any quotes).
 _FORMULA_AFTER_SEPARATOR = re.compile(r'([,;]"*)(?=[=+\-@\t\r])')
@@ -175,6 +185,7 @@ class ExportRequest:
     pseudonymize: bool = False
     dialect: str = "standard"
     bom: bool = True
+    locale: str = i18n.DEFAULT_LOCALE  # of the words that replace codes in XLSX files
 
     @property
     def mime_type(self) -> str:
@@ -1000,9 +1011,10 @@ def export_to(
         if request.fmt == "xlsx":
             if request.kind == "dpc":
                 totals: list[tuple[Any, ...]] = []
-                trace = _collect_totals(rows, totals)
-                return write_xlsx(trace, fileobj, sheet="dpc", more_sheets=[("totals", _totals_sheet(totals))])
-            return write_xlsx(rows, fileobj, sheet=request.kind)
+                trace = labelled_rows(_collect_totals(rows, totals), request.locale)
+                return write_xlsx(trace, fileobj, sheet="dpc",
+                                  more_sheets=[("totals", labelled_rows(_totals_sheet(totals), request.locale))])
+            return write_xlsx(labelled_rows(rows, request.locale), fileobj, sheet=request.kind)
         return write_jsonl(rows, fileobj)
     finally:
         rows.close()
@@ -1048,15 +1060,54 @@ def record_export(
         audit(session, actor_id=actor_id, action="export", target=f"export:{request.kind}", details=details)
 
 
+def labelled_rows(rows: Iterable[Sequence[Any]], locale: str) -> Rows:
+    """``rows`` (header first) with the codes of :data:`LABELLED_COLUMNS` as words in ``locale``; codes without
+    a word (a profession typed freely) are kept."""
+    iterator = iter(rows)
+    header = next(iterator, None)
+    if header is None:
+        return
+    yield header
+    prefixes = [LABELLED_COLUMNS.get(str(column)) for column in header]
+    for row in iterator:
+        yield tuple(_word(value, prefix, locale) for value, prefix in zip(row, prefixes, strict=True))
+
+
+def _word(value: Any, prefix: str | None, locale: str) -> Any:
+    if prefix is not None and isinstance(value, str) and f"{prefix}{value}" in i18n.STRINGS:
+        return i18n.t(f"{prefix}{value}", locale)
+    return value
+
+
+def _shown(value: Any, locale: str) -> str:
+    """A preview cell as text: empty for no value, « Oui »/« Non », local times, French decimal commas."""
+    if value is None or (isinstance(value, float) and value != value):  # NaN
+        return ""
+    if isinstance(value, bool):
+        return i18n.t("exports.value.yes" if value else "exports.value.no", locale)
+    if isinstance(value, datetime):
+        local = local_time(value) if value.tzinfo is not None else value
+        return local.strftime(i18n.t("exports.value.datetime_format", locale))
+    if isinstance(value, date):
+        return value.strftime(i18n.t("exports.value.date_format", locale))
+    if isinstance(value, float | Decimal):
+        text = f"{float(value):g}"
+        return text.replace(".", ",") if locale == "fr" else text
+    return str(value)
+
+
 def preview(
     engine: Engine, catalog: Catalog, request: ExportRequest, limit: int = 20, *, home: str | None = None,
     viewer: Account | None = None,
 ) -> pd.DataFrame:
-    """The first ``limit`` rows of the export as a table (xAPI: time, actor, verb and object per statement)."""
+    """The first ``limit`` rows of the export as a table of text for people (codes as words, no « None »,
+    local times; xAPI: time, actor, verb and object per statement)."""
     check_request(request)
-    text_request = ExportRequest(request.kind, FORMATS[request.kind][0], request.cohort, request.module,
-                                 request.pseudonymize)  # times as ISO text whatever the file's format
-    rows = export_rows(engine, catalog, text_request, home=home, viewer=viewer)
+    typed_request = ExportRequest(request.kind, "xlsx", request.cohort, request.module,
+                                  request.pseudonymize)  # times as datetimes whatever the file's format
+    if request.kind == "xapi":
+        typed_request = ExportRequest("xapi", "jsonl", request.cohort, request.module, request.pseudonymize)
+    rows = export_rows(engine, catalog, typed_request, home=home, viewer=viewer)
     try:
         if request.kind == "xapi":
             statements = list(itertools.islice(rows, limit))
@@ -1068,8 +1119,9 @@ def preview(
                     "object": [s["object"]["id"] for s in statements],
                 }
             )
-        header = next(rows)
-        return pd.DataFrame(list(itertools.islice(rows, limit)), columns=list(header))
+        header, *table = list(itertools.islice(labelled_rows(rows, request.locale), limit + 1))
+        return pd.DataFrame([[_shown(value, request.locale) for value in row] for row in table],
+                            columns=list(header))
     finally:
         rows.close()
 

@@ -15,7 +15,9 @@ SQLite settings, applied to every new connection:
   read; plain ``BEGIN`` for :func:`read`;
 - inside one process, write transactions on a SQLite engine also take turns on a lock of the engine
   before ``BEGIN IMMEDIATE``: a waiting thread is woken as soon as the writer commits, whereas SQLite's
-  busy handler polls with growing sleeps (other processes sharing the file still rely on it).
+  busy handler polls with growing sleeps (other processes sharing the file still rely on it);
+- the SQL function ``academy_fold(text)`` (:func:`fold_text`), which :func:`folded` uses for searches that
+  ignore case and accents (PostgreSQL does the same with ``lower``, ``translate`` and ``replace``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import ColumnElement, Connection, Engine, create_engine, event, func, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 
@@ -104,6 +106,7 @@ def _make_sqlite_engine(url: URL) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
         finally:
             cursor.close()
+        dbapi_connection.create_function("academy_fold", 1, fold_text, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
@@ -131,6 +134,28 @@ def _write_turn(engine: Engine) -> Iterator[None]:
 def is_sqlite(engine: Engine) -> bool:
     """True when ``engine`` talks to SQLite."""
     return engine.dialect.name == "sqlite"
+
+
+# Accented letters and their plain letter, for searches that ignore accents (French names first of all).
+_ACCENTED = "àâäáãåçéèêëîïíìñôöóòõùûüúÿýÀÂÄÁÃÅÇÉÈÊËÎÏÍÌÑÔÖÓÒÕÙÛÜÚŸÝ"
+_PLAIN = "aaaaaaceeeeiiiinooooouuuuyyaaaaaaceeeeiiiinooooouuuuyy"
+_LIGATURES = (("œ", "oe"), ("Œ", "oe"), ("æ", "ae"), ("Æ", "ae"))
+_FOLD_TABLE = str.maketrans({**dict(zip(_ACCENTED, _PLAIN, strict=True)), **dict(_LIGATURES)})
+
+
+def fold_text(value: str | None) -> str | None:
+    """``value`` lowercased, accented letters and ligatures replaced by plain ones (« Œuvre » → « oeuvre »)."""
+    return None if value is None else value.lower().translate(_FOLD_TABLE)
+
+
+def folded(engine: Engine, column: ColumnElement[str]) -> ColumnElement[str]:
+    """``column`` folded like :func:`fold_text`, in SQL on ``engine``'s database."""
+    if is_sqlite(engine):
+        return func.academy_fold(column)
+    plain: ColumnElement[str] = func.translate(func.lower(column), _ACCENTED, _PLAIN)
+    for ligature, letters in _LIGATURES:
+        plain = func.replace(plain, ligature, letters)
+    return plain
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""Admin page sections: mail status, pending invitations, and password actions on any account."""
+"""Admin page sections: mail status, pending invitations, the accounts (search, filters, pages, roles, passwords)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from academy.accounts import auth, invitations, mail
+from academy.accounts import auth, directory, invitations, mail
 from academy.accounts.auth import Account
 from academy.accounts.invitations import InvitationLink
+from academy.accounts.roles import ROLES
 
 from .address import public_base_url
 from .guard import Viewer
@@ -19,6 +20,8 @@ from .resources import engine
 _LINKS = "admin_links"
 _FLASH = "admin_mail_flash"
 _ERRORS = "admin_password_errors"
+_ROLE_MESSAGES = "admin_role_messages"  # account id → (saved?, message), shown in the account's box
+_PAGE = "admin_page"
 
 
 def _deliver(viewer: Viewer, link: InvitationLink, sent_key: str) -> None:
@@ -120,3 +123,80 @@ def password_actions(viewer: Viewer, other: Account) -> None:
             st.form_submit_button(viewer.t("admin.password_set"), on_click=_set_password, args=(viewer, other))
         st.button(viewer.t("admin.send_reset"), key=f"reset_{other.id}", icon=":material/lock_reset:",
                   on_click=_send_reset, args=(viewer, other.id))
+
+
+def _save_roles(viewer: Viewer, other: Account) -> None:
+    chosen = st.session_state.get(f"roles_{other.id}") or []
+    try:
+        auth.set_roles(engine(), actor_id=viewer.account.id, account_id=other.id, roles=chosen)
+    except auth.RoleError as err:
+        st.session_state[_ROLE_MESSAGES] = {other.id: (False, " ".join(err.errors.values()))}
+    except LookupError:  # erased meanwhile
+        st.session_state[_ROLE_MESSAGES] = {other.id: (False, viewer.t("admin.account_gone"))}
+    else:
+        st.session_state[_ROLE_MESSAGES] = {other.id: (True, viewer.t("admin.roles_saved"))}
+
+
+def _first_page() -> None:
+    st.session_state[_PAGE] = 1
+
+
+def _turn(step: int) -> None:
+    st.session_state[_PAGE] = st.session_state.get(_PAGE, 1) + step
+
+
+def _account_box(viewer: Viewer, entry: directory.Entry) -> None:
+    """One account: name, email, status; its roles (pills, no « select all ») and password actions."""
+    other = entry.account
+    with st.container(border=True):
+        status = viewer.t(f"admin.status.{entry.status}")
+        st.markdown(f"**{escape_markdown(other.name)}** · {escape_markdown(other.email)} — {status}")
+        if entry.status == "erased":
+            return
+        with st.form(f"roles_form_{other.id}", border=False):
+            st.pills(viewer.t("admin.roles"), ROLES, selection_mode="multi", default=sorted(other.roles),
+                     format_func=lambda role: viewer.t(f"role.{role}"), key=f"roles_{other.id}")
+            st.form_submit_button(viewer.t("admin.save_roles"), on_click=_save_roles, args=(viewer, other))
+        saved, message = st.session_state.get(_ROLE_MESSAGES, {}).get(other.id, (None, ""))
+        if saved is True:
+            st.success(message, icon=":material/check:")
+        elif saved is False:
+            st.error(message, icon=":material/error:")
+        password_actions(viewer, other)
+
+
+def accounts_section(viewer: Viewer) -> None:
+    """Find accounts by name or email, role and status; a page of 50 at a time, with the counts."""
+    t = viewer.t
+    st.subheader(t("admin.users"))
+    search_col, role_col, status_col = st.columns([2, 1, 1])
+    search = search_col.text_input(t("admin.search"), key="admin_search", placeholder=t("admin.search_placeholder"),
+                                   on_change=_first_page)
+    role = role_col.selectbox(t("admin.role_filter"), [None, *ROLES], key="admin_role", on_change=_first_page,
+                              format_func=lambda r: t("admin.all_roles") if r is None else t(f"role.{r}"))
+    status = status_col.selectbox(t("admin.status_filter"), [None, *directory.STATUSES],
+                                  key="admin_status",
+                                  on_change=_first_page,
+                                  format_func=lambda s: t(f"admin.status.{s}") if s else t("admin.all_statuses"))
+    found = directory.find_accounts(engine(), search=search, role=role, status=status,
+                                    page=st.session_state.get(_PAGE, 1))
+    st.session_state[_PAGE] = found.page
+    shown = len(found.entries)
+    filtered = bool(search.strip()) or role is not None or status is not None
+    if filtered:
+        st.markdown(t("admin.count_matching", total=found.total, matching=found.matching, shown=shown))
+    else:
+        st.markdown(t("admin.count", total=found.total, shown=shown))
+    if not found.entries:
+        st.caption(t("admin.no_user"))
+        return
+    for entry in found.entries:
+        _account_box(viewer, entry)
+    if found.pages > 1:
+        previous_col, where_col, next_col = st.columns([1, 2, 1], vertical_alignment="center")
+        previous_col.button(t("admin.previous"), key="admin_previous", icon=":material/chevron_left:",
+                            disabled=found.page == 1, on_click=_turn, args=(-1,))
+        where_col.markdown(t("admin.page_of", page=found.page, pages=found.pages, first=found.first,
+                             last=found.first + shown - 1))
+        next_col.button(t("admin.next"), key="admin_next", icon=":material/chevron_right:",
+                        disabled=found.page == found.pages, on_click=_turn, args=(1,))

@@ -7,6 +7,7 @@ import math
 import streamlit as st
 
 from academy.accounts import auth, invitations, mail
+from academy.accounts.professions import PROFESSIONS
 from academy.i18n import t
 
 from .address import public_base_url
@@ -14,10 +15,6 @@ from .password_forms import forgot_password_form
 from .resources import engine
 from .session import SSO_ERROR, client_address, sso_configured, start_session
 
-PROFESSIONS = (
-    "medecin", "interne", "etudiant_medecine", "infirmier", "etudiant_soins_infirmiers",
-    "pharmacien", "etudiant_pharmacie", "sage_femme", "kinesitherapeute", "autre",
-)
 _SIGN_IN_ERROR = "sign_in_error"
 _SIGN_UP_ERRORS = "sign_up_errors"
 _SIGN_UP_SENT = "sign_up_sent"

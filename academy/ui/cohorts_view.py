@@ -17,12 +17,12 @@ import streamlit as st
 from academy.accounts import mail
 from academy.accounts.auth import Account
 from academy.accounts.invitations import InvitationLink
+from academy.accounts.professions import PROFESSIONS
 from academy.content.catalog import Module
 from academy.coordination import cohorts, roster_import
 from academy.coordination.cohorts import CohortInfo
 from academy.i18n import t as translate
 
-from .account_forms import PROFESSIONS
 from .address import public_base_url
 from .guard import Viewer
 from .password_forms import show_links
@@ -238,32 +238,25 @@ def members_tab(ctx: CohortsContext, cohort_id: int) -> None:
 # --- CSV import ----------------------------------------------------------------------------------------
 
 
-def import_tab(ctx: CohortsContext, cohort: CohortInfo) -> None:
-    """A CSV roster: every problem row by row, or a preview of the learners and the import button."""
+_SKIP_CONFIRM = "roster_skip_confirm"  # the uploaded file whose valid rows the coordinator chose to import
+
+
+def _issues_table(ctx: CohortsContext, issues: tuple[roster_import.RowIssue, ...]) -> None:
+    """Every problem: its line, the reason, the value, and the closest known profession when there is one."""
     t = ctx.t
-    state = st.session_state
-    st.markdown(t("cohorts.import_help"))
-    upload_round = state.get("roster_round", 0)
-    upload = st.file_uploader(t("cohorts.import_file"), type=["csv"], key=f"roster_{upload_round}")
-    if upload is None:
-        return
-    preview = roster_import.preview_import(upload.getvalue(), engine())
-    if preview.encoding:
-        st.caption(t("cohorts.import_read_as", encoding=preview.encoding, delimiter=preview.delimiter))
-    if preview.ignored_columns:
-        st.caption(t("cohorts.import_ignored", columns=escape_markdown(", ".join(preview.ignored_columns))))
-    if preview.issues:
-        st.error(t("cohorts.import_problems", n=len(preview.issues)), icon=":material/error:")
-        st.dataframe(pd.DataFrame({
-            t("cohorts.col_line"): [str(i.line) if i.line else t("cohorts.whole_file") for i in preview.issues],
-            t("cohorts.col_problem"): [t(f"cohorts.reason.{i.reason}", value=i.value, other_line=i.other_line)
-                                       for i in preview.issues],
-            t("cohorts.col_value"): [i.value for i in preview.issues],
-        }), hide_index=True, width="stretch")
-        return
-    rows = preview.rows
-    st.success(t("cohorts.import_ready", rows=len(rows), new=preview.new_accounts,
-                 existing=len(rows) - preview.new_accounts), icon=":material/task_alt:")
+    st.dataframe(pd.DataFrame({
+        t("cohorts.col_line"): [str(i.line) if i.line else t("cohorts.whole_file") for i in issues],
+        t("cohorts.col_problem"): [t(f"cohorts.reason.{i.reason}", value=i.value, other_line=i.other_line)
+                                   for i in issues],
+        t("cohorts.col_value"): [i.value for i in issues],
+        t("cohorts.col_suggestion"): [t("cohorts.suggestion", profession=ctx.profession_label(i.suggestion))
+                                      if i.suggestion else "" for i in issues],
+    }), hide_index=True, width="stretch")
+
+
+def _rows_table(ctx: CohortsContext, rows: tuple[roster_import.RosterRow, ...]) -> None:
+    """The learners an import would add."""
+    t = ctx.t
     st.dataframe(pd.DataFrame({
         t("cohorts.col_line"): [r.line for r in rows],
         t("cohorts.col_email"): [r.learner.email for r in rows],
@@ -273,22 +266,91 @@ def import_tab(ctx: CohortsContext, cohort: CohortInfo) -> None:
         t("cohorts.col_account"): [t("cohorts.account_new" if r.user_id is None else "cohorts.account_existing")
                                    for r in rows],
     }), hide_index=True, width="stretch")
+
+
+def _import(ctx: CohortsContext, cohort: CohortInfo, preview: roster_import.ImportPreview, *,
+            skip_invalid: bool) -> None:
+    """Write the import; on success leave the outcome for the next run and clear the uploader."""
+    t = ctx.t
+    state = st.session_state
+    try:
+        result = roster_import.apply_import(preview, engine(), cohort.id, ctx.actor_id, skip_invalid=skip_invalid,
+                                            invite_base_url=public_base_url(), viewer=ctx.account)
+    except roster_import.RosterImportError as err:
+        st.error(t(err.key), icon=":material/error:")
+        return
+    message = t("cohorts.import_done", added=result.added_members, created=result.created_accounts,
+                already=result.already_members)
+    if result.skipped_rows:
+        message += " " + t("cohorts.import_skipped_done", n=result.skipped_rows)
+    if result.invitations:
+        _invited(list(result.invitations))
+        message += " " + t("cohorts.import_links" if result.links_to_share else "cohorts.import_new_accounts")
+    state[_FLASH] = message
+    state.pop(_SKIP_CONFIRM, None)
+    state["roster_round"] = state.get("roster_round", 0) + 1
+    st.rerun()
+
+
+def _skip_invalid_choice(ctx: CohortsContext, cohort: CohortInfo, preview: roster_import.ImportPreview,
+                         file_id: str) -> None:
+    """« Importer les lignes valides et ignorer les autres », then what is skipped and a confirmation."""
+    t = ctx.t
+    state = st.session_state
+    if state.get(_SKIP_CONFIRM) != file_id:
+        st.button(t("cohorts.import_skip_invalid", rows=len(preview.rows), skipped=len(preview.skipped_lines)),
+                  icon=":material/playlist_remove:", key="import_skip_invalid",
+                  on_click=lambda: state.__setitem__(_SKIP_CONFIRM, file_id))
+        return
+    with st.container(border=True):
+        st.warning(t("cohorts.import_skip_list", n=len(preview.skipped_lines)), icon=":material/playlist_remove:")
+        reasons: dict[int, list[str]] = {}
+        for issue in preview.issues:
+            if issue.line is not None:
+                reasons.setdefault(issue.line, []).append(
+                    t(f"cohorts.reason.{issue.reason}", value=issue.value, other_line=issue.other_line))
+        st.markdown("\n".join(t("cohorts.import_skip_line", line=line, reason=escape_markdown(" ".join(texts)))
+                              for line, texts in reasons.items()))
+        st.markdown(t("cohorts.import_skip_kept", rows=len(preview.rows)))
+        _rows_table(ctx, preview.rows)
+        confirm_col, cancel_col = st.columns(2)
+        if confirm_col.button(t("cohorts.import_confirm", rows=len(preview.rows), cohort=escape_markdown(cohort.name)),
+                              type="primary", icon=":material/upload:", key="import_valid_confirm"):
+            _import(ctx, cohort, preview, skip_invalid=True)
+        cancel_col.button(t("cohorts.cancel"), key="import_valid_cancel",
+                          on_click=lambda: state.pop(_SKIP_CONFIRM, None))
+
+
+def import_tab(ctx: CohortsContext, cohort: CohortInfo) -> None:
+    """A CSV roster: every problem row by row (and importing only the valid rows), or a preview and the import."""
+    t = ctx.t
+    state = st.session_state
+    st.markdown(t("cohorts.import_help"))
+    upload_round = state.get("roster_round", 0)
+    # Twice our limit: a file a little too large gets our own message (too_large), not Streamlit's English one.
+    upload = st.file_uploader(t("cohorts.import_file"), type=["csv"], key=f"roster_{upload_round}",
+                              max_upload_size=2 * roster_import.MAX_BYTES // 1_000_000)
+    st.caption(t("upload.limit", types="CSV", size=roster_import.MAX_BYTES // 1_000_000))
+    if upload is None:
+        return
+    preview = roster_import.preview_import(upload.getvalue(), engine())
+    if preview.encoding:
+        st.caption(t("cohorts.import_read_as", encoding=preview.encoding, delimiter=preview.delimiter))
+    if preview.ignored_columns:
+        st.caption(t("cohorts.import_ignored", columns=escape_markdown(", ".join(preview.ignored_columns))))
+    if preview.issues:
+        st.error(t("cohorts.import_problems", n=len(preview.issues)), icon=":material/error:")
+        _issues_table(ctx, preview.issues)
+        if preview.can_skip_invalid:
+            _skip_invalid_choice(ctx, cohort, preview, upload.file_id)
+        return
+    rows = preview.rows
+    st.success(t("cohorts.import_ready", rows=len(rows), new=preview.new_accounts,
+                 existing=len(rows) - preview.new_accounts), icon=":material/task_alt:")
+    _rows_table(ctx, rows)
     if st.button(t("cohorts.import_confirm", rows=len(rows), cohort=escape_markdown(cohort.name)), type="primary",
                  icon=":material/upload:", key="import_confirm"):
-        try:
-            result = roster_import.apply_import(preview, engine(), cohort.id, ctx.actor_id,
-                                                invite_base_url=public_base_url(), viewer=ctx.account)
-        except roster_import.RosterImportError as err:
-            st.error(t(err.key), icon=":material/error:")
-        else:
-            message = t("cohorts.import_done", added=result.added_members, created=result.created_accounts,
-                        already=result.already_members)
-            if result.invitations:
-                _invited(list(result.invitations))
-                message += " " + t("cohorts.import_links" if result.links_to_share else "cohorts.import_new_accounts")
-            state[_FLASH] = message
-            state["roster_round"] = upload_round + 1
-            st.rerun()
+        _import(ctx, cohort, preview, skip_invalid=False)
 
 
 # --- assigned modules ----------------------------------------------------------------------------------

@@ -22,6 +22,11 @@ _GO_HOME = "go_home_after_sign_out"
 _STYLE = """<style>
 /* « Press Enter to apply » is English; Enter and leaving the field both save anyway. */
 [data-testid="InputInstructions"] { display: none; }
+/* The file uploader's « 200MB per file • CSV » is English (and the widget's limit, not ours): pages state the
+   accepted types and size in a French caption under it. Its « Upload » button is relabelled below. */
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+[data-testid="stFileUploaderDropzone"] button[kind="secondary"] [data-testid="stMarkdownContainer"] { display: none; }
+[data-testid="stFileUploaderDropzone"] button[kind="secondary"] > div > span::after { content: "UPLOAD_LABEL"; }
 @media (max-width: 640px) {
   h1 { font-size: 1.55rem !important; line-height: 1.25 !important; padding-top: 0.5rem !important; }
   .st-key-page-title-m h1 { font-size: 1.35rem !important; }
@@ -83,13 +88,13 @@ def page(title_key: str, *, roles: frozenset[str] | None, layout: str = "wide") 
     locale = st.session_state.get("locale", DEFAULT_LOCALE)
     st.set_page_config(page_title=f"{t(title_key, locale)} · {t('app.name', locale)}", layout=layout,
                        page_icon=":material/school:")
-    st.html(_STYLE)
     if st.session_state.pop(_GO_HOME, False):
         st.switch_page(HOME)  # just signed out: the home page, not a page that now asks to sign in
     account = current_account()
     write_pending_cookie()  # after: a single sign-on in current_account() opens a session too
     locale = st.session_state.get("locale", locale)
     viewer = Viewer(account, locale if locale in LOCALES else DEFAULT_LOCALE)
+    st.html(_STYLE.replace("UPLOAD_LABEL", viewer.t("upload.button")))  # in the account's language, once known
     _sidebar(viewer)
     if roles is not None:
         if account is None:

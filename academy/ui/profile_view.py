@@ -13,9 +13,9 @@ import pandas as pd
 import streamlit as st
 
 from academy.accounts import auth, profile
+from academy.accounts.professions import PROFESSIONS
 from academy.i18n import LOCALES
 
-from .account_forms import PROFESSIONS
 from .guard import Viewer
 from .resources import engine
 from .session import current_token
