@@ -131,6 +131,18 @@ def test_lesson_views_and_completion(engine: Engine, user_id: int) -> None:
     assert progress.lesson_states(engine, user_id, "other") == {}
 
 
+def test_a_page_change_credits_the_lesson_left_and_opens_the_next_in_one_call(engine: Engine, user_id: int) -> None:
+    progress.record_lesson_view(engine, user_id, "m1", "intro", now=T0)
+    progress.record_lesson_views(engine, user_id, [("m1", "intro", 120.9), ("m2", "debut", 0)],
+                                 now=T0 + timedelta(minutes=2))
+    intro = progress.lesson_states(engine, user_id, "m1")["intro"]
+    assert (intro.seconds_spent, intro.first_viewed_at, intro.last_viewed_at) == (120, T0, T0 + timedelta(minutes=2))
+    debut = progress.lesson_states(engine, user_id, "m2")["debut"]
+    assert (debut.seconds_spent, debut.first_viewed_at) == (0, T0 + timedelta(minutes=2))
+    done = progress.module_progress(engine, user_id)  # the rollup of both modules follows
+    assert {module_id: row.lessons_viewed for module_id, row in done.items()} == {"m1": 1, "m2": 1}
+
+
 # --- starting, autosave, resume --------------------------------------------------------------------
 
 

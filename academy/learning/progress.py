@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, cast
@@ -242,26 +242,35 @@ def record_lesson_view(
     now: datetime | None = None,
 ) -> None:
     """Record a view of a lesson: the first view is kept, ``seconds`` are added to the time spent."""
+    record_lesson_views(engine, user_id, [(module_id, lesson_id, seconds)], now=now)
+
+
+def record_lesson_views(
+    engine: Engine, user_id: int, views: Sequence[tuple[str, str, float]], *, now: datetime | None = None
+) -> None:
+    """Record several ``(module_id, lesson_id, seconds)`` views in one transaction (a page change credits the
+    lesson left and opens the next one), each as :func:`record_lesson_view` does."""
     now = now or db.utcnow()
-    seconds = max(0, int(seconds))
     with db.write_connection(engine) as connection:
-        statement = _upsert(connection).values(
-            user_id=user_id,
-            module_id=module_id,
-            lesson_id=lesson_id,
-            first_viewed_at=now,
-            last_viewed_at=now,
-            seconds_spent=seconds,
-        )
-        row = connection.execute(
-            statement.on_conflict_do_update(
-                index_elements=_LESSON_KEY,
-                set_={"last_viewed_at": now, "seconds_spent": _LESSONS.c.seconds_spent + seconds},
-            ).returning(_LESSONS.c.id, _LESSONS.c.first_viewed_at)
-        ).one()
-        if row.first_viewed_at == now:  # the row was created: the first view
-            outbox.record_event(connection, outbox.LESSON_VIEWED, row.id, user_id, now)
-        rollup.refresh(connection, user_id, module_id)
+        for module_id, lesson_id, seconds in views:
+            statement = _upsert(connection).values(
+                user_id=user_id,
+                module_id=module_id,
+                lesson_id=lesson_id,
+                first_viewed_at=now,
+                last_viewed_at=now,
+                seconds_spent=max(0, int(seconds)),
+            )
+            row = connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=_LESSON_KEY,
+                    set_={"last_viewed_at": now, "seconds_spent": _LESSONS.c.seconds_spent + max(0, int(seconds))},
+                ).returning(_LESSONS.c.id, _LESSONS.c.first_viewed_at)
+            ).one()
+            if row.first_viewed_at == now:  # the row was created: the first view
+                outbox.record_event(connection, outbox.LESSON_VIEWED, row.id, user_id, now)
+        for module_id in dict.fromkeys(module_id for module_id, _, _ in views):
+            rollup.refresh(connection, user_id, module_id)
 
 
 def mark_lesson_complete(

@@ -22,11 +22,13 @@ def track_lesson_time(user_id: int, module_id: str, lesson_id: str | None) -> No
     current = (module_id, lesson_id)
     if previous is not None and tuple(previous[:2]) == current:
         return  # a rerun of the same lesson: keep counting
+    views = []
     if previous is not None and previous[1] is not None:
-        seconds = int(min(now - previous[2], MAX_SECONDS_PER_VIEW))
-        progress.record_lesson_view(engine(), user_id, previous[0], previous[1], seconds=seconds)
+        views.append((previous[0], previous[1], int(min(now - previous[2], MAX_SECONDS_PER_VIEW))))
     if lesson_id is None:
         st.session_state.pop(_CLOCK, None)
     else:
-        progress.record_lesson_view(engine(), user_id, module_id, lesson_id, seconds=0)
+        views.append((module_id, lesson_id, 0))
         st.session_state[_CLOCK] = (module_id, lesson_id, now)
+    if views:  # one write transaction for the lesson left and the lesson opened
+        progress.record_lesson_views(engine(), user_id, views)
