@@ -339,7 +339,8 @@ def test_progress_xlsx(engine: Engine, data: Dataset) -> None:
     assert started.is_date and started.number_format == "dd/mm/yyyy hh:mm:ss"
     assert rows[1][-5:] == (100, 100, 9, 19.5, 1)
     assert all(isinstance(value, int | float) for value in rows[1][11:])  # numbers as numbers
-    assert rows[3][1] == "'" + INJECTION
+    name = sheet.cell(row=4, column=2)
+    assert (name.value, name.data_type, name.quotePrefix) == (INJECTION, "s", True)  # text as typed, never a formula
     assert sheet.freeze_panes == "A2"
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row), "no cell may be a formula"
 
@@ -470,7 +471,10 @@ def test_writers_neutralise_every_text_cell_but_not_numbers() -> None:
     assert exports.write_xlsx(rows, buffer) == 2
     sheet = load_workbook(io.BytesIO(buffer.getvalue())).active
     assert list(sheet.iter_rows(min_row=2, values_only=True)) == [
-        ("'=cmd", -2, "'@x", datetime(2025, 1, 1, 13)), (None, True, 1.5, "'=x")  # control characters removed first
+        ("=cmd", -2, "@x", datetime(2025, 1, 1, 13)), (None, True, 1.5, "=x")  # control characters removed first
+    ]
+    assert [(cell.data_type, cell.quotePrefix) for row in sheet.iter_rows(min_row=2) for cell in row] == [
+        ("s", True), ("n", False), ("s", True), ("d", False), ("n", False), ("b", False), ("n", False), ("s", True),
     ]
 
 
