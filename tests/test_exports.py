@@ -445,7 +445,7 @@ def test_pseudonym_secret_is_created_once(engine: Engine) -> None:
 # --- writers and neutralisation -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+33 6", "-2", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize("text", ["=1+1", "+33 6", "-2", "@SUM(A1)", "\tx", "\rx", "\x00=1"])
 def test_dangerous_text_gets_a_leading_quote(text: str) -> None:
     assert exports.neutralize(text) == "'" + text
 
@@ -594,6 +594,17 @@ def test_neutralize_csv() -> None:
     assert exports.neutralize_csv('x,""-1') == "x,\"\"'-1"
     assert exports.neutralize_csv("a, -1; b") == "a, -1; b"  # a space: not the start of a cell
     assert exports.neutralize_csv("Léa") == "Léa"
+    assert exports.neutralize_csv("a\n=1\r\n@x") == "a\n'=1\r\n'@x"  # a raw line starts after a line break
+    assert exports.neutralize_csv("x;\x00=1") == "x;'\x00=1"
+
+
+def test_xlsx_error_codes_stay_text() -> None:
+    buffer = io.BytesIO()
+    exports.write_xlsx([("a", "b"), ("#N/A", "#DIV/0!")], buffer)
+    cells = next(load_workbook(io.BytesIO(buffer.getvalue())).active.iter_rows(min_row=2))
+    assert [(cell.value, cell.data_type, cell.quotePrefix) for cell in cells] == [
+        ("#N/A", "s", True), ("#DIV/0!", "s", True)
+    ]
 
 
 # --- XLSX for every export, read back with openpyxl -----------------------------------------------------------------
