@@ -110,7 +110,8 @@ def test_dpc_xlsx_has_date_cells_and_a_totals_sheet(engine: Engine, data: Datase
     assert workbook["dpc"].cell(row=2, column=6).is_date
     totals = list(workbook["totals"].iter_rows(values_only=True))
     lea = (data.lea, "Léa Martin-Dupré", "lea.martin@example.org", "Infirmière", "10101010101")
-    evil = (data.evil, "'" + INJECTION, "evil@example.org", "Médecin", None)
+    evil = (data.evil, INJECTION, "evil@example.org", "Médecin", None)  # as typed: a quote-prefixed text cell
+    assert workbook["totals"].cell(row=4, column=2).quotePrefix
     assert totals == [IDENTITY + dpc.TOTAL_COLUMNS, (*lea, 2025, 1, 1), (*lea, 2026, 1.5, 1), (*evil, 2025, 0, 0)]
     hours = len(IDENTITY) + dpc.COLUMNS.index("hours_credited")
     assert sum(row[hours] or 0 for row in trace[1:]) == sum(row[6] for row in totals[1:]) == 2.5

@@ -339,7 +339,8 @@ def test_progress_xlsx(engine: Engine, data: Dataset) -> None:
     assert started.is_date and started.number_format == "dd/mm/yyyy hh:mm:ss"
     assert rows[1][-5:] == (100, 100, 9, 19.5, 1)
     assert all(isinstance(value, int | float) for value in rows[1][11:])  # numbers as numbers
-    assert rows[3][1] == "'" + INJECTION
+    name = sheet.cell(row=4, column=2)
+    assert (name.value, name.data_type, name.quotePrefix) == (INJECTION, "s", True)  # text as typed, never a formula
     assert sheet.freeze_panes == "A2"
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row), "no cell may be a formula"
 
@@ -444,7 +445,7 @@ def test_pseudonym_secret_is_created_once(engine: Engine) -> None:
 # --- writers and neutralisation -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+33 6", "-2", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize("text", ["=1+1", "+33 6", "-2", "@SUM(A1)", "\tx", "\rx", "\x00=1"])
 def test_dangerous_text_gets_a_leading_quote(text: str) -> None:
     assert exports.neutralize(text) == "'" + text
 
@@ -470,7 +471,10 @@ def test_writers_neutralise_every_text_cell_but_not_numbers() -> None:
     assert exports.write_xlsx(rows, buffer) == 2
     sheet = load_workbook(io.BytesIO(buffer.getvalue())).active
     assert list(sheet.iter_rows(min_row=2, values_only=True)) == [
-        ("'=cmd", -2, "'@x", datetime(2025, 1, 1, 13)), (None, True, 1.5, "'=x")  # control characters removed first
+        ("=cmd", -2, "@x", datetime(2025, 1, 1, 13)), (None, True, 1.5, "=x")  # control characters removed first
+    ]
+    assert [(cell.data_type, cell.quotePrefix) for row in sheet.iter_rows(min_row=2) for cell in row] == [
+        ("s", True), ("n", False), ("s", True), ("d", False), ("n", False), ("b", False), ("n", False), ("s", True),
     ]
 
 
@@ -591,6 +595,17 @@ def test_neutralize_csv() -> None:
     assert exports.neutralize_csv('x,""-1') == "x,\"\"'-1"
     assert exports.neutralize_csv("a, -1; b") == "a, -1; b"  # a space: not the start of a cell
     assert exports.neutralize_csv("Léa") == "Léa"
+    assert exports.neutralize_csv("a\n=1\r\n@x") == "a\n'=1\r\n'@x"  # a raw line starts after a line break
+    assert exports.neutralize_csv("x;\x00=1") == "x;'\x00=1"
+
+
+def test_xlsx_error_codes_stay_text() -> None:
+    buffer = io.BytesIO()
+    exports.write_xlsx([("a", "b"), ("#N/A", "#DIV/0!")], buffer)
+    cells = next(load_workbook(io.BytesIO(buffer.getvalue())).active.iter_rows(min_row=2))
+    assert [(cell.value, cell.data_type, cell.quotePrefix) for cell in cells] == [
+        ("#N/A", "s", True), ("#DIV/0!", "s", True)
+    ]
 
 
 # --- XLSX for every export, read back with openpyxl -----------------------------------------------------------------

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 from test_roster_import import csv_bytes, good_rows
 
-from academy.accounts import auth
+from academy.accounts import auth, invitations, sso
 from academy.coordination import cohorts, roster_import
 from academy.ui.text import escape_markdown
 
@@ -89,6 +89,44 @@ def test_sign_up_refuses_control_characters_in_names_and_professions(engine: Eng
     assert refused.value.errors["name"] == auth.MSG_CONTROL_CHARACTERS
     assert refused.value.errors["profession"] == auth.MSG_CONTROL_CHARACTERS
     assert auth.list_accounts(engine) == []
+
+
+def test_sign_up_refuses_a_nul_before_a_formula(engine: Engine) -> None:
+    """Issue 12: a NUL byte in front of "=" used to hide the formula from the export's check."""
+    with pytest.raises(auth.SignUpError) as refused:
+        auth.sign_up(engine, email="lea@example.org", name="\x00=1+1", profession="", password="correct-horse-battery")
+    assert refused.value.errors == {"name": auth.MSG_CONTROL_CHARACTERS}
+    assert auth.list_accounts(engine) == []
+
+
+@pytest.mark.parametrize("character", list(CONTROL.values()), ids=list(CONTROL))
+def test_an_invitation_refuses_control_characters_in_the_name_and_address(engine: Engine, character: str) -> None:
+    with pytest.raises(auth.AccountError) as refused:
+        invitations.invite(engine, email="lea@example.org", name=f"{character}=1+1", base_url="https://x.example",
+                           deliver=False)
+    assert refused.value.errors == {"name": auth.MSG_CONTROL_CHARACTERS}
+    with pytest.raises(auth.AccountError) as refused:
+        invitations.invite(engine, email=f"lea{character}@example.org", name="Léa", base_url="https://x.example",
+                           deliver=False)
+    assert refused.value.errors == {"email": auth.MSG_EMAIL_INVALID}
+    assert auth.list_accounts(engine) == []
+
+
+@pytest.mark.parametrize("character", list(CONTROL.values()), ids=list(CONTROL))
+def test_a_single_sign_on_name_with_control_characters_is_not_taken(engine: Engine, character: str) -> None:
+    identity = sso.Identity.from_claims({"iss": "https://idp.example", "sub": "s1", "email": "Lea.Martin@chu.example",
+                                         "email_verified": True, "name": f"Léa{character}=1+1"})
+    account = sso.account_for_identity(engine, identity)
+    assert account.name == "lea.martin"  # the address's local part, as when the identity provider gives no name
+
+
+def test_an_invitation_and_single_sign_on_keep_an_ordinary_name(engine: Engine) -> None:
+    invited = invitations.invite(engine, email="noe@example.org", name=" Noé  Lefèvre ", base_url="https://x.example",
+                                 deliver=False)
+    assert auth.get_account(engine, invited.account.id).name == "Noé Lefèvre"
+    identity = sso.Identity.from_claims({"iss": "https://idp.example", "sub": "s1", "email": "lea@chu.example",
+                                         "email_verified": True, "name": "Léa  Martin"})
+    assert sso.account_for_identity(engine, identity).name == "Léa Martin"
 
 
 def test_sign_up_refuses_an_address_with_a_direction_override(engine: Engine) -> None:
@@ -196,10 +234,12 @@ def test_the_roster_import_lists_a_name_with_a_direction_override_and_imports_no
     roster = csv_bytes([*good_rows(2), "x@example.org;Jean\u202eDupont;Médecin;"])
     at.file_uploader(key="roster_0").upload("promo.csv", roster, "text/csv").run()
     assert not at.exception
-    assert "1 problème(s) : rien ne sera importé." in at.error[0].value
+    assert "1 problème(s)\u00a0: rien n’est importé tant que vous n’avez pas choisi." in at.error[0].value
     problems = at.tabs[1].dataframe[0].value
     assert problems.iloc[:, :2].values.tolist() == [
         ["4", "Caractères invisibles ou de contrôle dans la valeur (saut de ligne, tabulation, caractère nul, "
               "inversion du sens d’écriture…)."]]
-    assert not [b for b in at.button if b.label.startswith("Importer")]
+    # Only the explicit partial import is offered (it would skip line 4), never the whole file.
+    assert [b.label for b in at.button if b.label.startswith("Importer")] == [
+        "Importer les lignes valides et ignorer les autres (2 importée(s), 1 ignorée(s))"]
     assert cohorts.members(app_env, cohort.id) == []

@@ -179,10 +179,13 @@ def invite(
     if role not in auth.ROLES:
         raise auth.AccountError({"roles": auth.MSG_ROLES_INVALID.format(roles=role)})
     email = auth.normalize_email(email)
-    if len(email) > EMAIL_LENGTH or not _EMAIL_RE.match(email):
+    if len(email) > EMAIL_LENGTH or not _EMAIL_RE.match(email) or auth.has_control_characters(email):
         raise auth.AccountError({"email": auth.MSG_EMAIL_INVALID})
-    name = " ".join((name or email.split("@", 1)[0]).split())
-    if not name or len(name) > 200 or any(ord(c) < 32 or ord(c) == 127 for c in name):
+    name = name or email.split("@", 1)[0]
+    if auth.has_control_characters(name):
+        raise auth.AccountError({"name": auth.MSG_CONTROL_CHARACTERS})
+    name = " ".join(name.split())
+    if not name or len(name) > 200:
         raise auth.AccountError({"name": auth.MSG_NAME_REQUIRED if not name else auth.MSG_NAME_TOO_LONG})
     now = db.utcnow()
     with db.write(engine) as session:

@@ -80,7 +80,9 @@ def _link(engine: Engine, identity: Identity, now: datetime) -> auth.Account:
             email = auth.normalize_email(identity.email)
             user = session.scalar(select(User).where(User.email == email))
             if user is None:
-                name = identity.name[:200] or email.split("@")[0]
+                # A name with control characters is refused as at sign-up: the address's local part stands in.
+                name = " ".join(identity.name.split())[:200]
+                name = name if name and not auth.has_control_characters(identity.name) else email.split("@")[0]
                 user = User(email=email, name=name, profession="", rpps=None, password_hash=SSO_PASSWORD_HASH,
                             locale="fr", created_at=now, roles=[UserRole(role=LEARNER)])
                 session.add(user)

@@ -34,11 +34,14 @@ preview are read by people: :func:`labelled_rows` writes those codes as words in
 cells, which Excel shows in its own language (VRAI/FAUX); the preview shows them as « Oui »/« Non », empty
 values as empty cells, times in Paris time as ``05/12/2026 14:03`` (:func:`preview`).
 
-Every text cell of CSV and XLSX is neutralised against formula injection: a leading ``'`` when it starts
-with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return. In CSV, a file opened with the other dialect's
-separator is split inside cells, whatever the quotes: so a ``'`` is also put before such a character when it
-follows a ``,`` or a ``;`` (and any quotes) inside a text cell. Numbers are never text: a TCS answer -1 is
-the number -1. The table exports take their times from the database as ISO text for the standard CSV (no
+Every text cell is protected against formula injection, and every number is a number (a TCS answer -1 is the
+number -1, in the xAPI table too). CSV: a leading ``'`` when a text starts with ``=``, ``+``, ``-``, ``@``, a tab,
+a carriage return or NUL; a file opened with the other dialect's separator, or read line by line, is split
+inside cells whatever the quotes, so a ``'`` is also put before such a character when it follows a ``,``, a
+``;`` or a line break (and any quotes) inside a text cell. XLSX: text is written as it is, as an inline string
+(never evaluated); one that starts with such a character or is an error code (``#N/A``…) has the quote-prefix
+style, so Excel shows it as typed and keeps it text when edited; characters XML cannot hold (NUL…) are removed.
+The table exports take their times from the database as ISO text for the standard CSV (no
 per-row cost) and as datetimes for the other formats.
 
 Pseudonymisation replaces user id, name, email and RPPS by a stable pseudonym ``P-`` + the first 12 hex
@@ -72,7 +75,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import (
@@ -152,9 +155,11 @@ XAPI_COLUMNS = (
 LABELLED_COLUMNS = {"status": "exports.value.status.", "profession": "profession.", "attempt_kind": "kind.",
                     "action": "exports.value.action."}
 
-_FORMULA_PREFIXES = frozenset("=+-@\t\r")  # a text cell starting with one of these is neutralised
-# Inside a CSV text cell: a formula character after a separator of either dialect (and any quotes).
-_FORMULA_AFTER_SEPARATOR = re.compile(r'([,;]"*)(?=[=+\-@\t\r])')
+_FORMULA_PREFIXES = frozenset("=+-@\t\r\x00")  # a text cell starting with one of these is neutralised
+# Inside a CSV text cell: a formula character after a separator of either dialect or a line break (a reader that
+# splits the raw file starts a cell there), and any quotes.
+_FORMULA_AFTER_SEPARATOR = re.compile(r'([,;\r\n]"*)(?=[=+\-@\t\r\x00])')
+_SEPARATORS = re.compile(r"[,;\r\n]")
 
 Rows = Generator[tuple[Any, ...], None, None]
 Statements = Generator[dict[str, Any], None, None]
@@ -218,17 +223,17 @@ class ExportRequest:
 
 
 def neutralize(text: str) -> str:
-    """``text`` made inert in a spreadsheet: a leading ``'`` when it starts with = + - @ tab or CR."""
+    """``text`` made inert in a spreadsheet: a leading ``'`` when it starts with = + - @ tab, CR or NUL."""
     return "'" + text if text[:1] in _FORMULA_PREFIXES else text
 
 
 def neutralize_csv(text: str) -> str:
     """``text`` made inert in a CSV opened with either separator: :func:`neutralize`, and a ``'`` before a
-    formula character that follows a ``,`` or a ``;`` (and any quotes), where a split on that separator would
-    start a cell (``"Dupont;=CMD()"`` → ``"Dupont;'=CMD()"``)."""
-    if "," in text or ";" in text:
+    formula character that follows a ``,``, a ``;`` or a line break (and any quotes), where a split on that
+    separator would start a cell (``"Dupont;=CMD()"`` → ``"Dupont;'=CMD()"``)."""
+    if _SEPARATORS.search(text):
         text = _FORMULA_AFTER_SEPARATOR.sub(r"\1'", text)
-    return "'" + text if text[:1] in _FORMULA_PREFIXES else text
+    return neutralize(text)
 
 
 _neutralize_csv_cached = functools.lru_cache(maxsize=4096)(neutralize_csv)  # titles, names repeat row after row
@@ -271,7 +276,7 @@ def _csv_row(row: Sequence[Any]) -> list[Any]:
     """A row for the standard CSV writer: text neutralised; the common types are handled inline (this runs per
     cell: the separator search only runs on text holding a separator)."""
     return [
-        (("'" + value if value[:1] in _FORMULA_PREFIXES else value) if not ("," in value or ";" in value)
+        (("'" + value if value[:1] in _FORMULA_PREFIXES else value) if not _SEPARATORS.search(value)
          else _neutralize_csv_cached(value)) if value.__class__ is str
         else value if value.__class__ in _CSV_AS_IS
         else _iso(value) if value.__class__ is datetime
@@ -303,11 +308,22 @@ def _csv_row_fr(row: Sequence[Any]) -> list[Any]:
     return [_csv_cell_fr(value) for value in row]
 
 
-def _xlsx_value(value: Any) -> Any:
-    """A plain cell value for a write-only worksheet (date-times are handled by the caller)."""
+def _xlsx_value(worksheet: Any, value: Any) -> Any:
+    """A plain cell value for a write-only worksheet (date-times are handled by the caller).
+
+    Text is kept as it is: a text that Excel would take for a formula or an error value is a string cell
+    (openpyxl writes strings inline, and Excel never evaluates an inline string) with the quote-prefix style,
+    so it is shown as typed, without an apostrophe, and stays text when the cell is edited.
+    """
     if isinstance(value, str):
         # Characters XML cannot hold are removed first, so that they cannot hide a leading "=".
-        return neutralize(ILLEGAL_CHARACTERS_RE.sub("", value))
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if text[:1] in _FORMULA_PREFIXES or text in ERROR_CODES:
+            cell = WriteOnlyCell(worksheet, value=text)
+            cell.data_type = "s"  # openpyxl makes a text starting with "=" a formula, an error code an error
+            cell.quotePrefix = True
+            return cell
+        return text
     return value
 
 
@@ -374,7 +390,8 @@ def _write_sheet(workbook: Workbook, name: str, rows: Iterable[Sequence[Any]]) -
     bold = Font(bold=True)
     cells = []
     for value in header:
-        cell = WriteOnlyCell(worksheet, value=_xlsx_value(value))
+        cell = _xlsx_value(worksheet, value)
+        cell = cell if isinstance(cell, Cell) else WriteOnlyCell(worksheet, value=cell)
         cell.font = bold
         cells.append(cell)
     worksheet.append(cells)
@@ -396,7 +413,7 @@ def _xlsx_cell(worksheet: Any, value: Any) -> Any:
         cell = WriteOnlyCell(worksheet, value=value)
         cell.number_format = XLSX_DATE_FORMAT
         return cell
-    return _xlsx_value(value)
+    return _xlsx_value(worksheet, value)
 
 
 def write_jsonl(items: Iterable[dict[str, Any]], fileobj: IO[bytes]) -> int:
@@ -957,9 +974,22 @@ def xapi_table(statements: Iterable[dict[str, Any]], *, typed_times: bool = Fals
             score.get("raw"),
             result.get("success"),
             result.get("completion"),
-            result.get("response"),
+            _response_cell(definition.get("interactionType"), result.get("response")),
             result.get("duration"),
         )
+
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def _response_cell(interaction_type: str | None, response: str | None) -> str | int | float | None:
+    """An xAPI response as a cell: the number of a likert (TCS) or numeric answer as a number, other responses
+    as their text."""
+    if interaction_type in ("likert", "numeric") and response is not None:
+        number = _NUMBER.fullmatch(response)
+        if number is not None:
+            return float(response) if number.group(1) else int(response)
+    return response
 
 
 # --- one entry point for the page and the CLI ------------------------------------------------------
