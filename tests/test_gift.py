@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from PIL import Image
 
 from academy.cli import cli
 from academy.content.catalog import Module, load_catalog, load_module
@@ -275,7 +276,7 @@ EXPECTED_GIFT = """// Export GIFT (export-gift)
 def module(tmp_path: Path) -> Module:
     folder = tmp_path / "01-export-gift"
     (folder / "images").mkdir(parents=True)
-    (folder / "images" / "figure.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    Image.new("RGB", (4, 4), "white").save(folder / "images" / "figure.png")
     (folder / "module.md").write_text(MODULE_MD, encoding="utf-8")
     (folder / "quiz.md").write_text(QUIZ_MD, encoding="utf-8")
     loaded = load_module(folder)

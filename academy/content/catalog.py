@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import quiz as quiz_engine
+from academy.content import limits
 from academy.content.frontmatter import FrontMatter, parse_front_matter
 from academy.content.glossary import GLOSSARY_FILE, Glossary, check_module, load_glossary
 from academy.content.markdown_blocks import (
@@ -314,6 +315,7 @@ def _load_module(folder: Path, known_ids: Collection[str]) -> tuple[Module, dict
         order, module_id = int(match.group(1)), match.group(2)
 
     module_file = folder / "module.md"
+    _check_sizes(folder, module_file, report)
     front = FrontMatter(False, {}, {}, {}, "", 1)
     overview: list[Block] = []
     if not module_file.is_file():
@@ -395,9 +397,14 @@ def _load_lessons(folder: Path, report: _Report) -> list[Lesson]:
             continue
         found.append((int(match.group(1)), match.group(2), path))
 
+    found.sort(key=lambda item: (item[0], item[2].name))
+    if len(found) > limits.MAX_LESSONS:
+        problem = limits.message("too_many_lessons", count=len(found), limit=limits.MAX_LESSONS)
+        report.add(found[limits.MAX_LESSONS][2], 1, problem)
+        del found[limits.MAX_LESSONS:]  # the rest is not read: a module's reading cost stays bounded
     lessons: list[Lesson] = []
     seen: dict[str, Path] = {}
-    for order, lesson_id, path in sorted(found, key=lambda item: (item[0], item[2].name)):
+    for order, lesson_id, path in found:
         if lesson_id in seen:
             report.add(
                 path,
@@ -444,6 +451,10 @@ def _load_quiz(folder: Path, objectives: Sequence[str], report: _Report) -> Quiz
     except Exception as exc:  # a bug in the engine must not take the other modules down
         report.add(path, 1, f"the quiz could not be read (internal error {type(exc).__name__}: {exc})")
         return None
+    if len(parsed.questions) > limits.MAX_QUESTIONS:
+        count = len(parsed.questions)
+        report.add(path, parsed.questions[limits.MAX_QUESTIONS].line,
+                   limits.message("too_many_questions", count=count, limit=limits.MAX_QUESTIONS))
     for question in parsed.questions:
         for line, message in zone_problems(question, folder):
             report.add(path, line, message)
@@ -462,9 +473,37 @@ def _load_quiz(folder: Path, objectives: Sequence[str], report: _Report) -> Quiz
 # --- files and front matter ------------------------------------------------------------------------
 
 
+def _check_sizes(folder: Path, module_file: Path, report: _Report) -> None:
+    """Report each file of the module folder over MAX_FILE_BYTES, and the folder over MAX_MODULE_BYTES."""
+    total = 0
+    pending = [folder]
+    while pending:  # no recursion: a folder may be deep
+        try:
+            with os.scandir(pending.pop()) as scan:
+                entries = [entry for entry in scan if not entry.name.startswith(".")]
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(Path(entry.path))
+                elif entry.is_file():
+                    size = entry.stat().st_size
+                    total += size
+                    if size > limits.MAX_FILE_BYTES:
+                        problem = limits.message("file_too_large", size=size, limit=limits.MAX_FILE_BYTES)
+                        report.add(Path(entry.path), 1, problem)
+        except OSError:
+            continue  # an unreadable file or folder is reported where it is read
+    if total > limits.MAX_MODULE_BYTES:
+        report.add(module_file, 1, limits.message("module_too_large", size=total, limit=limits.MAX_MODULE_BYTES))
+
+
 def _read_text(path: Path, report: _Report) -> str | None:
-    """The file as text with `\\n` line ends, or None (and a problem) when unreadable or not UTF-8."""
+    """The file as text with `\\n` line ends, or None (and a problem) when unreadable or not UTF-8.
+
+    A file over MAX_FILE_BYTES is not read (`_check_sizes` reported it): hostile sizes cost nothing.
+    """
     try:
+        if path.stat().st_size > limits.MAX_FILE_BYTES:
+            return None
         data = path.read_bytes()
     except OSError as exc:
         report.add(path, 1, f"cannot read the file ({exc.strerror}): check that it exists and is readable")

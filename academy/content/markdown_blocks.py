@@ -20,7 +20,9 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from academy.content import limits
 from academy.content.figures import Figure, is_figure_info, parse_figure
+from academy.content.images import read_image
 
 CALLOUT_KINDS = ("note", "tip", "important", "warning", "caution")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
@@ -37,11 +39,16 @@ def _inline_where_needed(state: StateCore) -> None:
                 state.md.inline.parse(token.content, state.md, state.env, token.children)
 
 
-_MD = MarkdownIt("commonmark", {"html": True}).enable("table")
+# markdown-it stops nesting at maxNesting token levels (a list level is two: list and item): high enough
+# to see one level past the limit, and it bounds the parser's recursion on hostile input.
+_MD = MarkdownIt("commonmark", {"html": True, "maxNesting": 2 * limits.MAX_NESTING_DEPTH + 4}).enable("table")
 _MD.core.ruler.at("inline", _inline_where_needed)
 _ALERT = re.compile(r"\[!([A-Za-z]+)\](.*)")
 _QUOTE_MARKER = re.compile(r"^ {0,3}> ?")
 _URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
+_CONTAINER_OPEN = frozenset({"blockquote_open", "bullet_list_open", "ordered_list_open"})
+_CONTAINER_CLOSE = frozenset({"blockquote_close", "bullet_list_close", "ordered_list_close"})
+_TEXT_BLOCKS = frozenset({"inline", "fence", "code_block", "html_block"})
 
 
 @dataclass(frozen=True)
@@ -105,10 +112,11 @@ def parse_markdown(
 
     `base_dir` is the module folder: images must be files inside it. `source` names the file in
     problems, and `first_line` is the file line of the first line of `text` (after a front matter).
-    Problems: missing or misplaced images, images without alt text, images that would not be displayed
-    (not alone in their paragraph), unknown or empty callouts, raw HTML, invalid figures (unknown kind, bad
-    YAML, unknown, missing or out-of-range parameters, each at its line) and figures that would not be
-    displayed (inside a list or callout).
+    Problems: missing, misplaced or invalid images (`academy.content.images`), images without alt text,
+    images that would not be displayed (not alone in their paragraph), unknown or empty callouts, raw HTML,
+    invalid figures (unknown kind, bad YAML, unknown, missing or out-of-range parameters, each at its line),
+    figures that would not be displayed (inside a list or callout), and content past the limits of
+    `academy.content.limits` (nesting depth, paragraph length, table size).
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     tokens = _MD.parse(text)
@@ -150,11 +158,9 @@ def parse_markdown(
 def check_markdown(
     text: str, base_dir: Path, *, source: Path | str = "<markdown>", first_line: int = 1
 ) -> list[Problem]:
-    """Check images and raw HTML anywhere in `text` (used for quiz files, whose images may sit in
-    stems, options and explanations); interactive figures are reported, as they belong in lessons."""
+    """Check images, raw HTML and the limits anywhere in `text` (used for quiz files, whose images may sit
+    in stems, options and explanations); interactive figures are reported, as they belong in lessons."""
     checker = _Checker(base_dir, display_path(source), first_line)
-    if "![" not in text and "<" not in text and "figure" not in text:
-        return []  # neither an image, HTML nor a figure: no need to parse
     checker.check_tokens(_MD.parse(text.replace("\r\n", "\n").replace("\r", "\n")), figures=None)
     return checker.problems
 
@@ -177,9 +183,23 @@ class _Checker:
         """Check every image and raw HTML. `figures` holds the ids of images alone in a top-level
         paragraph; when given, any other image is reported as not displayed."""
         line = 0
-        for token in tokens:
+        depth = 0  # quotes and lists around the current token
+        too_deep = False  # reported once per outermost container
+        for index, token in enumerate(tokens):
             if token.map is not None:
                 line = token.map[0]
+            if token.type in _CONTAINER_OPEN:
+                depth += 1
+                if depth > limits.MAX_NESTING_DEPTH and not too_deep:
+                    self.add(line, limits.message("nesting_too_deep", limit=limits.MAX_NESTING_DEPTH))
+                    too_deep = True
+            elif token.type in _CONTAINER_CLOSE:
+                depth -= 1
+                too_deep = too_deep and depth > 0
+            elif token.type == "table_open":
+                self._check_table(tokens, index, line)
+            if token.type in _TEXT_BLOCKS and len(token.content) > limits.MAX_BLOCK_CHARS:
+                self.add(line, limits.message("block_too_long", size=len(token.content), limit=limits.MAX_BLOCK_CHARS))
             if token.type == "html_block":
                 self.add(line, _html_message(token.content))
             elif token.type == "fence" and is_figure_info(token.info):
@@ -191,6 +211,19 @@ class _Checker:
                                    "```figure block at the top level, with a blank line before and after")
             elif token.type == "inline":
                 self._check_inline(token.children or [], line, figures)
+
+    def _check_table(self, tokens: list[Token], start: int, line: int) -> None:
+        """Report a table (opened at `tokens[start]`) with more rows or columns than allowed."""
+        rows = columns = 0
+        for token in tokens[start + 1 : _closing_index(tokens, start)]:
+            if token.type == "tr_open":
+                rows += 1
+            elif token.type == "th_open":
+                columns += 1
+        if rows - 1 > limits.MAX_TABLE_ROWS:  # the first row is the header
+            self.add(line, limits.message("table_too_many_rows", rows=rows - 1, limit=limits.MAX_TABLE_ROWS))
+        if columns > limits.MAX_TABLE_COLUMNS:
+            self.add(line, limits.message("table_too_many_columns", columns=columns, limit=limits.MAX_TABLE_COLUMNS))
 
     def _check_inline(self, children: list[Token], line: int, figures: set[int] | None) -> None:
         for child in children:
@@ -208,7 +241,10 @@ class _Checker:
             self.add(line, error)
             return
         assert resolved is not None
-        self.images[id(token)] = resolved
+        self.images[id(token)] = resolved  # drawn as a placeholder when its content is refused below
+        _, issue = read_image(resolved)
+        if issue is not None:
+            self.add(line, issue.message(src=src))
         if not _plain_text(token.children or []).strip():
             self.add(
                 line,

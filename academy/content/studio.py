@@ -60,6 +60,7 @@ from academy.content.catalog import (
     prerequisite_path,
 )
 from academy.content.frontmatter import parse_front_matter
+from academy.content.limits import MAX_FILE_BYTES
 from academy.content.markdown_blocks import display_path
 from academy.content.repository import PUBLISHED, VersionInfo
 from academy.i18n import t
@@ -69,7 +70,7 @@ from quiz.grading import is_regex_answer
 
 MB = 1024 * 1024
 ALLOWED_EXTENSIONS = (".md", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
-MAX_EDIT_BYTES = 1_000_000  # one Markdown file edited in the browser
+MAX_EDIT_BYTES = MAX_FILE_BYTES  # one Markdown file edited in the browser: the linter's limit for any file
 MAX_MESSAGE_LENGTH = 500
 TIMEZONE = ZoneInfo("Europe/Paris")  # version times are shown in French local time
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 from collections.abc import Iterable
 from pathlib import Path
@@ -10,9 +11,11 @@ import streamlit as st
 
 from academy.content.catalog import Block, markdown_blocks
 from academy.content.glossary import link_terms
-from academy.i18n import DEFAULT_LOCALE, LOCALES
+from academy.content.images import SVG_SUFFIX, read_image
+from academy.i18n import DEFAULT_LOCALE, LOCALES, t
 
 from .figures import draw_figure
+from .text import escape_markdown
 
 GLOSSARY_URL = "glossary"  # the URL path of pages/16_glossary.py, relative to any page of the app
 
@@ -39,14 +42,26 @@ def render_blocks(blocks: Iterable[Block], *, glossary_url: str = GLOSSARY_URL, 
             draw, icon = _CALLOUTS.get(block.callout, _CALLOUTS["note"])
             draw(link_terms(block.text, glossary_url), icon=icon)
         elif block.kind == "image":
-            if block.src and Path(block.src).is_file():
-                st.image(str(block.src), caption=block.text or block.alt)
+            draw_image(block, locale)
         elif block.kind == "figure" and block.figure is not None:
             draw_figure(block.figure, locale, scope=scope)
         elif block.kind == "table":
             st.markdown(link_terms(block.text, glossary_url))
         else:
             st.markdown(link_terms(block.text, glossary_url))
+
+
+def draw_image(block: Block, locale: str) -> None:
+    """Draw an image block from the bytes checked by `read_image`; a missing or refused file (changed after
+    the lint) shows a placeholder with its alt text instead, so the rest of the page still draws."""
+    data = read_image(block.src)[0] if block.src is not None else None
+    if block.src is None or data is None:
+        st.info(t("module.image_unavailable", locale, alt=escape_markdown(block.alt)), icon=":material/hide_image:")
+        return
+    if block.src.suffix.lower() == SVG_SUFFIX:  # a data URL: st.image would sniff the text to recognise an SVG
+        st.image(f"data:image/svg+xml;base64,{base64.b64encode(data).decode('ascii')}", caption=block.text or block.alt)
+    else:
+        st.image(data, caption=block.text or block.alt)
 
 
 def render_markdown(text: str, base_dir: Path, *, glossary_url: str = GLOSSARY_URL) -> None:
