@@ -668,7 +668,7 @@ def _moved(problem: Problem, staged: Path) -> Problem:
     """`problem` with the staging folder's path shown as the module folder name (`NN-slug/quiz.md`)."""
     prefix = display_path(staged)
     if problem.path == prefix or problem.path.startswith(prefix + "/"):
-        return Problem(staged.name + problem.path[len(prefix):], problem.line, problem.message)
+        return replace(problem, path=staged.name + problem.path[len(prefix):])
     return problem
 
 
@@ -682,8 +682,8 @@ def _cycle(module: Module, catalog: Catalog, staged: Path) -> Problem | None:
         chain = prerequisite_path(prerequisite, module.id, graph)
         if chain is not None:
             line = _prerequisite_line(staged / "module.md", prerequisite)
-            message = f"prerequisites form a cycle ({' → '.join((module.id, *chain))}): remove one of them"
-            return Problem(f"{staged.name}/module.md", line, message)
+            return Problem(f"{staged.name}/module.md", line, "catalog.prerequisite_cycle",
+                           {"chain": " → ".join((module.id, *chain))})
     return None
 
 

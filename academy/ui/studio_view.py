@@ -85,7 +85,7 @@ def studio_context(viewer: Viewer) -> StudioContext:
 
 def problem_text(problem: Problem, locale: str, root: Path | None = None) -> str:
     """A problem as `python -m academy check` prints it, in `locale`, its file shown from its module folder."""
-    return studio.without_server_paths(str(problem), root or working_catalog().root)
+    return studio.without_server_paths(problem.render(locale), root or working_catalog().root)
 
 
 def show_problems(problems: Sequence[Problem], locale: str, root: Path | None = None) -> None:
@@ -495,7 +495,7 @@ def edit_tab(ctx: StudioContext) -> None:
                   disabled=not confirmed, key="edit_reload")
     marked = _file_problems(ctx, folder, filename)
     text = text_editor.text_editor(text_key, t("studio.editor", file=filename),
-                                   [(p.line, p.severity, problem_text(p, ctx.locale, ctx.root)) for p in marked])
+                                   [(p.line, p.severity, p.text(ctx.locale)) for p in marked])
     problem_list = st.container()
     st.text_input(t("studio.message"), key="edit_message", max_chars=studio.MAX_MESSAGE_LENGTH,
                   placeholder=t("studio.message_placeholder"))
@@ -536,7 +536,7 @@ def _problem_buttons(ctx: StudioContext, text_key: str, problems: list[Problem])
     st.caption(ctx.t("studio.problem_list", n=len(problems)))
     for index, problem in enumerate(problems):
         icon = ":material/warning:" if problem.severity == "warning" else ":material/error:"
-        label = ctx.t("studio.problem_at_line", line=problem.line, message=problem.message)
+        label = ctx.t("studio.problem_at_line", line=problem.line, message=problem.text(ctx.locale))
         st.button(label, key=f"goto:{index}", icon=icon, type="tertiary", on_click=text_editor.go_to_line,
                   args=(text_key, problem.line), help=ctx.t("studio.go_to_line_help"))
 
