@@ -17,6 +17,7 @@ import pytest
 from browser_support import CHROMIUM, CHROMIUM_ARGS, app_server, wait_idle
 
 from academy.accounts import auth
+from academy.content import messages
 from academy.i18n import t
 from academy.store import db
 
@@ -158,7 +159,7 @@ def test_a_trainer_edits_checks_publishes_and_restores_a_lesson(server: str, bro
     expect(trainer.get_by_text(t("studio.save_refused", n=1))).to_be_visible()
     problem = trainer.get_by_role("button", name=t("studio.problem_at_line", line=broken_line, message=""))
     expect(problem).to_be_visible()
-    expect(problem).to_contain_text("image")
+    expect(problem).to_contain_text(messages.render("markdown.image_not_found", {"src": "images/absent.png"}, "fr"))
     snap(trainer, "2-refused")
 
     # clicking the problem puts the editor's cursor on its line
@@ -197,8 +198,12 @@ def test_a_trainer_edits_checks_publishes_and_restores_a_lesson(server: str, bro
     restore.click()
     wait_idle(trainer)
     expect(trainer.get_by_text(with_any_id("studio.restored"))).to_be_visible()
-    text = ace_eval(trainer, "editor.getValue()")
-    assert "Une phrase corrigée et publiée." not in text  # the editor shows the restored text
+    # the editor is mounted again with the restored text (the published sentence is gone, the draft's is back)
+    trainer.wait_for_function(
+        f"(() => {{ const frame = document.querySelector('{EDITOR}');"
+        " const element = frame && frame.contentDocument && frame.contentDocument.getElementById('REACT_ACE_EDITOR');"
+        " return element && element.env && element.env.editor.getValue().includes('Une phrase ajoutée en brouillon.')"
+        " && !element.env.editor.getValue().includes('Une phrase corrigée et publiée.'); })()")
     snap(trainer, "4-restored")
 
 
@@ -214,5 +219,5 @@ def test_the_studio_problems_in_english(server: str, browser) -> None:
     trainer.get_by_role("button", name=t("studio.check", "en"), exact=True).click()
     wait_idle(trainer)
     problem = trainer.get_by_role("button", name=t("studio.problem_at_line", "en", line=line, message=""))
-    expect(problem).to_contain_text("image")
+    expect(problem).to_contain_text(messages.render("markdown.image_not_found", {"src": "images/missing.png"}, "en"))
     snap(trainer, "5-english")

@@ -79,8 +79,8 @@ def test_the_quiz_front_matter_error_points_at_the_unclosed_quote(tmp_path: Path
     folder = tmp_path / "01-bases-ia"
     shutil.copytree(VALID, folder)
     quiz = folder / "quiz.md"
-    quiz.write_text('---\npass_mark: "0.7\nshuffle: true\n---\n' + quiz.read_text(encoding="utf-8").split("---\n", 2)[2],
-                    encoding="utf-8")
+    body = quiz.read_text(encoding="utf-8").split("---\n", 2)[2]
+    quiz.write_text('---\npass_mark: "0.7\nshuffle: true\n---\n' + body, encoding="utf-8")
     problems = [(Path(p.path).name, p.line, p.code) for p in load_module(folder).problems]
     assert problems == [("quiz.md", 2, "quiz.invalid_yaml")]
 
@@ -104,3 +104,9 @@ def test_check_prints_the_locale_of_academy_locale(tmp_path: Path, monkeypatch: 
     result = CliRunner().invoke(cli, ["check", str(tmp_path / "content")])
     assert result.exit_code == 1
     assert f"01-bases-ia/module.md:1: {expected}" in result.stdout
+
+
+def test_the_authoring_guide_lists_every_code() -> None:
+    text = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
+    section = text.split("### Problem codes", 1)[1].split("\n#", 1)[0]
+    assert set(re.findall(r"^\| `([a-z_.0-9]+)` \|", section, flags=re.MULTILINE)) == messages.CODES

@@ -61,8 +61,8 @@ def trainer_page(engine: Engine) -> tuple[AppTest, int]:
 
 def test_content_health_shows_every_problem_as_the_check_command(app_env: Engine, content: Path) -> None:
     at, _ = trainer_page(app_env)
-    lines = studio.problem_lines(load_catalog(content))
-    assert len(lines) == 1 and "objective=9" in lines[0]
+    lines = [problem.render("fr") for problem in load_catalog(content).problems]  # the trainer's language
+    assert len(lines) == 1 and "objective=9" in lines[0] and "objectif(s)" in lines[0]
     shown = lines[0].replace(f"{content.resolve()}/", "")  # from the module folder, not a server path
     assert shown.startswith("02-a-corriger/quiz.md:29: ")
     assert shown in texts(at, "code") and str(content) not in "\n".join(texts(at, "code"))
@@ -223,7 +223,7 @@ def test_an_edit_that_breaks_a_module_is_refused_in_the_browser(app_env: Engine,
 
     assert not at.exception
     assert t("studio.save_refused", n=1) in texts(at, "error")
-    assert any(code.startswith("01-bases-ia/quiz.md:") and "qrx" in code for code in texts(at, "code"))
+    assert any(code.startswith("01-bases-ia/quiz.md:") and "type inconnu `.qrx`" in code for code in texts(at, "code"))
     assert studio.read_file(app_env, "01-bases-ia", "quiz.md") == before
     assert len(studio.history(app_env, "01-bases-ia")) == 1
     assert audit_entries(app_env, action="studio.save") == []

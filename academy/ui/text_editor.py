@@ -68,6 +68,7 @@ def text_editor(text_key: str, label: str, marks: list[tuple[int, str, str]]) ->
     st.caption(label)
     options = {"showLineNumbers": True, "wrap": True, "tabSize": 2, "useSoftTabs": True, "animatedScroll": False}
     props = {"annotations": annotations, "navigateToFileEnd": False, "enableLiveAutocompletion": False,
+             "scrollMargin": [0, 0, 0, 0],  # the default top margin draws the gutter a line off once scrolled
              "enableSnippets": False}
     # The arguments streamlit-code-editor's own wrapper passes; no buttons, menu nor info bar (English chrome).
     _ace()(code=st.session_state[text_key], lang="markdown", theme="default", key=_widget_key(text_key),
