@@ -57,6 +57,12 @@ def nested(kind: str, depth: int) -> str:
     return "".join("> " if level % 2 == 0 else "- " for level in range(depth)) + "texte\n"  # mixed
 
 
+def table(rows: int, columns: int) -> str:
+    header = "|" + "|".join(f" c{n} " for n in range(columns)) + "|\n"
+    rule = "|" + "---|" * columns + "\n"
+    return header + rule + ("|" + " v |" * columns + "\n") * rows
+
+
 NESTING = limit_message("nesting_too_deep", limit=limits.MAX_NESTING_DEPTH)
 
 
@@ -93,6 +99,19 @@ def test_hostile_nesting_is_refused_once_without_recursing_as_deep(hostile: str,
     assert [problem.message for problem in found] == [NESTING]
 
 
+@pytest.mark.parametrize("text", [
+    nested("mixed", limits.MAX_NESTING_DEPTH + 1),
+    "a" * (limits.MAX_BLOCK_CHARS + 1),
+    "Avant.\n\n" + table(limits.MAX_TABLE_ROWS + 1, 2),
+], ids=["nesting", "paragraph", "table"])
+def test_text_past_a_limit_has_nothing_to_draw(text: str, folder: Path) -> None:
+    """Learners never see an invalid module, but the Studio previews what it edits: past a limit, nothing."""
+    assert studio.preview_blocks(LESSON_HEAD + "Un texte sage.\n", folder) != []
+    assert studio.preview_blocks(LESSON_HEAD + text, folder) == []
+    (folder / "03-bornes.md").write_text(LESSON_HEAD + text, encoding="utf-8")
+    assert load_module(folder).lesson("bornes").blocks == ()
+
+
 def test_a_long_paragraph_or_code_block_is_refused(folder: Path) -> None:
     limit = limits.MAX_BLOCK_CHARS
     assert with_lesson(folder, "a" * limit + "\n") == []
@@ -102,12 +121,6 @@ def test_a_long_paragraph_or_code_block_is_refused(folder: Path) -> None:
     found = with_lesson(folder, code)
     assert [(path, line) for path, line, _ in found] == [("03-bornes.md", BODY_LINE)]
     assert found[0][2].startswith("this paragraph or code block holds 20,004 characters")
-
-
-def table(rows: int, columns: int) -> str:
-    header = "|" + "|".join(f" c{n} " for n in range(columns)) + "|\n"
-    rule = "|" + "---|" * columns + "\n"
-    return header + rule + ("|" + " v |" * columns + "\n") * rows
 
 
 def test_tables_are_limited_in_rows_and_columns(folder: Path) -> None:
@@ -178,6 +191,7 @@ def test_a_quiz_over_the_question_limit_is_reported_at_the_first_question_too_ma
     assert module.valid and module.quiz is not None and len(module.quiz.questions) == limit
 
     (folder / "quiz.md").write_text(quiz_with(limit + 1), encoding="utf-8")
+    assert load_module(folder).quiz is None  # nobody is shown the questions (not even the Studio's preview)
     line = 5 + limit * QUESTION.count("\n")
     lines = (folder / "quiz.md").read_text(encoding="utf-8").split("\n")
     assert lines[line - 1].startswith(f"## Question {limit + 1} ")

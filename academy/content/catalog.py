@@ -427,10 +427,11 @@ def _load_quiz(folder: Path, objectives: Sequence[str], report: _Report) -> Quiz
     except Exception as exc:  # a bug in the engine must not take the other modules down
         report.add(path, 1, "catalog.quiz_internal_error", error=f"{type(exc).__name__}: {exc}")
         return None
-    if len(parsed.questions) > limits.MAX_QUESTIONS:
+    if len(parsed.questions) > limits.MAX_QUESTIONS:  # no quiz: nobody is shown thousands of questions
         count = len(parsed.questions)
         report.add(path, parsed.questions[limits.MAX_QUESTIONS].line, "limit.too_many_questions", count=count,
                    limit=limits.MAX_QUESTIONS)
+        return None
     for question in parsed.questions:
         for line, (code, values) in zone_problems(question, folder):
             report.add(path, line, code, **values)

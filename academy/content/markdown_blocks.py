@@ -143,7 +143,7 @@ def parse_markdown(
     images that would not be displayed (not alone in their paragraph), unknown or empty callouts, raw HTML,
     invalid figures (unknown kind, bad YAML, unknown, missing or out-of-range parameters, each at its line),
     figures that would not be displayed (inside a list or callout), and content past the limits of
-    `academy.content.limits` (nesting depth, paragraph length, table size).
+    `academy.content.limits` (nesting depth, paragraph length, table size): such a text has no blocks.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     tokens = _MD.parse(text)
@@ -151,6 +151,8 @@ def parse_markdown(
     checker = _Checker(base_dir, display_path(source), first_line)
     standalone = _standalone_images(tokens)
     checker.check_tokens(tokens, figures=standalone)
+    if checker.over_limits:  # never drawn: browsers hang or crash on such Markdown (the Studio shows why)
+        return [], sorted(checker.problems, key=lambda problem: problem.line)
 
     specials: list[tuple[int, int, Block]] = []  # (first line, end line, block), 0-based, end excluded
     i = 0
@@ -201,6 +203,12 @@ class _Checker:
         self.first_line = first_line
         self.problems: list[Problem] = []
         self.images: dict[int, Path] = {}  # id(image token) -> resolved file, for valid paths only
+        self.over_limits = False  # a limit of academy.content.limits was passed
+
+    def add_limit(self, line: int, code: str, **values: object) -> None:
+        """Record a problem of passing a limit at `line` (0-based line of the text)."""
+        self.add(line, f"limit.{code}", **values)
+        self.over_limits = True
 
     def add(self, line: int, code: str, **values: Any) -> None:
         """Record problem `code` at `line` (0-based line of the text)."""
@@ -222,7 +230,7 @@ class _Checker:
             if token.type in _CONTAINER_OPEN:
                 depth += 1
                 if depth > limits.MAX_NESTING_DEPTH and not too_deep:
-                    self.add(line, "limit.nesting_too_deep", limit=limits.MAX_NESTING_DEPTH)
+                    self.add_limit(line, "nesting_too_deep", limit=limits.MAX_NESTING_DEPTH)
                     too_deep = True
             elif token.type in _CONTAINER_CLOSE:
                 depth -= 1
@@ -230,7 +238,7 @@ class _Checker:
             elif token.type == "table_open":
                 self._check_table(tokens, index, line)
             if token.type in _TEXT_BLOCKS and len(token.content) > limits.MAX_BLOCK_CHARS:
-                self.add(line, "limit.block_too_long", size=len(token.content), limit=limits.MAX_BLOCK_CHARS)
+                self.add_limit(line, "block_too_long", size=len(token.content), limit=limits.MAX_BLOCK_CHARS)
             if token.type == "html_block":
                 self.add_message(line, _html_message(token.content))
             elif token.type == "fence" and is_figure_info(token.info):
@@ -250,9 +258,9 @@ class _Checker:
             elif token.type == "th_open":
                 columns += 1
         if rows - 1 > limits.MAX_TABLE_ROWS:  # the first row is the header
-            self.add(line, "limit.table_too_many_rows", rows=rows - 1, limit=limits.MAX_TABLE_ROWS)
+            self.add_limit(line, "table_too_many_rows", rows=rows - 1, limit=limits.MAX_TABLE_ROWS)
         if columns > limits.MAX_TABLE_COLUMNS:
-            self.add(line, "limit.table_too_many_columns", columns=columns, limit=limits.MAX_TABLE_COLUMNS)
+            self.add_limit(line, "table_too_many_columns", columns=columns, limit=limits.MAX_TABLE_COLUMNS)
 
     def _check_inline(self, children: list[Token], line: int, figures: set[int] | None) -> None:
         for child in children:
