@@ -27,12 +27,13 @@ def cli() -> None:
 def check(path: Path) -> None:
     """Lint the curriculum in PATH (default: content/), or a single module folder.
 
-    Prints every problem as `file:line: message` and exits 1 if there is any; otherwise prints a
-    one-line summary and exits 0. Warnings (`file:line: warning: message`, e.g. a synonym that the
-    glossary replaces) are printed too but do not change the exit status. A PATH that is not a folder
-    exits 2.
+    Prints every problem as `file:line: message` (in the language of ACADEMY_LOCALE, `fr` or `en`;
+    English by default) and exits 1 if there is any; otherwise prints a one-line summary and exits 0.
+    Warnings (`file:line: warning: message`, e.g. a synonym that the glossary replaces) are printed too
+    but do not change the exit status. A PATH that is not a folder exits 2.
     """
     from academy.content.catalog import load_content
+    from academy.content.messages import cli_locale
 
     if not path.exists():
         click.echo(f"Error: {path}: no such folder.", err=True)
@@ -41,9 +42,10 @@ def check(path: Path) -> None:
         click.echo(f"Error: {path} is not a folder: give the content folder or a module folder.", err=True)
         sys.exit(2)
     catalog = load_content(path)
+    locale = cli_locale()
     warnings = catalog.warnings
     for problem in sorted((*catalog.problems, *warnings), key=lambda problem: (problem.path, problem.line)):
-        click.echo(str(problem))
+        click.echo(problem.render(locale))
     warned = f", {_plural(len(warnings), 'warning')}" if warnings else ""
     if catalog.problems:
         invalid = sum(1 for module in catalog.all_modules if not module.valid)

@@ -11,7 +11,7 @@ ctx = studio_view.studio_context(viewer)
 t = viewer.t
 
 st.title(t("studio.title"))
-studio_view.show_flash()
+studio_view.show_flash(viewer.locale)
 # A link such as ?module=ID&file=quiz.md (from Item analysis) opens that file in the editor, once.
 opened_from_link = studio_view.open_link(ctx)
 tab_labels = [t("studio.tab_health"), t("studio.tab_preview"), t("studio.tab_edit"), t("studio.tab_upload"),

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from quiz.grading import MAX_QROC_WORDS, compile_answer_regex, is_regex_answer, normalize_text, parse_number
+from quiz.messages import MESSAGES
 from quiz.model import (
     GRADING_POLICIES,
     PANEL_SOURCES,
@@ -36,7 +37,6 @@ TCS_VALUES: tuple[int, ...] = (-2, -1, 0, 1, 2)
 TASK_TYPES = ("qru", "qrm", "qroc", "numerique", "zone")
 ZONE_SHAPES = {"rect": "rect", "rectangle": "rect", "circle": "circle", "cercle": "circle", "poly": "poly",
                "polygon": "poly", "polygone": "poly"}
-ZONE_SYNTAX = "`rect X1,Y1 X2,Y2`, `circle X,Y R` or `poly X1,Y1 X2,Y2 X3,Y3 …` (image pixels)"
 
 _ID_RE = re.compile(r"[A-Za-z0-9_-]+")
 _HEADING_RE = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*))?")
@@ -59,22 +59,25 @@ _ATTR_TOKEN_RE = re.compile(
     re.X,
 )
 
-_OPTION_ATTRIBUTES = {
-    "qrm": "`{.indispensable}` (a correct option) or `{.inacceptable}` (a wrong one)",
-    "numerique": "`{tolerance=0.5}`",
-    "tcs": "`{panel=3}`",
-}
+_OPTION_ATTRIBUTE_TYPES = ("qrm", "numerique", "tcs")  # the types whose options take attributes
 _SETTING_KEYS = tuple(setting.name for setting in fields(QuizSettings))
 _TYPE_LIST = ", ".join(f".{t}" for t in QUESTION_TYPES)
 
 
 @dataclass(frozen=True)
 class Issue:
-    """One problem in a quiz file: 1-based `line`, a `message` that says how to fix it, the `source`."""
+    """One problem in a quiz file: 1-based `line`, a message `code` (quiz/messages.py) and the `values` its
+    message names, the `source`. `message` is the English sentence that says how to fix it; academy shows
+    it in French too (problem code `quiz.<code>`)."""
 
     line: int
-    message: str
+    code: str
+    values: dict[str, Any] = field(default_factory=dict)
     source: str = ""
+
+    @property
+    def message(self) -> str:
+        return MESSAGES[self.code].format(**self.values)
 
     def __str__(self) -> str:
         return f"{self.source}:{self.line}: {self.message}"
@@ -117,8 +120,7 @@ def _decode(data: bytes, source: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        message = f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x}): save it with the UTF-8 encoding"
-        raise QuizFormatError([Issue(line, message, source)]) from None
+        raise QuizFormatError([Issue(line, "not_utf8", {"byte": f"0x{data[exc.start]:02x}"}, source)]) from None
 
 
 # --- block structure ------------------------------------------------------------------------------
@@ -253,22 +255,33 @@ def _clip(text: str, limit: int = 40) -> str:
 
 
 def _describe(value: Any) -> str:
-    """A short, safe description of a YAML value for a message (never the repr of a whole structure)."""
+    """A short, safe description of a YAML value for a message, written as YAML would (the same in every
+    language; never the repr of a whole structure)."""
     if value is None:
-        return "nothing"
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
-        return "a very large number" if abs(value) > 10**15 else str(value)
+        return "> 10^15" if abs(value) > 10**15 else str(value)
     if isinstance(value, float):
         return _clip(repr(value))
     if isinstance(value, str):
         return f'"{_clip(value)}"'
     if isinstance(value, list):
-        return "a list"
+        return "[…]"
     if isinstance(value, dict):
-        return "a mapping"
-    return f"a {type(value).__name__}"
+        return "{…}"
+    return f"!{type(value).__name__}"
+
+
+def _yaml_error_index(exc: yaml.MarkedYAMLError, text: str) -> int:
+    """The 0-based line of `text` where a YAML error's fault is: where YAML noticed it, unless that is the
+    end of the text or the error is about a quote or bracket left open, which began at the context mark."""
+    problem, context = exc.problem_mark, exc.context_mark
+    at_end = problem is not None and not text[problem.index:].strip()
+    left_open = any(word in (exc.context or "") for word in ("quoted", "flow"))
+    mark = context if context is not None and (problem is None or at_end or left_open) else problem
+    return mark.line if mark is not None else 0
 
 
 def _panel_source(value: Any) -> str | None:
@@ -318,9 +331,9 @@ class _Parser:
         self.front_matter_start = 0
         self.key_lines: dict[str, int] | None = None
 
-    def error(self, at: int, message: str) -> None:
-        """Record a problem at 0-based line index `at`."""
-        self.issues.append(Issue(at + 1, message, self.source))
+    def error(self, at: int, code: str, **values: Any) -> None:
+        """Record problem `code` (quiz/messages.py) at 0-based line index `at`."""
+        self.issues.append(Issue(at + 1, code, values, self.source))
 
     def run(self, file_hash: str) -> Quiz:
         data, start = self.read_front_matter()
@@ -335,7 +348,7 @@ class _Parser:
         questions, cases, units = self.read_sections(headings)
         settings = self.read_settings(data, units)
         if not any(level == 2 for _, level, _ in headings):
-            self.error(0, "no question: add a level-2 heading per question, e.g. `## Title {#q1 .qru}`")
+            self.error(0, "no_question")
         if self.issues:
             raise QuizFormatError(self.issues)
         return Quiz(settings, tuple(questions), tuple(cases), self.source, file_hash)
@@ -348,7 +361,7 @@ class _Parser:
             return None, 0
         close = next((i for i in range(1, len(self.lines)) if self.lines[i].rstrip() in ("---", "...")), None)
         if close is None:
-            self.error(0, "the front matter opened by `---` on line 1 is never closed: end it with a `---` line")
+            self.error(0, "front_matter_not_closed")
             first_heading = next((i for i in range(1, len(self.lines)) if _is_heading(self.lines[i])), None)
             return None, first_heading if first_heading is not None else len(self.lines)
         self.front_matter = self.lines[1:close]
@@ -357,22 +370,22 @@ class _Parser:
 
     def load_yaml(self, text: str) -> Any:
         if _flow_depth(text) > MAX_YAML_DEPTH:  # PyYAML takes quadratic time on deeply nested [ and {
-            self.error(0, "the front matter is nested too deeply: settings are plain `key: value` lines")
+            self.error(0, "front_matter_too_deep")
             return None
         try:
             for event in yaml.parse(text, Loader=yaml.SafeLoader):
                 if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                     line = self.front_matter_start + event.start_mark.line
-                    self.error(line, "YAML anchors and aliases (`&x`, `*x`) are not allowed in the front matter")
+                    self.error(line, "yaml_anchor")
                     return None
             return yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = self.front_matter_start + mark.line if mark is not None else 0
-            problem = _clip(getattr(exc, "problem", None) or "unreadable YAML", 80)
-            self.error(line, f"the front matter is not valid YAML ({problem}): write one `key: value` per line")
+        except yaml.MarkedYAMLError as exc:
+            line = self.front_matter_start + _yaml_error_index(exc, text)
+            self.error(line, "invalid_yaml", detail=_clip(exc.problem or exc.context or "unreadable YAML", 80))
+        except yaml.YAMLError:
+            self.error(0, "invalid_yaml", detail="unreadable YAML")
         except (RecursionError, ValueError, OverflowError, MemoryError):
-            self.error(0, "the front matter could not be read: write one `key: value` per line")
+            self.error(0, "front_matter_unreadable")
         return None
 
     def key_line(self, key: str) -> int:
@@ -389,28 +402,21 @@ class _Parser:
         if data is None:
             data = {}
         if not isinstance(data, dict):
-            self.error(0, "the front matter must be `key: value` lines (a YAML mapping), e.g. `pass_mark: 0.7`")
+            self.error(0, "front_matter_not_mapping")
             return QuizSettings()
         values: dict[str, Any] = {}
         for key, value in data.items():
             if not isinstance(key, str) or key not in _SETTING_KEYS:
                 name = key if isinstance(key, str) else _describe(key)
                 at = self.key_line(key) if isinstance(key, str) else 0
-                self.error(
-                    at,
-                    f"unknown front matter key `{_clip(name)}`: allowed keys are {', '.join(_SETTING_KEYS)}",
-                )
+                self.error(at, "unknown_setting", key=_clip(name), allowed=", ".join(_SETTING_KEYS))
                 continue
             checked = self.check_setting(key, value)
             if checked is not None:
                 values[key] = checked
         settings = QuizSettings(**values)
         if settings.draw > units:
-            self.error(
-                self.key_line("draw"),
-                f"draw: {settings.draw} is more than the {units} questions and cases the quiz has: "
-                "lower it, or use 0 to ask every question",
-            )
+            self.error(self.key_line("draw"), "draw_too_large", draw=settings.draw, units=units)
         return settings
 
     def check_setting(self, key: str, value: Any) -> Any:
@@ -420,59 +426,48 @@ class _Parser:
         if key in ("shuffle", "certainty", "pretest"):
             if isinstance(value, bool):
                 return value
-            self.error(at, f"{key} must be true or false, not {_describe(value)}")
+            self.error(at, "setting_not_boolean", key=key, value=_describe(value))
         elif key in ("max_attempts", "draw"):
             if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
                 return value
-            self.error(
-                at,
-                f"{key} must be a whole number ≥ 0 (0 = {'unlimited' if key == 'max_attempts' else 'all'}), "
-                f"not {_describe(value)}",
-            )
+            code = "max_attempts_invalid" if key == "max_attempts" else "draw_invalid"
+            self.error(at, code, value=_describe(value))
         elif key == "grading":
             if isinstance(value, str) and value in GRADING_POLICIES:
                 return value
-            self.error(at, f"grading must be one of {', '.join(GRADING_POLICIES)}, not {_describe(value)}")
+            self.error(at, "grading_invalid", allowed=", ".join(GRADING_POLICIES), value=_describe(value))
         elif key == "review":
             return self.check_review(value, at)
         elif key == "panel_source":
             source = _panel_source(value)
             if source is not None:
                 return source
-            self.error(
-                at,
-                f"panel_source must be `simule` (or `simulé`: a panel simulated by the authors) or `experts` "
-                f"(counts collected from real experts), not {_describe(value)}",
-            )
+            self.error(at, "panel_source_invalid", value=_describe(value))
         elif key == "pass_mark":
             number = _finite_float(value) if is_number else None
             if number is not None and 0.0 <= number <= 1.0:
                 return number
-            self.error(at, f"pass_mark must be a number between 0 and 1 (e.g. 0.7 for 70 %), not {_describe(value)}")
+            self.error(at, "pass_mark_invalid", value=_describe(value))
         else:  # time_limit_minutes
             number = _finite_float(value) if is_number else None
             if number is not None and number >= 0:
                 return number
-            self.error(at, f"time_limit_minutes must be a number of minutes ≥ 0 (0 = none), not {_describe(value)}")
+            self.error(at, "time_limit_invalid", value=_describe(value))
         return None
 
     def check_review(self, value: Any, at: int) -> tuple[str, ...] | None:
         """The `review` setting: distinct items of REVIEW_ITEMS, returned in display order (None on error)."""
         allowed = ", ".join(REVIEW_ITEMS)
         if not isinstance(value, list):
-            self.error(
-                at,
-                f"review must be a list of what learners see after an attempt, among {allowed} "
-                f"(e.g. `review: [score, explanation]`, or `review: []` for nothing), not {_describe(value)}",
-            )
+            self.error(at, "review_not_list", allowed=allowed, value=_describe(value))
             return None
         unknown = [item for item in value if not isinstance(item, str) or item not in REVIEW_ITEMS]
         if unknown:
-            self.error(at, f"review: unknown item {_describe(unknown[0])}: allowed items are {allowed}")
+            self.error(at, "review_unknown_item", item=_describe(unknown[0]), allowed=allowed)
             return None
         repeated = next((item for item in value if value.count(item) > 1), None)
         if repeated is not None:
-            self.error(at, f"review: `{repeated}` is listed twice: list each item once")
+            self.error(at, "review_repeated", item=repeated)
             return None
         return tuple(item for item in REVIEW_ITEMS if item in value)
 
@@ -494,7 +489,7 @@ class _Parser:
                 close = next((j for j in range(at + 1, len(self.lines)) if closing.fullmatch(self.lines[j])), None)
             if close is None:
                 unclosed[fence[0]] = min(unclosed[fence[0]], len(fence))
-                self.error(at, f"this code block (`{fence}`) is never closed: end it with a `{fence}` line")
+                self.error(at, "fence_not_closed", fence=fence)
                 at += 1
                 continue
             for j in range(at, close + 1):
@@ -515,13 +510,9 @@ class _Parser:
         if at is None:
             return
         if self.lines[at].strip() == "---":
-            self.error(at, "front matter must start on line 1, with `---` as the very first line")
+            self.error(at, "front_matter_not_first")
         else:
-            self.error(
-                at,
-                "text before the first heading: a quiz is optional front matter between `---` lines, "
-                "then questions `## Title {#id .type}`; move this text into a question",
-            )
+            self.error(at, "text_before_heading")
 
     def read_sections(self, headings: list[tuple[int, int, str]]) -> tuple[list[Question], list[Case], int]:
         """Questions and cases, in file order, and the number of units `draw` can pick from."""
@@ -548,10 +539,7 @@ class _Parser:
         cases = []
         for builder in builders:
             if builder.headings == 0:
-                self.error(
-                    builder.at,
-                    "this case has no question: add `## Title {#id .type}` questions after the vignette",
-                )
+                self.error(builder.at, "case_without_question")
             else:
                 units += 1
             cases.append(Case(builder.id, builder.title, builder.vignette, builder.at + 1, tuple(builder.question_ids)))
@@ -563,34 +551,22 @@ class _Parser:
         title, attrs = split if split is not None else (content.strip(), "")
         tokens, bad = _tokenize(attrs)
         if bad:
-            self.error(at, f"unreadable attribute `{_clip(bad[0])}`: a case heading is `# Title {{#case-id .dp}}`")
+            self.error(at, "case_attribute_unreadable", text=_clip(bad[0]))
         classes = [name for kind, name, _ in tokens if kind == "class"]
         if "dp" not in classes:
             if any(name in QUESTION_TYPES for name in classes):
-                self.error(at, "a question is a level-2 heading: write `## Title {#id .type}` (two `#`)")
+                self.error(at, "question_level_1")
                 return None
             for kind, name, value in tokens:
                 if kind != "id":
-                    self.error(
-                        at,
-                        f"unknown attribute `{_token_text(kind, name, value)}` on a level-1 heading: "
-                        "write `{#case-id .dp}` to open a progressive case, or nothing for a section title",
-                    )
+                    self.error(at, "section_attribute_unknown", text=_token_text(kind, name, value))
             stray = next((i for i in range(at + 1, end) if not _is_blank(self.lines[i])), None)
             if stray is not None:
-                self.error(
-                    stray,
-                    "text under a section title is never shown: move it into a question, or make the "
-                    "heading a progressive case `# Title {#case-id .dp}` whose vignette it becomes",
-                )
+                self.error(stray, "text_under_section")
             return None
         for kind, name, value in tokens:
             if kind == "key" or (kind == "class" and name != "dp"):
-                self.error(
-                    at,
-                    f"unknown attribute `{_token_text(kind, name, value)}` on a case heading: "
-                    "a case heading is `# Title {#case-id .dp}`",
-                )
+                self.error(at, "case_attribute_unknown", text=_token_text(kind, name, value))
         case_id = self.claim_id(at, [name for kind, name, _ in tokens if kind == "id"], "# Title {#case-id .dp}")
         vignette = _join(self.lines[at + 1 : end])
         return _CaseBuilder(case_id or "", title, vignette, at, case_id is not None)
@@ -598,19 +574,16 @@ class _Parser:
     def claim_id(self, at: int, ids: list[str], example: str) -> str | None:
         """Validate and register the id of a heading; None when missing or invalid."""
         if not ids:
-            self.error(at, f"missing id: add `#an-id` inside the braces, e.g. `{example}`")
+            self.error(at, "missing_id", example=example)
             return None
         if len(ids) > 1:
-            self.error(at, f"several ids (#{_clip(ids[0], 20)}, #{_clip(ids[1], 20)}…): keep only one")
+            self.error(at, "several_ids", first=_clip(ids[0], 20), second=_clip(ids[1], 20))
         ident = ids[0]
         if not _ID_RE.fullmatch(ident):
-            self.error(at, f"invalid id `#{_clip(ident)}`: use only ASCII letters, digits, `-` and `_`")
+            self.error(at, "invalid_id", id=_clip(ident))
             return None
         if ident in self.ids:
-            self.error(
-                at,
-                f"duplicate id `{ident}`, already used on line {self.ids[ident] + 1}: ids must be unique in the file",
-            )
+            self.error(at, "duplicate_id", id=ident, first=self.ids[ident] + 1)
         else:
             self.ids[ident] = at
         return ident
@@ -620,15 +593,12 @@ class _Parser:
     def read_question(self, at: int, content: str, end: int, case_id: str | None) -> Question | None:
         split = _trailing_braces(content)
         if split is None:
-            self.error(
-                at,
-                f"a question heading ends with its attributes: `## Title {{#id .type}}`, type one of {_TYPE_LIST}",
-            )
+            self.error(at, "question_without_attributes", types=_TYPE_LIST)
             return None
         title, attrs = split
         tokens, bad = _tokenize(attrs)
         if bad:
-            self.error(at, f"unreadable attribute `{_clip(bad[0])}`: write `#id`, `.type` or `key=value`")
+            self.error(at, "attribute_unreadable", text=_clip(bad[0]))
         qtype = self.question_type(at, [name for kind, name, _ in tokens if kind == "class"])
         question_id = self.claim_id(at, [name for kind, name, _ in tokens if kind == "id"], "## Title {#q1 .qru}")
         heading = self.heading_attributes(at, qtype, [(name, value) for kind, name, value in tokens if kind == "key"])
@@ -639,7 +609,7 @@ class _Parser:
         options = self.read_options(at, qtype, items)
         image, image_alt = self.zone_image(at, stem) if qtype == "zone" else ("", "")
         if not stem and not title:
-            self.error(at, "this question has no text: give the heading a title or write a stem under it")
+            self.error(at, "question_without_text")
         if question_id is None or options is None:
             return None
         return Question(
@@ -665,16 +635,11 @@ class _Parser:
         """The (path, alt text) of the one image a .zone question's stem must hold."""
         images = _IMAGE_RE.findall(stem)
         if len(images) != 1:
-            self.error(
-                at,
-                "a .zone question shows exactly one image in its stem, the one learners click on: "
-                f"`![description](images/figure.png)` (found {len(images)})",
-            )
+            self.error(at, "zone_image_count", found=len(images))
             return "", ""
         alt, src = images[0]
         if not alt.strip():
-            self.error(at, f"the image '{_clip(src)}' of this .zone question needs alt text: "
-                           f"![description]({_clip(src)})")
+            self.error(at, "zone_image_alt", src=_clip(src))
         return src, alt.strip()
 
     def question_type(self, at: int, classes: list[str]) -> str | None:
@@ -682,18 +647,14 @@ class _Parser:
         others = [name for name in classes if name not in QUESTION_TYPES]
         if not types:
             if others:
-                self.error(at, f"unknown type `.{_clip(others[0])}`: use one of {_TYPE_LIST}")
+                self.error(at, "unknown_type", type=_clip(others[0]), types=_TYPE_LIST)
             else:
-                self.error(at, f"missing type: add one of {_TYPE_LIST} inside the braces")
+                self.error(at, "missing_type", types=_TYPE_LIST)
             return None
         if len(types) > 1:
-            self.error(at, f"several types ({' '.join('.' + t for t in types)}): keep only one")
+            self.error(at, "several_types", types=" ".join("." + t for t in types))
         for name in others:
-            self.error(
-                at,
-                f"unknown attribute `.{_clip(name)}`: a question heading has one type and "
-                "`points=`, `objective=`, `tags=`, `unit=` (numerique) or `partial=` (ordre)",
-            )
+            self.error(at, "unknown_class", name=_clip(name))
         return types[0]
 
     def heading_attributes(self, at: int, qtype: str | None, pairs: list[tuple[str, str]]) -> dict[str, Any]:
@@ -701,41 +662,33 @@ class _Parser:
         seen: set[str] = set()
         for name, value in pairs:
             if name in seen:
-                self.error(at, f"attribute `{_clip(name)}=` is given twice: keep one")
+                self.error(at, "attribute_twice", name=_clip(name))
                 continue
             seen.add(name)
             if name == "points":
                 number = parse_number(value)
                 if number is None or number <= 0:
-                    self.error(at, f"points must be a positive number (e.g. `points=2`), not `{_clip(value)}`")
+                    self.error(at, "points_invalid", value=_clip(value))
                 else:
                     values["points"] = number
             elif name == "objective":
                 if _INT_RE.fullmatch(value) and int(value) > 0:
                     values["objective"] = int(value)
                 else:
-                    self.error(
-                        at,
-                        f"objective must be a whole number ≥ 1 (the objective's rank in module.md), "
-                        f"not `{_clip(value)}`",
-                    )
+                    self.error(at, "objective_invalid", value=_clip(value))
             elif name == "tags":
                 values["tags"] = tuple(tag.strip() for tag in value.split(",") if tag.strip())
             elif name == "unit" and qtype in ("numerique", None):
                 values["unit"] = value.strip()
             elif name == "partial" and qtype in ("ordre", None):
                 if value.lower() not in ("true", "false"):
-                    self.error(at, f"partial must be `true` or `false`, not `{_clip(value)}`")
+                    self.error(at, "partial_invalid", value=_clip(value))
                 values["partial"] = value.lower() == "true"
             elif name in ("unit", "partial"):
                 only = "numerique" if name == "unit" else "ordre"
-                self.error(at, f"`{name}=` only applies to .{only} questions: remove it")
+                self.error(at, "attribute_wrong_type", name=name, type=only)
             else:
-                self.error(
-                    at,
-                    f"unknown attribute `{_clip(name)}=`: a question heading takes `points=`, "
-                    "`objective=`, `tags=`, `unit=` (numerique) or `partial=` (ordre)",
-                )
+                self.error(at, "unknown_attribute", name=_clip(name))
         return values
 
     def read_body(self, at: int, end: int) -> tuple[str, list[_Item], str] | None:
@@ -743,21 +696,13 @@ class _Parser:
         blocks = [block for block in self.segment(at + 1, end) if block.kind != "blank"]
         lists = [n for n, block in enumerate(blocks) if block.kind == "list"]
         if not lists:
-            self.error(
-                at,
-                "missing answer list: write the options as a list after the stem "
-                "(`- [x] …`, `1. …`, `- left => right` or the five tcs items)",
-            )
+            self.error(at, "missing_answer_list")
             return None
         answer = blocks[lists[-1]]
         after = blocks[lists[-1] + 1 :]
         stray = next((block for block in after if block.kind != "quote"), None)
         if stray is not None:
-            self.error(
-                stray.start,
-                "text after the answer list: start the explanation with `> ` (a blockquote), "
-                "or indent this line by two spaces to continue the option above",
-            )
+            self.error(stray.start, "text_after_answers")
         explanation = "\n\n".join(
             _join([_strip_quote(line) for line in self.lines[block.start : block.end]])
             for block in after
@@ -899,11 +844,7 @@ class _Parser:
         item = _match_item(self.lines[ahead]) if ahead < end and not self.in_fence[ahead] else None
         if item is None or item.kind != kind:
             return 0
-        self.error(
-            at,
-            "this blockquote sits between two options: indent it by two spaces to make it the "
-            "feedback of the option above (the explanation goes after the whole list)",
-        )
+        self.error(at, "quote_between_options")
         return stop
 
     # options
@@ -928,20 +869,17 @@ class _Parser:
         task = _TASK_RE.fullmatch(content)
         if qtype in TASK_TYPES:
             if item.ordered or task is None:
-                self.error(
-                    item.at,
-                    f"options of a .{qtype} question are task items: `- [x] …` (correct) or `- [ ] …` (wrong)",
-                )
+                self.error(item.at, "options_not_task_items", type=qtype)
                 return None
             content = task.group(2) or ""
         elif task is not None:
-            self.error(item.at, f"items of a .{qtype} question are plain list items, without `[x]` or `[ ]`")
+            self.error(item.at, "items_not_plain", type=qtype)
             return None
         elif qtype == "ordre" and not item.ordered:
-            self.error(item.at, "items of a .ordre question are numbered, in the correct order: `1. …`, `2. …`")
+            self.error(item.at, "ordre_not_numbered")
             return None
         elif qtype != "ordre" and item.ordered:
-            self.error(item.at, f"items of a .{qtype} question are bullet items `- …`, not numbered ones")
+            self.error(item.at, "items_not_bullets", type=qtype)
             return None
         text, attributes = self.option_attributes(item.at, qtype, content)
         more: list[str] = []
@@ -960,7 +898,7 @@ class _Parser:
             **attributes,
         }
         if not full_text and qtype not in ("tcs",):
-            self.error(item.at, "this option is empty: write its text after the marker")
+            self.error(item.at, "option_empty")
             return None
         return data
 
@@ -974,107 +912,83 @@ class _Parser:
         if bad or not tokens:
             word = attrs.strip()
             if word in ("indispensable", "inacceptable"):
-                self.error(at, f"write `{{.{word}}}`, with a dot, to mark the option {word}")
+                self.error(at, "option_class_without_dot", word=word)
             return content.strip(), {}  # literal braces that are part of the text
         values: dict[str, Any] = {}
-        allowed = _OPTION_ATTRIBUTES.get(qtype)
-        hint = f"a .{qtype} option takes {allowed}" if allowed else f"options of a .{qtype} question take no attributes"
         for kind, name, value in tokens:
             if kind == "class" and name in ("indispensable", "inacceptable") and qtype == "qrm":
                 values[name] = True
             elif kind == "key" and name in values:
-                self.error(at, f"attribute `{_clip(name)}=` is given twice: keep one")
+                self.error(at, "attribute_twice", name=_clip(name))
             elif kind == "key" and name == "tolerance" and qtype == "numerique":
                 number = parse_number(value)
                 if number is None or number < 0:
-                    self.error(at, f"tolerance must be a number ≥ 0 (e.g. `{{tolerance=0.5}}`), not `{_clip(value)}`")
+                    self.error(at, "tolerance_invalid", value=_clip(value))
                 else:
                     values["tolerance"] = number
             elif kind == "key" and name == "panel" and qtype == "tcs":
                 if _INT_RE.fullmatch(value):
                     values["panel"] = int(value)
                 else:
-                    self.error(
-                        at,
-                        f"panel must be a whole number ≥ 0 of experts (e.g. `{{panel=3}}`), not `{_clip(value)}`",
-                    )
+                    self.error(at, "panel_invalid", value=_clip(value))
             elif kind == "id":
-                self.error(at, "options get the ids a, b, c… automatically: remove the `#id`")
+                self.error(at, "option_id")
             else:
-                self.error(at, f"unknown option attribute `{_token_text(kind, name, value)}`: {hint}")
+                typed = qtype in _OPTION_ATTRIBUTE_TYPES
+                self.error(at, f"option_attribute_unknown_{qtype}" if typed else "option_attribute_none",
+                           text=_token_text(kind, name, value), type=qtype)
         return text, values
 
     def check_qru(self, at: int, options: list[dict[str, Any]]) -> None:
         self.check_choice(at, "qru", options)
         correct = sum(option["correct"] for option in options)
         if correct != 1:
-            self.error(
-                at,
-                f"a .qru question needs exactly one correct option `- [x]` (found {correct}); "
-                "use .qrm for several correct options",
-            )
+            self.error(at, "qru_correct_count", found=correct)
 
     def check_qrm(self, at: int, options: list[dict[str, Any]]) -> None:
         self.check_choice(at, "qrm", options)
         if not any(option["correct"] for option in options):
-            self.error(at, "a .qrm question needs at least one correct option `- [x]`")
+            self.error(at, "qrm_no_correct")
         for option in options:
             if option.get("indispensable") and option.get("inacceptable"):
-                self.error(option["line"] - 1, "an option cannot be both indispensable and inacceptable: keep one")
+                self.error(option["line"] - 1, "option_both_classes")
             elif option.get("indispensable") and not option["correct"]:
-                self.error(
-                    option["line"] - 1,
-                    "`{.indispensable}` goes on a correct option `- [x]`: tick it or use `{.inacceptable}`",
-                )
+                self.error(option["line"] - 1, "indispensable_on_wrong")
             elif option.get("inacceptable") and option["correct"]:
-                self.error(
-                    option["line"] - 1,
-                    "`{.inacceptable}` goes on a wrong option `- [ ]`: untick it or use `{.indispensable}`",
-                )
+                self.error(option["line"] - 1, "inacceptable_on_correct")
 
     def check_choice(self, at: int, qtype: str, options: list[dict[str, Any]]) -> None:
         if len(options) < 2:
-            self.error(at, f"a .{qtype} question needs at least two options")
+            self.error(at, "too_few_options", type=qtype)
 
     def check_qroc(self, at: int, options: list[dict[str, Any]]) -> None:
         if not any(option["correct"] for option in options):
-            self.error(at, "a .qroc question needs at least one accepted answer `- [x] …`")
+            self.error(at, "qroc_no_answer")
         for option in options:
             text, where = option["text"], option["line"] - 1
             if is_regex_answer(text):
                 if compile_answer_regex(text) is None:
-                    self.error(
-                        where,
-                        f"invalid regular expression `{_clip(text)}`: fix it, or write the answer as plain text",
-                    )
+                    self.error(where, "invalid_regex", text=_clip(text))
             elif option["correct"]:
                 words = normalize_text(text).split()
                 if not words:
-                    self.error(where, "this accepted answer is empty once punctuation is removed: write a word")
+                    self.error(where, "qroc_answer_empty")
                 elif len(words) > MAX_QROC_WORDS:
-                    self.error(
-                        where,
-                        f"an accepted answer has at most {MAX_QROC_WORDS} words ({len(words)} here): "
-                        "shorten it, or use a `/regex/`",
-                    )
+                    self.error(where, "qroc_answer_too_long", limit=MAX_QROC_WORDS, found=len(words))
 
     def check_numerique(self, at: int, options: list[dict[str, Any]]) -> None:
         if len(options) != 1 or not options[0]["correct"]:
-            self.error(at, "a .numerique question has exactly one answer item `- [x] 42,5 {tolerance=0.5}`")
+            self.error(at, "numerique_answer_count")
             return
         option = options[0]
         value = parse_number(option["text"])
         if value is None:
-            self.error(
-                option["line"] - 1,
-                f"`{_clip(option['text'])}` is not a number: write e.g. `42,5` or `42.5` "
-                "and put the unit in the heading (`unit=mg`)",
-            )
+            self.error(option["line"] - 1, "numerique_not_number", text=_clip(option["text"]))
         option["value"] = value
 
     def check_ordre(self, at: int, options: list[dict[str, Any]]) -> None:
         if len(options) < 2:
-            self.error(at, "a .ordre question needs at least two numbered items `1. …`, `2. …`")
+            self.error(at, "ordre_too_few")
         for option in options:
             option["correct"] = True
 
@@ -1082,38 +996,35 @@ class _Parser:
         for option in options:
             left, arrow, right = option["text"].partition("=>")
             if not arrow:
-                self.error(option["line"] - 1, "an association item is `- left => right` (or `- => distractor`)")
+                self.error(option["line"] - 1, "association_item_invalid")
             elif not right.strip():
-                self.error(option["line"] - 1, "the right-hand side after `=>` is empty: write the matching text")
+                self.error(option["line"] - 1, "association_right_empty")
             option["text"], option["match"], option["correct"] = (
                 left.strip(),
                 right.strip(),
                 bool(left.strip()),
             )
         if sum(1 for option in options if option["text"] and option["match"]) < 2:
-            self.error(at, "a .association question needs at least two pairs `- left => right`")
+            self.error(at, "association_too_few")
 
     def check_tcs(self, at: int, options: list[dict[str, Any]]) -> None:
         if len(options) != len(TCS_VALUES):
-            self.error(at, f"a .tcs question has exactly five items -2, -1, 0, +1, +2 (found {len(options)})")
+            self.error(at, "tcs_item_count", found=len(options))
             return
         for option, expected in zip(options, TCS_VALUES, strict=True):
             match = _TCS_ITEM_RE.fullmatch(option["text"])
             value = int(match.group(1).replace("\u2212", "-")) if match else None
             if value != expected:
                 wanted = f"{expected:+d}" if expected else "0"
-                self.error(
-                    option["line"] - 1,
-                    f"tcs items are the values -2, -1, 0, +1, +2 in that order: this one should start with {wanted}",
-                )
+                self.error(option["line"] - 1, "tcs_item_order", wanted=wanted)
                 continue
             if "panel" not in option:
-                self.error(option["line"] - 1, "each tcs item needs its panel count, e.g. `- 0 {panel=6}`")
+                self.error(option["line"] - 1, "tcs_panel_missing")
             option["text"] = (match.group(2) or "").strip() if match else ""
             option["value"] = value
         panels = [option.get("panel", 0) for option in options]
         if not any(panels) and all("panel" in option for option in options):
-            self.error(at, "every tcs panel count is 0: at least one answer must have been chosen by an expert")
+            self.error(at, "tcs_panel_all_zero")
         top = max(panels)
         for option in options:
             option["correct"] = top > 0 and option.get("panel", 0) == top
@@ -1121,22 +1032,22 @@ class _Parser:
 
     def check_zone(self, at: int, options: list[dict[str, Any]]) -> None:
         if not any(option["correct"] for option in options):
-            self.error(at, "a .zone question needs at least one zone to point, marked `- [x] rect X1,Y1 X2,Y2`")
+            self.error(at, "zone_no_correct")
         for option in options:
             where = option["line"] - 1
             parsed = _zone(option["text"])
-            if isinstance(parsed, str):
-                self.error(where, parsed)
+            if len(parsed) == 2:  # a problem: its code and values
+                self.error(where, parsed[0], **parsed[1])
                 continue
             option["shape"], option["coords"], option["text"] = parsed
 
 
-def _zone(text: str) -> tuple[str, tuple[float, ...], str] | str:
-    """A zone item's (shape, coordinates, label), or the message saying what is wrong with it."""
+def _zone(text: str) -> tuple[str, tuple[float, ...], str] | tuple[str, dict[str, Any]]:
+    """A zone item's (shape, coordinates, label), or the message code and values saying what is wrong."""
     words = text.split()
     shape = ZONE_SHAPES.get(words[0].lower()) if words else None
     if shape is None:
-        return f"a zone is {ZONE_SYNTAX}, then an optional label; not `{_clip(text)}`"
+        return "zone_syntax", {"text": _clip(text)}
     points: list[tuple[float, float]] = []
     radius: float | None = None
     rest = words[1:]
@@ -1148,27 +1059,25 @@ def _zone(text: str) -> tuple[str, tuple[float, ...], str] | str:
         rest = rest[1:]
     label = " ".join(rest)
     if any(x < 0 or y < 0 for x, y in points):
-        return "zone coordinates are image pixels counted from the top-left corner: they cannot be negative"
+        return "zone_negative", {}
     if shape == "rect":
         if len(points) != 2:
-            return ("a rectangle is two corners, top-left then bottom-right: `rect 120,40 260,110` "
-                    f"(found {len(points)})")
+            return "zone_rect_points", {"found": len(points)}
         (x1, y1), (x2, y2) = points
         if x2 <= x1 or y2 <= y1:
-            return (f"the second corner of a rectangle is below and to the right of the first: "
-                    f"`rect {_n(min(x1, x2))},{_n(min(y1, y2))} {_n(max(x1, x2))},{_n(max(y1, y2))}` (a rectangle "
-                    "cannot be flat)")
+            fixed = f"rect {_n(min(x1, x2))},{_n(min(y1, y2))} {_n(max(x1, x2))},{_n(max(y1, y2))}"
+            return "zone_rect_corners", {"fixed": fixed}
         return shape, (x1, y1, x2, y2), label
     if shape == "circle":
         if len(points) != 1 or radius is None:
-            return "a circle is its centre and radius: `circle 300,200 45`"
+            return "zone_circle", {}
         if radius <= 0:
-            return "the radius of a circle must be more than 0 pixels"
+            return "zone_radius", {}
         return shape, (points[0][0], points[0][1], radius), label
     if len(points) < 3 or len(set(points)) < 3:
-        return f"a polygon has at least three distinct vertices: `poly 10,10 80,10 45,60` (found {len(set(points))})"
+        return "zone_poly_points", {"found": len(set(points))}
     if _polygon_area(points) == 0:
-        return "the vertices of this polygon are on one line: it encloses nothing"
+        return "zone_poly_flat", {}
     return shape, tuple(c for point in points for c in point), label
 
 

@@ -599,8 +599,21 @@ def test_raw_html_is_reported_at_its_line(module_dir: Path) -> None:
     ]
 
 
-def test_problem_str() -> None:
-    assert str(Problem("content/01-a/module.md", 3, "bad")) == "content/01-a/module.md:3: bad"
+def test_problem_str_is_english_and_render_gives_the_locale() -> None:
+    problem = Problem("content/01-a/module.md", 3, "catalog.missing_key", {"key": "level"})
+    assert str(problem) == ("content/01-a/module.md:3: missing required key `level`: add `level: …` to the "
+                            "front matter")
+    assert problem.render("fr") == "content/01-a/module.md:3: clé obligatoire `level` manquante : ajoutez " \
+                                   "`level: …` à l’en-tête"
+    warning = Problem("l.md", 2, "glossary.prefer_term", {"found": "IA", "term": "intelligence artificielle"},
+                      "warning")
+    assert str(warning) == "l.md:2: warning: « IA »: the glossary prefers « intelligence artificielle »"
+    assert warning.render("fr") == "l.md:2: attention : « IA » : le glossaire préfère « intelligence artificielle »"
+
+
+def test_a_problem_needs_a_known_code() -> None:
+    with pytest.raises(ValueError, match="unknown problem code"):
+        Problem("content/01-a/module.md", 3, "bad")
 
 
 # --- cache --------------------------------------------------------------------------------------

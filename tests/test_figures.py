@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from academy.cli import cli
 from academy.content import figures as fig
+from academy.content import messages
 from academy.content.catalog import load_catalog
 from academy.content.markdown_blocks import check_markdown, parse_markdown
 
@@ -231,26 +232,32 @@ def test_every_kind_documents_its_parameters() -> None:
             assert f"`{param.name}`" in guide, (kind.name, param.name)
 
 
+def english(parsed: tuple[fig.Figure | None, list]) -> tuple[fig.Figure | None, list[tuple[int, str]]]:
+    """A parse_figure result with each problem's English message instead of its code and values."""
+    figure, problems = parsed
+    return figure, [(line, messages.render(code, values)) for line, (code, values) in problems]
+
+
 @pytest.mark.parametrize(("info", "body", "expected"), [
     ("figure", "", [(0, "a figure block needs a kind")]),
     ("figure ppv", "", [(0, "unknown figure kind `ppv`")]),
     ("figure roc", "", [(0, "(did you mean `roc-threshold`?)")]),
     ("figure drift extra", "", [(0, "write only the kind after `figure`")]),
     ("figure ppv-prevalence", "sensitivity: 0.9\nspecificity: [0.9\nprevalence: 0.1\n",
-     [(3, "invalid YAML in the figure")]),
+     [(2, "invalid YAML in the figure")]),  # the line of the bracket left open
     ("figure ppv-prevalence", "- 0.9\n- 0.9\n", [(1, "a figure holds `name: value` lines")]),
     ("figure ppv-prevalence", "sensitivity: 0.9\nspecificity: 0.9\nprevalence: 0.1\nsensibility: 1\n",
      [(4, "unknown parameter `sensibility`")]),
     ("figure ppv-prevalence", "sensitivity: 0.9\nspecificity: 0.9\n", [(0, "needs `prevalence`")]),
     ("figure ppv-prevalence", "sensitivity: 90\nspecificity: 0.9\nprevalence: 0.1\n",
-     [(1, "must be a number in [0, 1], not 90: write a fraction (0.9 for 90 %)")]),
+     [(1, "must be a number ∈ [0, 1], not 90: write a fraction (0.9 for 90 %)")]),
     ("figure ppv-prevalence", "sensitivity: 90 %\nspecificity: 0.9\nprevalence: 0.1\n",
      [(1, "write a fraction without `%`")]),
     ("figure ppv-prevalence", "sensitivity: 0,9\nspecificity: 0.9\nprevalence: 0.1\n",
      [(1, "write the number with a decimal point (0.9)")]),
     ("figure ppv-prevalence", "sensitivity: yes\nspecificity: 0.9\nprevalence: 0.1\n", [(1, "must be a number")]),
     ("figure ppv-prevalence", "sensitivity: 0.9\nspecificity: 0.9\nprevalence: 0\n",
-     [(3, "must be a number in (0, 1), not 0")]),
+     [(3, "must be a number ∈ (0, 1), not 0")]),
     ("figure ppv-prevalence", "sensitivity: 0.9\nspecificity: 0.9\nprevalence: 0.1\nsensitivity: 0.8\n",
      [(4, "duplicate parameter `sensitivity`")]),
     ("figure ppv-prevalence", "sensitivity: 0.9\nspecificity: 0.9\nprevalence: 0.6\n",
@@ -260,10 +267,10 @@ def test_every_kind_documents_its_parameters() -> None:
     ("figure ppv-prevalence", "title: 2024\nsensitivity: 0.9\nspecificity: 0.9\nprevalence: 0.1\n",
      [(1, "must be a text")]),
     ("figure confusion-matrix", "population: 0\nprevalence: 0.1\nsensitivity: 0.9\nspecificity: 0.9\n",
-     [(1, "must be a whole number from 1 to 1e+07, not 0")]),
+     [(1, "must be a number ∈ {1, 2, …, 10000000}, not 0")]),
     ("figure confusion-matrix", "population: 10.5\nprevalence: 0.1\nsensitivity: 0.9\nspecificity: 0.9\n",
-     [(1, "must be a whole number")]),
-    ("figure roc-threshold", "auc: 0.4\n", [(1, "must be a number in (0.5, 1), not 0.4")]),
+     [(1, "must be a number ∈ {1, 2, …")]),
+    ("figure roc-threshold", "auc: 0.4\n", [(1, "must be a number ∈ (0.5, 1), not 0.4")]),
     ("figure roc-threshold", "", [(0, "needs `auc`, or all of mean_healthy")]),
     ("figure roc-threshold", "mean_healthy: 0\nsd_healthy: 1\n", [(1, "missing: `mean_sick`, `sd_sick`")]),
     ("figure roc-threshold", "auc: 0.7\nmean_healthy: 0\n", [(2, "either `auc` or the four means")]),
@@ -272,21 +279,22 @@ def test_every_kind_documents_its_parameters() -> None:
     ("figure roc-threshold", "mean_healthy: 0\nsd_healthy: 0\nmean_sick: 1\nsd_sick: 1\n",
      [(2, "must be a number > 0, not 0")]),
     ("figure roc-threshold", "auc: 0.7\nthreshold: 9\n", [(2, "`threshold` must lie between")]),
-    ("figure calibration", "observed: 1\n", [(1, "must be a number in [0.01, 0.99], not 1")]),
-    ("figure calibration", "slope: 9\nbins: 50\n", [(1, "in [0.2, 5], not 9"), (2, "from 1 to 20, not 50")]),
+    ("figure calibration", "observed: 1\n", [(1, "must be a number ∈ [0.01, 0.99], not 1")]),
+    ("figure calibration", "slope: 9\nbins: 50\n", [(1, "∈ [0.2, 5], not 9"), (2, "∈ {1, 2, …, 20}, not 50")]),
     ("figure drift", "mean_healthy: 1\n", [(0, "needs `mean_sick`"), (0, "needs `sd`")]),
     ("figure drift", "mean_healthy: 1\nmean_sick: 2\nsd: 1\nshift: 5\nshift_max: 1\n",
      [(4, "`shift` (5) must lie between −shift_max and shift_max (1)")]),
 ])
 def test_problems_point_at_the_offending_line(info: str, body: str, expected: list[tuple[int, str]]) -> None:
-    figure, problems = fig.parse_figure(info, body)
+    figure, problems = english(fig.parse_figure(info, body))
     assert figure is None
     assert [(line, words in message) for (line, message), (_, words) in zip(problems, expected, strict=True)] == [
         (line, True) for line, _ in expected], problems
 
 
 def test_python_tags_are_refused_by_the_safe_loader() -> None:
-    figure, problems = fig.parse_figure("figure calibration", "focus: !!python/object/apply:os.system ['true']\n")
+    body = "focus: !!python/object/apply:os.system ['true']\n"
+    figure, problems = english(fig.parse_figure("figure calibration", body))
     assert figure is None and problems and "invalid YAML" in problems[0][1]
 
 
@@ -315,7 +323,7 @@ def test_invalid_figures_are_reported_at_the_parameter_line_and_shown_as_code(tm
             "prevalence: 0.01\n```\n\n~~~figure calibraton\n~~~\n")
     blocks, problems = parse_markdown(text, tmp_path, source="lecon.md", first_line=4)
     assert [str(problem) for problem in problems] == [
-        "lecon.md:10: figure ppv-prevalence: `specificity` must be a number in [0, 1], not 1.5",
+        "lecon.md:10: figure ppv-prevalence: `specificity` must be a number ∈ [0, 1], not 1.5",
         "lecon.md:14: unknown figure kind `calibraton` (did you mean `calibration`?): use one of ppv-prevalence, "
         "confusion-matrix, roc-threshold, calibration, drift",
     ]
@@ -355,7 +363,7 @@ def test_the_check_command_lists_figure_problems_with_their_lines(broken_figures
     assert result.stdout.splitlines() == [
         f"{path}:{where['mean_sick: 8']}: figure drift: `mean_sick` must be above `mean_healthy` (higher values "
         "point to the condition)",
-        f"{path}:{where['prevalence: 1.5']}: figure ppv-prevalence: `prevalence` must be a number in (0, 1), not 1.5",
+        f"{path}:{where['prevalence: 1.5']}: figure ppv-prevalence: `prevalence` must be a number ∈ (0, 1), not 1.5",
         f"{path}:{where['```figure histogram']}: unknown figure kind `histogram`: use one of ppv-prevalence, "
         "confusion-matrix, roc-threshold, calibration, drift",
     ]

@@ -188,7 +188,7 @@ def warnings_of(text: str, kind: str = "lesson", skipped: tuple[int, ...] = ()) 
 def test_a_synonym_is_a_warning_with_its_file_and_line() -> None:
     lesson = "---\ntitle: Leçon\n---\n\nUn texte.\n\nLe glissement des données menace le modèle.\n"
     assert warnings_of(lesson) == [
-        "content/01-bases-ia/01-lecon.md:7: warning: « glissement des données » : le glossaire préfère "
+        "content/01-bases-ia/01-lecon.md:7: warning: « glissement des données »: the glossary prefers "
         "« dérive des données »"
     ]
     _, found = check_text(lesson, "x.md", glossary())
@@ -271,7 +271,7 @@ def test_warnings_keep_the_module_valid(tree: Path) -> None:
     assert catalog.problems == ()
     assert [module.id for module in catalog.modules] == ["bases-ia"]
     assert [str(warning) for warning in catalog.warnings] == [
-        "content/01-bases-ia/02-limites.md:8: warning: « glissement des données » : le glossaire préfère "
+        "content/01-bases-ia/02-limites.md:8: warning: « glissement des données »: the glossary prefers "
         "« dérive des données »"
     ]
     assert catalog.glossary is not None and len(catalog.glossary.terms) == 4
@@ -283,7 +283,7 @@ def test_check_prints_warnings_and_exits_0(tree: Path) -> None:
     result = CliRunner().invoke(cli, ["check", "content"])
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        "content/01-bases-ia/02-limites.md:8: warning: « glissement des données » : le glossaire préfère "
+        "content/01-bases-ia/02-limites.md:8: warning: « glissement des données »: the glossary prefers "
         "« dérive des données »",
         "OK: 1 module, 2 lessons, 3 questions, 1 warning",
     ]
@@ -318,7 +318,7 @@ def test_the_studio_checks_glossary_links_against_the_live_glossary(tree: Path, 
     assert check.problems == () and check.acceptable
     broken = linked.replace("#derive-des-donnees", "#derivee")
     check = studio.check_file(engine, "01-bases-ia", "01-introduction.md", broken)
-    assert [line.split(": ", 1)[1] for line in check.new_problems] == [
+    assert [problem.message for problem in check.new_problems] == [
         "link to glossaire#derivee: no term has this id in glossaire.md"]
 
 
@@ -418,4 +418,5 @@ def test_the_studio_shows_warnings_in_the_content_health(app_env: Engine, tree: 
     assert t("studio.no_problem") in texts(at, "success")  # a warning is not a problem
     assert t("studio.warnings_found", n=1) in texts(at, "warning")
     shown = [node.value for node in at.code]
-    assert any("01-bases-ia/02-limites.md:8: warning: « glissement des données »" in value for value in shown)
+    assert any("01-bases-ia/02-limites.md:8: attention : « glissement des données » : le glossaire préfère "
+               "« dérive des données »" in value for value in shown)  # in the trainer's language

@@ -12,9 +12,14 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from academy.content import limits
+from academy.content import limits, messages
 from academy.content.catalog import load_module
 from academy.content.images import image_issue, read_image
+
+
+def problem_message(code: str, **values: object) -> str:
+    """The English message of problem `code` (what `Problem.message` and `academy check` give)."""
+    return messages.render(code, values)
 
 VALID = Path(__file__).parent / "fixtures" / "content" / "valid" / "01-bases-ia"
 SVG_NS = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
@@ -39,7 +44,7 @@ def test_raster_images_in_the_format_of_their_extension_pass(suffix: str, image_
 def test_a_jpeg_named_png_is_refused_with_both_formats() -> None:
     issue = image_issue(raster("JPEG"), ".png")
     assert issue is not None and issue.code == "image_wrong_format"
-    assert issue.message(src="images/photo.png") == (
+    assert problem_message("image.wrong_format", src="images/photo.png", **issue.values) == (
         "image 'images/photo.png' holds JPEG data, not PNG: rename it with the extension of its format or export "
         "it as PNG")
 
@@ -114,7 +119,7 @@ def test_svg_rules(data: bytes, code: str, values: dict[str, str]) -> None:
     issue = image_issue(data, ".svg")
     assert issue is not None
     assert (issue.code, dict(issue.values)) == (code, values)
-    assert "image 'images/x.svg'" in issue.message(src="images/x.svg")
+    assert "image 'images/x.svg'" in problem_message(f"image.{code}", src="images/x.svg", **issue.values)
 
 
 def test_read_image_refuses_missing_and_oversized_files(tmp_path: Path) -> None:
@@ -139,7 +144,7 @@ def folder(tmp_path: Path) -> Path:
 def test_the_linter_reports_a_refused_image_at_each_markdown_line_showing_it(folder: Path) -> None:
     (folder / "images" / "schema.png").write_bytes(b"<html><body>pas une image</body></html>")
     module = load_module(folder)
-    expected = limits.message("image_not_image", src="images/schema.png", expected="PNG")
+    expected = problem_message("image.not_image", src="images/schema.png", expected="PNG")
     found = [(Path(p.path).name, p.line, p.message) for p in module.problems]
     assert found == [("01-introduction.md", 13, expected), ("quiz.md", 19, expected)]
     lines = (folder / "01-introduction.md").read_text(encoding="utf-8").split("\n")

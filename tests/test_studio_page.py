@@ -45,6 +45,13 @@ def published(engine: Engine) -> repository.Catalog:
     return repository.published_catalog(engine, current=repository.state(engine))
 
 
+def edit(at: AppTest, key: str, text: str) -> None:
+    """Type `text` into the editor whose text is kept under `key` (AppTest cannot drive the Ace component: it
+    sets the session state the component's reports are copied into), then run the page."""
+    at.session_state[key] = text
+    at.run()
+
+
 def trainer_page(engine: Engine) -> tuple[AppTest, int]:
     account = make_account(engine, "trainer")
     at = open_page(PAGE, auth.create_session(engine, account.id))
@@ -54,8 +61,8 @@ def trainer_page(engine: Engine) -> tuple[AppTest, int]:
 
 def test_content_health_shows_every_problem_as_the_check_command(app_env: Engine, content: Path) -> None:
     at, _ = trainer_page(app_env)
-    lines = studio.problem_lines(load_catalog(content))
-    assert len(lines) == 1 and "objective=9" in lines[0]
+    lines = [problem.render("fr") for problem in load_catalog(content).problems]  # the trainer's language
+    assert len(lines) == 1 and "objective=9" in lines[0] and "objectif(s)" in lines[0]
     shown = lines[0].replace(f"{content.resolve()}/", "")  # from the module folder, not a server path
     assert shown.startswith("02-a-corriger/quiz.md:29: ")
     assert shown in texts(at, "code") and str(content) not in "\n".join(texts(at, "code"))
@@ -113,9 +120,9 @@ def test_a_trainer_fixes_a_flagged_question_in_a_draft_previews_it_and_publishes
     at.selectbox(key="edit_module").set_value(FLAGGED).run()
     at.selectbox(key=f"edit_file:{FLAGGED}").set_value("quiz.md").run()
     assert t("studio.module_invalid", n=1) in texts(at, "warning")  # the flagged problem, shown while editing
-    editor = at.text_area(key=f"editor:{FLAGGED}:quiz.md")
-    assert ".qroc objective=9" in editor.value
-    editor.input(editor.value.replace(".qroc objective=9", ".qroc objective=2")).run()
+    opened = at.session_state[f"editor:{FLAGGED}:quiz.md"]
+    assert ".qroc objective=9" in opened
+    edit(at, f"editor:{FLAGGED}:quiz.md", opened.replace(".qroc objective=9", ".qroc objective=2"))
 
     at.button(key="edit_check").click().run()
     assert t("studio.check_ok") in texts(at, "success")
@@ -169,8 +176,9 @@ def test_a_restore_asks_for_confirmation_makes_a_draft_and_a_draft_can_be_discar
     at, _ = trainer_page(app_env)
     at.selectbox(key="edit_module").set_value("01-bases-ia").run()
     at.selectbox(key="edit_file:01-bases-ia").set_value("module.md").run()
-    editor = at.text_area(key="editor:01-bases-ia:module.md")
-    editor.input(editor.value.replace("title: Les bases de l'IA en santé", "title: Les bases, édition 2")).run()
+    opened = at.session_state["editor:01-bases-ia:module.md"]
+    edit(at, "editor:01-bases-ia:module.md",
+         opened.replace("title: Les bases de l'IA en santé", "title: Les bases, édition 2"))
     at.button(key="edit_save").click().run()
     at.selectbox(key="preview_module").set_value("01-bases-ia").run()
     at.button(key="publish").click().run()
@@ -186,7 +194,7 @@ def test_a_restore_asks_for_confirmation_makes_a_draft_and_a_draft_can_be_discar
     at.button(key="restore_version").click().run()
     assert not at.exception
     assert t("studio.restored", id=seed.id) in texts(at, "success")
-    assert at.text_area(key="editor:01-bases-ia:module.md").value.count("title: Les bases de l'IA en santé") == 1
+    assert at.session_state["editor:01-bases-ia:module.md"].count("title: Les bases de l'IA en santé") == 1
     assert published(app_env).module("bases-ia").title == "Les bases, édition 2"  # not published by a restore
     [restored, *_] = studio.history(app_env, "01-bases-ia")
     assert (restored.status, restored.action, restored.source_version_id) == ("draft", "restore", seed.id)
@@ -208,28 +216,39 @@ def test_an_edit_that_breaks_a_module_is_refused_in_the_browser(app_env: Engine,
     before = studio.read_file(app_env, "01-bases-ia", "quiz.md")
     at.selectbox(key="edit_module").set_value("01-bases-ia").run()
     at.selectbox(key="edit_file:01-bases-ia").set_value("quiz.md").run()
-    editor = at.text_area(key="editor:01-bases-ia:quiz.md")
-    editor.input(editor.value.replace("{#definition .qru", "{#definition .qrx")).run()
+    opened = at.session_state["editor:01-bases-ia:quiz.md"]
+    edit(at, "editor:01-bases-ia:quiz.md", opened.replace("{#definition .qru", "{#definition .qrx"))
 
     at.button(key="edit_save").click().run()
 
     assert not at.exception
     assert t("studio.save_refused", n=1) in texts(at, "error")
-    assert any(code.startswith("01-bases-ia/quiz.md:") and "qrx" in code for code in texts(at, "code"))
+    assert any(code.startswith("01-bases-ia/quiz.md:") and "type inconnu `.qrx`" in code for code in texts(at, "code"))
     assert studio.read_file(app_env, "01-bases-ia", "quiz.md") == before
     assert len(studio.history(app_env, "01-bases-ia")) == 1
     assert audit_entries(app_env, action="studio.save") == []
+
+    # under the editor, the file's problem is a button that moves the editor's cursor to its line
+    line = 1 + before.splitlines().index(next(row for row in before.splitlines() if "{#definition .qru" in row))
+    [goto] = [button for button in at.button if button.key.startswith("goto:")]
+    assert goto.label.startswith(t("studio.problem_at_line", line=line, message="")) and "qrx" in goto.label
+    assert not [element for element in at.get("html") if "gotoLine" in element.proto.body]
+    goto.click().run()
+    [script] = [element.proto.body for element in at.get("html") if "gotoLine" in element.proto.body]
+    assert f"const line = {line};" in script
+    at.run()  # the move is asked once
+    assert not [element for element in at.get("html") if "gotoLine" in element.proto.body]
 
 
 def test_a_file_changed_elsewhere_is_reloaded_only_after_a_confirmation(app_env: Engine, content: Path) -> None:
     at, _ = trainer_page(app_env)
     at.selectbox(key="edit_module").set_value("01-bases-ia").run()
     at.selectbox(key="edit_file:01-bases-ia").set_value("02-limites.md").run()
-    opened = at.text_area(key="editor:01-bases-ia:02-limites.md").value
+    opened = at.session_state["editor:01-bases-ia:02-limites.md"]
     head = repository.module(app_env, "01-bases-ia").head_version_id
     studio.save_file(app_env, "01-bases-ia", "02-limites.md", opened + "\nAjout d'un collègue.\n", base_version=head,
                      actor_id=None)  # another trainer, on another replica
-    at.text_area(key="editor:01-bases-ia:02-limites.md").input(opened + "\nMon ajout.\n").run()
+    edit(at, "editor:01-bases-ia:02-limites.md", opened + "\nMon ajout.\n")
     assert t("studio.changed_on_disk") in texts(at, "warning")
 
     at.button(key="edit_save").click().run()
@@ -239,7 +258,7 @@ def test_a_file_changed_elsewhere_is_reloaded_only_after_a_confirmation(app_env:
     assert at.button(key="edit_reload").disabled
     at.checkbox(key="reload_confirm:01-bases-ia:02-limites.md").check().run()
     at.button(key="edit_reload").click().run()
-    assert "Ajout d'un collègue." in at.text_area(key="editor:01-bases-ia:02-limites.md").value
+    assert "Ajout d'un collègue." in at.session_state["editor:01-bases-ia:02-limites.md"]
     assert t("studio.changed_on_disk") not in texts(at, "warning")
 
 
@@ -267,4 +286,4 @@ def test_a_link_with_module_and_file_opens_that_file_in_the_editor(app_env: Engi
     assert not at.exception
     assert at.selectbox(key="edit_module").value == FLAGGED
     assert at.selectbox(key=f"edit_file:{FLAGGED}").value == "quiz.md"
-    assert "objective=9" in at.text_area[0].value
+    assert "objective=9" in at.session_state[f"editor:{FLAGGED}:quiz.md"]

@@ -159,16 +159,14 @@ def load_catalog(root: Path | str) -> Catalog:
     """
     root = Path(root)
     if not root.is_dir():
-        problem = Problem(
-            display_path(root), 1, "content folder not found: give the folder holding the modules"
-        )
+        problem = Problem(display_path(root), 1, "catalog.content_folder_not_found")
         return Catalog(root, (), (problem,))
     try:
         folders = [
             entry for entry in root.iterdir() if entry.is_dir() and not entry.name.startswith((".", "_"))
         ]
     except OSError as exc:
-        problem = Problem(display_path(root), 1, f"cannot list the content folder: {exc.strerror}")
+        problem = Problem(display_path(root), 1, "catalog.content_folder_unreadable", {"reason": exc.strerror})
         return Catalog(root, (), (problem,))
     folders.sort(key=_folder_sort_key)
     known_ids = {match.group(2) for folder in folders if (match := _NAME.fullmatch(folder.name))}
@@ -181,13 +179,8 @@ def load_catalog(root: Path | str) -> Catalog:
         extra: list[Problem] = []
         if module.id in first_folder:
             extra.append(
-                Problem(
-                    display_path(module.folder / "module.md"),
-                    1,
-                    f"module id `{module.id}` is already used by {display_path(first_folder[module.id])}: "
-                    "module ids are the folder names without their number and must be unique; rename "
-                    "this folder",
-                )
+                Problem(display_path(module.folder / "module.md"), 1, "catalog.duplicate_module_id",
+                        {"id": module.id, "other": display_path(first_folder[module.id])})
             )
         else:
             first_folder[module.id] = module.folder
@@ -295,8 +288,12 @@ class _Report:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def add(self, path: Path, line: int, message: str) -> None:
-        self.problems.append(Problem(display_path(path), max(1, line), message))
+    def add(self, path: Path, line: int, code: str, **values: Any) -> None:
+        self.problems.append(Problem(display_path(path), max(1, line), code, values))
+
+    def add_problem(self, path: Path, problem: Problem) -> None:
+        """A problem found by another checker, reported at `path`."""
+        self.problems.append(replace(problem, path=display_path(path), line=max(1, problem.line)))
 
 
 def _load_module(folder: Path, known_ids: Collection[str]) -> tuple[Module, dict[str, int]]:
@@ -304,12 +301,7 @@ def _load_module(folder: Path, known_ids: Collection[str]) -> tuple[Module, dict
     report = _Report()
     match = _NAME.fullmatch(folder.name)
     if match is None:
-        report.add(
-            folder,
-            1,
-            f"folder name `{folder.name}` is not NN-slug: use a number, a hyphen and lowercase letters, "
-            "digits and hyphens, e.g. 03-imagerie-medicale",
-        )
+        report.add(folder, 1, "catalog.bad_folder_name", name=folder.name)
         order, module_id = 0, folder.name
     else:
         order, module_id = int(match.group(1)), match.group(2)
@@ -319,12 +311,7 @@ def _load_module(folder: Path, known_ids: Collection[str]) -> tuple[Module, dict
     front = FrontMatter(False, {}, {}, {}, "", 1)
     overview: list[Block] = []
     if not module_file.is_file():
-        report.add(
-            module_file,
-            1,
-            "missing module.md: every module folder needs one, with a front matter giving title, "
-            "summary, duration_minutes, objectives and level",
-        )
+        report.add(module_file, 1, "catalog.missing_module_md")
     else:
         text = _read_text(module_file, report)
         if text is not None:
@@ -387,31 +374,20 @@ def _load_lessons(folder: Path, report: _Report) -> list[Lesson]:
             continue  # images and other resources
         match = _LESSON_FILE.fullmatch(path.name)
         if match is None:
-            report.add(
-                path,
-                1,
-                f"`{path.name}` is not a lesson file name: name lessons NN-slug.md with lowercase letters, "
-                "digits and hyphens (e.g. 01-introduction.md); module.md and quiz.md are the only other "
-                "Markdown files",
-            )
+            report.add(path, 1, "catalog.bad_lesson_name", name=path.name)
             continue
         found.append((int(match.group(1)), match.group(2), path))
 
     found.sort(key=lambda item: (item[0], item[2].name))
     if len(found) > limits.MAX_LESSONS:
-        problem = limits.message("too_many_lessons", count=len(found), limit=limits.MAX_LESSONS)
-        report.add(found[limits.MAX_LESSONS][2], 1, problem)
+        report.add(found[limits.MAX_LESSONS][2], 1, "limit.too_many_lessons", count=len(found),
+                   limit=limits.MAX_LESSONS)
         del found[limits.MAX_LESSONS:]  # the rest is not read: a module's reading cost stays bounded
     lessons: list[Lesson] = []
     seen: dict[str, Path] = {}
     for order, lesson_id, path in found:
         if lesson_id in seen:
-            report.add(
-                path,
-                1,
-                f"lesson id `{lesson_id}` is already used by {seen[lesson_id].name}: lesson ids are the file "
-                "names without their number and must be unique in the module; rename this file",
-            )
+            report.add(path, 1, "catalog.duplicate_lesson_id", id=lesson_id, other=seen[lesson_id].name)
             continue
         seen[lesson_id] = path
         text = _read_text(path, report)
@@ -441,33 +417,29 @@ def _load_quiz(folder: Path, objectives: Sequence[str], report: _Report) -> Quiz
         return None
     front = parse_front_matter(text)  # its errors are the quiz parser's to report
     for problem in check_markdown(front.body, folder, source=path, first_line=front.body_line):
-        report.add(path, problem.line, problem.message)
+        report.add_problem(path, problem)
     try:
         parsed = quiz_engine.parse(text, source=display_path(path))
     except quiz_engine.QuizFormatError as exc:
         for issue in exc.errors:
-            report.add(path, issue.line, issue.message)
+            report.add(path, issue.line, f"quiz.{issue.code}", **issue.values)
         return None
     except Exception as exc:  # a bug in the engine must not take the other modules down
-        report.add(path, 1, f"the quiz could not be read (internal error {type(exc).__name__}: {exc})")
+        report.add(path, 1, "catalog.quiz_internal_error", error=f"{type(exc).__name__}: {exc}")
         return None
     if len(parsed.questions) > limits.MAX_QUESTIONS:  # no quiz: nobody is shown thousands of questions
         count = len(parsed.questions)
-        report.add(path, parsed.questions[limits.MAX_QUESTIONS].line,
-                   limits.message("too_many_questions", count=count, limit=limits.MAX_QUESTIONS))
+        report.add(path, parsed.questions[limits.MAX_QUESTIONS].line, "limit.too_many_questions", count=count,
+                   limit=limits.MAX_QUESTIONS)
         return None
     for question in parsed.questions:
-        for line, message in zone_problems(question, folder):
-            report.add(path, line, message)
+        for line, (code, values) in zone_problems(question, folder):
+            report.add(path, line, code, **values)
     if objectives:
         for question in parsed.questions:
             if question.objective is not None and not 1 <= question.objective <= len(objectives):
-                report.add(
-                    path,
-                    question.line,
-                    f"question `{question.id}` has objective={question.objective} but module.md lists "
-                    f"{len(objectives)} objective(s): use a number from 1 to {len(objectives)}",
-                )
+                report.add(path, question.line, "catalog.objective_out_of_range", id=question.id,
+                           objective=question.objective, count=len(objectives))
     return parsed
 
 
@@ -489,12 +461,12 @@ def _check_sizes(folder: Path, module_file: Path, report: _Report) -> None:
                     size = entry.stat().st_size
                     total += size
                     if size > limits.MAX_FILE_BYTES:
-                        problem = limits.message("file_too_large", size=size, limit=limits.MAX_FILE_BYTES)
-                        report.add(Path(entry.path), 1, problem)
+                        report.add(Path(entry.path), 1, "limit.file_too_large", size=size,
+                                   limit=limits.MAX_FILE_BYTES)
         except OSError:
             continue  # an unreadable file or folder is reported where it is read
     if total > limits.MAX_MODULE_BYTES:
-        report.add(module_file, 1, limits.message("module_too_large", size=total, limit=limits.MAX_MODULE_BYTES))
+        report.add(module_file, 1, "limit.module_too_large", size=total, limit=limits.MAX_MODULE_BYTES)
 
 
 def _read_text(path: Path, report: _Report) -> str | None:
@@ -507,13 +479,13 @@ def _read_text(path: Path, report: _Report) -> str | None:
             return None
         data = path.read_bytes()
     except OSError as exc:
-        report.add(path, 1, f"cannot read the file ({exc.strerror}): check that it exists and is readable")
+        report.add(path, 1, "catalog.unreadable_file", reason=exc.strerror)
         return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        report.add(path, line, "the file is not UTF-8 text: save it with the UTF-8 encoding")
+        report.add(path, line, "catalog.not_utf8")
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -523,31 +495,30 @@ def _front_matter(
 ) -> FrontMatter:
     """Parse the front matter; report YAML errors, unknown keys and missing required keys."""
     front = parse_front_matter(text)
-    for line, message in front.errors:
-        report.add(path, line, message)
+    for line, (code, values) in front.errors:
+        report.add(path, line, code, **values)
     if not front.present:
-        keys = ", ".join(required)
-        report.add(
-            path, 1, f"missing front matter: start the file with a `---` line, the keys {keys}, and `---`"
-        )
+        report.add(path, 1, "catalog.missing_front_matter", keys=", ".join(required))
         return front
     if front.errors:
         return front
     for key, line in front.key_lines.items():
         if key not in allowed:
             guess = difflib.get_close_matches(key, allowed, n=1)
-            hint = f" (did you mean `{guess[0]}`?)" if guess else ""
-            report.add(path, line, f"unknown key `{key}`{hint}: allowed keys are {', '.join(allowed)}")
+            if guess:
+                report.add(path, line, "catalog.unknown_key_guess", key=key, guess=guess[0], allowed=", ".join(allowed))
+            else:
+                report.add(path, line, "catalog.unknown_key", key=key, allowed=", ".join(allowed))
     for key in required:
         if key not in front.data:
-            report.add(path, 1, f"missing required key `{key}`: add `{key}: …` to the front matter")
+            report.add(path, 1, "catalog.missing_key", key=key)
     return front
 
 
 def _blocks(front: FrontMatter, folder: Path, path: Path, report: _Report) -> list[Block]:
     blocks, problems = parse_markdown(front.body, folder, source=path, first_line=front.body_line)
     for problem in problems:
-        report.add(path, problem.line, problem.message)
+        report.add_problem(path, problem)
     return blocks
 
 
@@ -561,8 +532,8 @@ class _Fields:
         self.path = path
         self.report = report
 
-    def _error(self, key: str, message: str) -> None:
-        self.report.add(self.path, self.key_lines.get(key, 1), message)
+    def _error(self, key: str, code: str, **values: Any) -> None:
+        self.report.add(self.path, self.key_lines.get(key, 1), code, key=key, **values)
 
     def item_line(self, key: str, item: str) -> int:
         """The line of the first item of list `key` equal to `item` (the key's line if not found)."""
@@ -580,10 +551,10 @@ class _Fields:
         value = self._get(key)
         if value is None:
             if key in self.data:
-                self._error(key, f"`{key}` is empty: write its text after `{key}:`")
+                self._error(key, "catalog.empty_text")
             return None
         if not isinstance(value, str) or not value.strip():
-            self._error(key, f"`{key}` must be text: write it on one line, between quotes if needed")
+            self._error(key, "catalog.not_text")
             return None
         return value.strip()
 
@@ -592,7 +563,7 @@ class _Fields:
         if key not in self.data:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            self._error(key, f"`{key}` must be a whole number of minutes greater than 0, e.g. `{key}: 45`")
+            self._error(key, "catalog.not_positive_minutes")
             return None
         return value
 
@@ -601,7 +572,7 @@ class _Fields:
         if key not in self.data:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            self._error(key, f"`{key}` must be a number greater than 0, e.g. `{key}: 1.5`")
+            self._error(key, "catalog.not_positive_number")
             return None
         return float(value)
 
@@ -610,7 +581,7 @@ class _Fields:
         if key not in self.data:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-            self._error(key, f"`{key}` must be a fraction between 0 and 1, e.g. `{key}: 0.7` for 70 %")
+            self._error(key, "catalog.not_fraction")
             return None
         return float(value)
 
@@ -619,8 +590,10 @@ class _Fields:
         if key not in self.data:
             return None
         if value not in choices:
-            written = "empty" if value is None else f"`{value}`"
-            self._error(key, f"`{key}` must be one of {', '.join(choices)} (without accents), not {written}")
+            if value is None:
+                self._error(key, "catalog.choice_empty", choices=", ".join(choices))
+            else:
+                self._error(key, "catalog.not_a_choice", choices=", ".join(choices), value=str(value))
             return None
         return str(value)
 
@@ -628,24 +601,19 @@ class _Fields:
         if key not in self.data:
             return ()
         value = self._get(key)
-        example = f"`{key}:` then one `- item` per line"
         if value is None or value == []:
             if non_empty:
-                self._error(key, f"`{key}` must list at least one item: {example}")
+                self._error(key, "catalog.empty_list")
             return ()
         if not isinstance(value, list):
-            self._error(key, f"`{key}` must be a list: {example}")
+            self._error(key, "catalog.not_a_list")
             return ()
         lines = self.item_lines.get(key, ())
         items: list[str] = []
         for index, item in enumerate(value):
             if not isinstance(item, str) or not item.strip():
                 line = lines[index] if index < len(lines) else self.key_lines.get(key, 1)
-                self.report.add(
-                    self.path,
-                    line,
-                    f"item {index + 1} of `{key}` must be text: put it between quotes if needed",
-                )
+                self.report.add(self.path, line, "catalog.item_not_text", key=key, index=index + 1)
                 continue
             items.append(item.strip())
         return tuple(items)
@@ -655,7 +623,7 @@ class _Fields:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, str | int):
-            self._error(key, f'`{key}` must be text: put it between quotes, e.g. `{key}: "1.2"`')
+            self._error(key, "catalog.version_not_text")
             return None
         return str(value).strip() or None
 
@@ -666,7 +634,7 @@ class _Fields:
         if isinstance(value, dt.datetime):
             return value.date()
         if not isinstance(value, dt.date):
-            self._error(key, f"`{key}` must be a date written YYYY-MM-DD, e.g. `{key}: 2025-02-01`")
+            self._error(key, "catalog.not_a_date")
             return None
         return value
 
@@ -675,7 +643,7 @@ class _Fields:
         if key not in self.data:
             return None
         if not isinstance(value, str) or not _LANGUAGE.fullmatch(value.strip()):
-            self._error(key, f"`{key}` must be a language code such as fr or en")
+            self._error(key, "catalog.not_a_language")
             return None
         return value.strip()
 
@@ -685,18 +653,14 @@ class _Fields:
         for prerequisite in prerequisites:
             line = self.item_line("prerequisites", prerequisite)
             if prerequisite == module_id:
-                self.report.add(
-                    self.path, line, f"a module cannot be its own prerequisite: remove `{prerequisite}`"
-                )
+                self.report.add(self.path, line, "catalog.own_prerequisite", id=prerequisite)
             elif prerequisite not in known_ids:
                 guess = difflib.get_close_matches(prerequisite, sorted(known_ids), n=1)
-                hint = f" (did you mean `{guess[0]}`?)" if guess else ""
-                self.report.add(
-                    self.path,
-                    line,
-                    f"unknown prerequisite `{prerequisite}`{hint}: name a module by its folder name without "
-                    "the number (03-imagerie-medicale → imagerie-medicale)",
-                )
+                if guess:
+                    self.report.add(self.path, line, "catalog.unknown_prerequisite_guess", id=prerequisite,
+                                    guess=guess[0])
+                else:
+                    self.report.add(self.path, line, "catalog.unknown_prerequisite", id=prerequisite)
 
 
 # --- tree-level checks and helpers -----------------------------------------------------------------
@@ -713,8 +677,8 @@ def _cycle_problems(
         if path is not None:
             chain = " → ".join((module.id, *path))
             line = prerequisite_lines.get(prerequisite, 1)
-            message = f"prerequisites form a cycle ({chain}): remove one of them"
-            return [Problem(display_path(module.folder / "module.md"), line, message)]
+            return [Problem(display_path(module.folder / "module.md"), line, "catalog.prerequisite_cycle",
+                            {"chain": chain})]
     return []
 
 

@@ -29,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from academy.content.frontmatter import Message, yaml_error_line
 from academy.i18n import t
 
 FIGURE_INFO = "figure"
@@ -58,16 +59,17 @@ class Param:
     open_high: bool = False
 
     def range_text(self) -> str:
-        """The allowed range in words, for error messages."""
+        """The allowed values in mathematical notation (the same in every language), for error messages:
+        `∈ {1, 2, …, 20}` for a count, `∈ [0, 1]`, `∈ (0, 1]`, `≥ 0` or `> 0` for a number."""
         if self.type == "count":
-            return f"a whole number from 1 to {self.high:g}" if self.high else "a whole number of 1 or more"
+            return f"∈ {{1, 2, …, {int(self.high)}}}" if self.high else "∈ {1, 2, 3, …}"
         if self.low is None and self.high is None:
-            return "a number"
+            return "∈ (−∞, +∞)"
         if self.high is None:
-            return f"a number {'>' if self.open_low else '≥'} {self.low:g}"
+            return f"{'>' if self.open_low else '≥'} {self.low:g}"
         left = "(" if self.open_low else "["
         right = ")" if self.open_high else "]"
-        return f"a number in {left}{self.low:g}, {self.high:g}{right}"
+        return f"∈ {left}{self.low:g}, {self.high:g}{right}"
 
 
 def _probability(name: str, doc: str, *, required: bool = False, default: float | None = None,
@@ -231,23 +233,24 @@ def is_figure_info(info: str) -> bool:
     return bool(words) and words[0] == FIGURE_INFO
 
 
-def parse_figure(info: str, text: str, *, line: int = 0) -> tuple[Figure | None, list[tuple[int, str]]]:
+def parse_figure(info: str, text: str, *, line: int = 0) -> tuple[Figure | None, list[tuple[int, Message]]]:
     """Validate a figure block: `info` is its info string, `text` its YAML body.
 
-    Problems are `(offset, message)` pairs where offset 0 is the fence line (`figure KIND`) and 1 the first
-    line of the YAML. Returns the figure (None when there is any problem) and the problems.
+    Problems are `(offset, (code, values))` pairs where offset 0 is the fence line (`figure KIND`) and 1 the
+    first line of the YAML; codes are problem codes (`academy/locales/problems.toml`). Returns the figure
+    (None when there is any problem) and the problems.
     """
     words = info.split()
     if len(words) < 2:
-        return None, [(0, f"a figure block needs a kind: write ```figure KIND, with KIND one of {_kind_list()}")]
+        return None, [(0, ("figure.no_kind", {"kinds": _kind_list()}))]
     if len(words) > 2:
-        return None, [(0, f"write only the kind after `figure` (```figure {words[1]}), not `{' '.join(words[2:])}`; "
-                          "put the parameters inside the block")]
+        return None, [(0, ("figure.extra_words", {"kind": words[1], "extra": " ".join(words[2:])}))]
     kind = KINDS.get(words[1])
     if kind is None:
         guess = _closest(words[1], list(KINDS))
-        hint = f" (did you mean `{guess}`?)" if guess else ""
-        return None, [(0, f"unknown figure kind `{words[1]}`{hint}: use one of {_kind_list()}")]
+        if guess:
+            return None, [(0, ("figure.unknown_kind_guess", {"kind": words[1], "guess": guess, "kinds": _kind_list()}))]
+        return None, [(0, ("figure.unknown_kind", {"kind": words[1], "kinds": _kind_list()}))]
     data, lines, problems = _load_parameters(text)
     if problems:
         return None, problems
@@ -256,25 +259,26 @@ def parse_figure(info: str, text: str, *, line: int = 0) -> tuple[Figure | None,
         param = kind.param(name)
         if param is None:
             guess = _closest(name, [p.name for p in kind.params])
-            hint = f" (did you mean `{guess}`?)" if guess else ""
-            allowed = ", ".join(p.name for p in kind.params)
-            problems.append((lines[name], f"unknown parameter `{name}` for figure {kind.name}{hint}: "
-                                          f"its parameters are {allowed}"))
+            found = {"name": name, "kind": kind.name, "allowed": ", ".join(p.name for p in kind.params)}
+            if guess:
+                problems.append((lines[name], ("figure.unknown_parameter_guess", {**found, "guess": guess})))
+            else:
+                problems.append((lines[name], ("figure.unknown_parameter", found)))
             continue
         checked, message = _check_value(param, value)
         if message:
-            problems.append((lines[name], f"figure {kind.name}: `{name}` {message}"))
+            code, details = message
+            problems.append((lines[name], (code, {"kind": kind.name, "name": name, **details})))
         else:
             values[name] = checked
     for param in kind.params:
         if param.required and param.name not in data:
-            problems.append((0, f"figure {kind.name} needs `{param.name}` ({param.doc}): add `{param.name}: …` "
-                                "inside the block"))
+            problems.append((0, ("figure.missing_parameter", {"kind": kind.name, "name": param.name})))
     if problems:
-        return None, sorted(problems)
+        return None, sorted(problems, key=lambda problem: problem[0])
     problems = _CROSS_CHECKS.get(kind.name, lambda _v, _l: [])(values, lines)
     if problems:
-        return None, sorted(problems)
+        return None, sorted(problems, key=lambda problem: problem[0])
     full = {param.name: values.get(param.name, param.default) for param in kind.params}
     return Figure(kind.name, tuple(full.items()), line), []
 
@@ -291,7 +295,7 @@ def _kind_list() -> str:
     return ", ".join(KINDS)
 
 
-def _load_parameters(text: str) -> tuple[dict[str, Any], dict[str, int], list[tuple[int, str]]]:
+def _load_parameters(text: str) -> tuple[dict[str, Any], dict[str, int], list[tuple[int, Message]]]:
     """The YAML mapping of a block, each key's line (1 = first YAML line), or the problems."""
     if not text.strip():
         return {}, {}, []
@@ -301,119 +305,109 @@ def _load_parameters(text: str) -> tuple[dict[str, Any], dict[str, int], list[tu
         if node is None:
             return {}, {}, []
         if not isinstance(node, yaml.MappingNode):
-            return {}, {}, [(node.start_mark.line + 1, "a figure holds `name: value` lines (YAML parameters), "
-                                                       "one per line")]
+            return {}, {}, [(node.start_mark.line + 1, ("figure.not_a_mapping", {}))]
         data: dict[str, Any] = {}
         lines: dict[str, int] = {}
-        problems: list[tuple[int, str]] = []
+        problems: list[tuple[int, Message]] = []
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else None
             if key is None:
-                problems.append((line, "a figure parameter name must be a plain word such as `sensitivity`"))
+                problems.append((line, ("figure.parameter_not_a_name", {})))
             elif key in lines:
-                problems.append((line, f"duplicate parameter `{key}` (first on the block's line {lines[key]}): "
-                                       "keep only one"))
+                problems.append((line, ("figure.duplicate_parameter", {"key": key, "first": lines[key]})))
             else:
                 lines[key] = line
                 try:
                     data[key] = loader.construct_object(value_node, deep=True)
                 except (ValueError, TypeError, OverflowError) as exc:
-                    problems.append((line, f"invalid value for `{key}` ({exc})"))
+                    problems.append((line, ("figure.invalid_value", {"key": key, "detail": str(exc)})))
         return data, lines, problems
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = mark.line + 1 if mark is not None else 1
-        problem = exc.problem or exc.context or "syntax error"
-        return {}, {}, [(where, f"invalid YAML in the figure: {problem}; write one `name: value` per line and put "
-                                "texts containing ': ' between quotes")]
+        detail = exc.problem or exc.context or "syntax error"
+        return {}, {}, [(yaml_error_line(exc, text), ("figure.invalid_yaml", {"detail": detail}))]
     except yaml.YAMLError as exc:
-        return {}, {}, [(1, f"invalid YAML in the figure: {exc}")]
+        return {}, {}, [(1, ("figure.invalid_yaml", {"detail": str(exc)}))]
     finally:
         loader.dispose()
 
 
-def _check_value(param: Param, value: Any) -> tuple[Any, str | None]:
-    """The value converted to its type, or an error message (starting after the parameter's name)."""
+def _check_value(param: Param, value: Any) -> tuple[Any, Message | None]:
+    """The value converted to its type, or the problem's code and values (the parameter's name and the
+    figure's kind are added by the caller)."""
     if param.type == "text":
         if not isinstance(value, str):
-            return None, 'must be a text: put it between double quotes ("…")'
+            return None, ("figure.value_not_text", {})
         return value.strip(), None
+    allowed = param.range_text()
     if isinstance(value, str):
         stripped = value.strip()
         if stripped.endswith("%"):
-            return None, f"must be {param.range_text()}: write a fraction without `%` (0.9 for 90 %)"
+            return None, ("figure.value_percent", {"range": allowed})
         if "," in stripped and stripped.replace(",", "", 1).replace("-", "", 1).isdigit():
-            point = stripped.replace(",", ".")
-            return None, f"must be {param.range_text()}: write the number with a decimal point ({point})"
-        return None, f"must be {param.range_text()}, not the text `{stripped}`"
+            return None, ("figure.value_decimal_comma", {"range": allowed, "point": stripped.replace(",", ".")})
+        return None, ("figure.value_text", {"range": allowed, "text": stripped})
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return None, f"must be {param.range_text()}"
+        return None, ("figure.value_not_number", {"range": allowed})
     if param.type == "count":
         if value != int(value) or not 1 <= value <= (param.high or math.inf):
-            return None, f"must be {param.range_text()}, not {value:g}"
+            return None, ("figure.value_out_of_range", {"range": allowed, "value": float(value)})
         return int(value), None
     number = float(value)
     too_low = param.low is not None and (number < param.low or (param.open_low and number == param.low))
     too_high = param.high is not None and (number > param.high or (param.open_high and number == param.high))
     if too_low or too_high:
-        hint = ""
         if param.type == "probability" and 2 <= number <= 100:
-            hint = f": write a fraction ({number / 100:g} for {number:g} %)"
-        return None, f"must be {param.range_text()}, not {number:g}{hint}"
+            return None, ("figure.value_percent_number", {"range": allowed, "value": number, "fraction": number / 100})
+        return None, ("figure.value_out_of_range", {"range": allowed, "value": number})
     return number, None
 
 
-def _check_ppv(values: dict[str, Any], lines: dict[str, int]) -> list[tuple[int, str]]:
+def _check_ppv(values: dict[str, Any], lines: dict[str, int]) -> list[tuple[int, Message]]:
     low = values.get("prevalence_min", 0.001)
     high = values.get("prevalence_max", 0.5)
     if low >= high:
         where = lines.get("prevalence_max", lines.get("prevalence_min", 0))
-        return [(where, f"figure ppv-prevalence: `prevalence_min` ({low:g}) must be below `prevalence_max` ({high:g})")]
+        return [(where, ("figure.ppv_min_above_max", {"low": float(low), "high": float(high)}))]
     if not low <= values["prevalence"] <= high:
-        return [(lines["prevalence"], f"figure ppv-prevalence: `prevalence` ({values['prevalence']:g}) must lie "
-                                      f"between prevalence_min ({low:g}) and prevalence_max ({high:g})")]
+        return [(lines["prevalence"], ("figure.ppv_prevalence_outside",
+                                       {"value": float(values["prevalence"]), "low": float(low), "high": float(high)}))]
     return []
 
 
-def _check_roc(values: dict[str, Any], lines: dict[str, int]) -> list[tuple[int, str]]:
+def _check_roc(values: dict[str, Any], lines: dict[str, int]) -> list[tuple[int, Message]]:
     given = [name for name in _ROC_BINORMAL if name in values]
     if "auc" in values and given:
-        return [(lines[given[0]], "figure roc-threshold: give either `auc` or the four means and standard "
-                                  "deviations, not both")]
+        return [(lines[given[0]], ("figure.roc_auc_and_binormal", {}))]
     if "auc" not in values and len(given) < len(_ROC_BINORMAL):
         missing = ", ".join(f"`{name}`" for name in _ROC_BINORMAL if name not in values)
         where = lines[given[0]] if given else 0
-        return [(where, f"figure roc-threshold needs `auc`, or all of mean_healthy, sd_healthy, mean_sick and "
-                        f"sd_sick (missing: {missing})")]
+        return [(where, ("figure.roc_missing", {"missing": missing}))]
     if given and values["mean_sick"] <= values["mean_healthy"]:
-        return [(lines["mean_sick"], "figure roc-threshold: `mean_sick` must be above `mean_healthy` (higher "
-                                     "scores point to the condition)")]
+        return [(lines["mean_sick"], ("figure.roc_sick_below_healthy", {}))]
     if "threshold" in values:
         low, high = binormal_of(values).score_range()
         if not low <= values["threshold"] <= high:
-            return [(lines["threshold"], f"figure roc-threshold: `threshold` must lie between {low:.2f} and "
-                                         f"{high:.2f}, where the two distributions are")]
+            return [(lines["threshold"], ("figure.roc_threshold_outside",
+                                          {"low": round(low, 2), "high": round(high, 2)}))]
     return []
 
 
-def _check_drift(values: dict[str, Any], lines: dict[str, int]) -> list[tuple[int, str]]:
+def _check_drift(values: dict[str, Any], lines: dict[str, int]) -> list[tuple[int, Message]]:
     if values["mean_sick"] <= values["mean_healthy"]:
-        return [(lines["mean_sick"], "figure drift: `mean_sick` must be above `mean_healthy` (higher values "
-                                     "point to the condition)")]
+        return [(lines["mean_sick"], ("figure.drift_sick_below_healthy", {}))]
     model = drift_of(values)
     low, high = model.training.score_range()
     if "threshold" in values and not low <= values["threshold"] <= high:
-        return [(lines["threshold"], f"figure drift: `threshold` must lie between {low:g} and {high:g}, where the "
-                                     "two distributions are")]
+        return [(lines["threshold"], ("figure.drift_threshold_outside", {"low": float(low), "high": float(high)}))]
     if abs(model.shift) > model.shift_max:
         where = lines.get("shift", lines.get("shift_max", 0))
-        return [(where, f"figure drift: `shift` ({model.shift:g}) must lie between −shift_max and shift_max "
-                        f"({model.shift_max:g})")]
+        shift = {"shift": float(model.shift), "shift_max": float(model.shift_max)}
+        return [(where, ("figure.drift_shift_outside", shift))]
     return []
 
 
-_CROSS_CHECKS: dict[str, Callable[[dict[str, Any], dict[str, int]], list[tuple[int, str]]]] = {
+_CROSS_CHECKS: dict[str, Callable[[dict[str, Any], dict[str, int]], list[tuple[int, Message]]]] = {
     "ppv-prevalence": _check_ppv,
     "roc-threshold": _check_roc,
     "drift": _check_drift,

@@ -1,8 +1,9 @@
 """YAML front matter: split it from a Markdown file and remember the line of every key.
 
 A front matter is a block at the very top of a file, between a line `---` and a line `---` (or `...`).
-Errors never raise: they are returned as `(line, message)` pairs with 1-based file lines, so that the
-catalog can report them with the rest of the file's problems.
+Errors never raise: they are returned as `(line, (code, values))` pairs with 1-based file lines and a
+problem code of `academy/locales/problems.toml`, so that the catalog can report them with the rest of the
+file's problems.
 """
 
 from __future__ import annotations
@@ -17,6 +18,23 @@ _OPEN = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: several times faster
 
+Message = tuple[str, dict[str, Any]]  # a problem's code and values
+
+
+def yaml_error_line(exc: yaml.MarkedYAMLError, text: str) -> int:
+    """The 1-based line of `text` where the YAML error's fault is.
+
+    YAML reports where it noticed the fault (`problem_mark`). When that is the end of the text, or the error
+    is about a quote or bracket (a flow collection), the fault is a construct left open, e.g. a quote never
+    closed: it is where that construct began (`context_mark`). Otherwise the context is only the enclosing
+    mapping, and the problem mark is the line to fix.
+    """
+    problem, context = exc.problem_mark, exc.context_mark
+    at_end = problem is not None and not text[problem.index:].strip()
+    left_open = any(word in (exc.context or "") for word in ("quoted", "flow"))
+    mark = context if context is not None and (problem is None or at_end or left_open) else problem
+    return mark.line + 1 if mark is not None else 1
+
 
 @dataclass(frozen=True)
 class FrontMatter:
@@ -28,7 +46,7 @@ class FrontMatter:
     item_lines: dict[str, tuple[int, ...]]  # for list values: 1-based file line of each item
     body: str  # the Markdown after the front matter
     body_line: int  # 1-based file line where `body` starts
-    errors: tuple[tuple[int, str], ...] = field(default=())  # (line, message) pairs
+    errors: tuple[tuple[int, Message], ...] = field(default=())  # (line, (code, values)) pairs
 
 
 def parse_front_matter(text: str) -> FrontMatter:
@@ -38,7 +56,7 @@ def parse_front_matter(text: str) -> FrontMatter:
         return FrontMatter(False, {}, {}, {}, text, 1)
     close = next((i for i in range(1, len(lines)) if _CLOSE.fullmatch(lines[i])), None)
     if close is None:
-        error = (1, "the front matter is not closed: add a line `---` after its last key")
+        error = (1, ("front_matter.not_closed", {}))
         return FrontMatter(True, {}, {}, {}, "", len(lines), (error,))
     yaml_text = "\n".join(lines[1:close])
     body = "\n".join(lines[close + 1 :])
@@ -46,25 +64,18 @@ def parse_front_matter(text: str) -> FrontMatter:
     try:
         data, key_lines, item_lines, errors = _load_mapping(yaml_text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark is not None else 1
-        problem = exc.problem or exc.context or "syntax error"
-        message = (
-            f"invalid YAML in the front matter: {problem}; check the indentation and put values "
-            "containing ': ' or starting with a special character (such as [ { * & ! | > ' \" % @) "
-            "between quotes"
-        )
-        return FrontMatter(True, {}, {}, {}, body, body_line, ((line, message),))
+        line = yaml_error_line(exc, yaml_text) + 1  # the front matter starts on the file's line 2
+        error = (line, ("front_matter.invalid_yaml", {"detail": exc.problem or exc.context or "syntax error"}))
+        return FrontMatter(True, {}, {}, {}, body, body_line, (error,))
     except yaml.YAMLError as exc:
-        return FrontMatter(
-            True, {}, {}, {}, body, body_line, ((1, f"invalid YAML in the front matter: {exc}"),)
-        )
+        error = (1, ("front_matter.invalid_yaml", {"detail": str(exc)}))
+        return FrontMatter(True, {}, {}, {}, body, body_line, (error,))
     return FrontMatter(True, data, key_lines, item_lines, body, body_line, tuple(errors))
 
 
 def _load_mapping(
     yaml_text: str,
-) -> tuple[dict[str, Any], dict[str, int], dict[str, tuple[int, ...]], list[tuple[int, str]]]:
+) -> tuple[dict[str, Any], dict[str, int], dict[str, tuple[int, ...]], list[tuple[int, Message]]]:
     """Load a YAML mapping and record where its keys and list items are (file lines)."""
     loader = _LOADER(yaml_text)
     try:
@@ -73,21 +84,19 @@ def _load_mapping(
             return {}, {}, {}, []
         if not isinstance(node, yaml.MappingNode):
             line = node.start_mark.line + 2
-            return {}, {}, {}, [(line, "the front matter must be a list of `key: value` lines")]
+            return {}, {}, {}, [(line, ("front_matter.not_a_mapping", {}))]
         data: dict[str, Any] = {}
         key_lines: dict[str, int] = {}
         item_lines: dict[str, tuple[int, ...]] = {}
-        errors: list[tuple[int, str]] = []
+        errors: list[tuple[int, Message]] = []
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 2
             if not isinstance(key_node, yaml.ScalarNode):
-                errors.append((line, "a front matter key must be a plain name such as `title`"))
+                errors.append((line, ("front_matter.key_not_a_name", {})))
                 continue
             key = str(key_node.value)
             if key in key_lines:
-                errors.append(
-                    (line, f"duplicate key `{key}` (first on line {key_lines[key]}): keep only one")
-                )
+                errors.append((line, ("front_matter.duplicate_key", {"key": key, "first": key_lines[key]})))
                 continue
             key_lines[key] = line
             if isinstance(value_node, yaml.SequenceNode):
@@ -96,7 +105,7 @@ def _load_mapping(
                 data[key] = loader.construct_object(value_node, deep=True)
             except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date such as 2025-02-30
                 value_line = value_node.start_mark.line + 2
-                errors.append((value_line, f"invalid value for `{key}` ({exc}): correct it or quote it"))
+                errors.append((value_line, ("front_matter.invalid_value", {"key": key, "detail": str(exc)})))
     finally:
         loader.dispose()
     return data, key_lines, item_lines, errors

@@ -36,7 +36,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from markdown_it import MarkdownIt
 
@@ -227,10 +227,10 @@ def load_glossary(path: Path | str, known_modules: Collection[str] | None = None
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        return Glossary(path, problems=(Problem(shown, 1, f"cannot read the glossary ({exc.strerror})"),))
+        return Glossary(path, problems=(Problem(shown, 1, "glossary.unreadable", {"reason": exc.strerror}),))
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        return Glossary(path, problems=(Problem(shown, line, "the file is not UTF-8 text: save it as UTF-8"),))
+        return Glossary(path, problems=(Problem(shown, line, "catalog.not_utf8"),))
     return parse_glossary(text, source=path, known_modules=known_modules)
 
 
@@ -268,9 +268,16 @@ class _Parser:
         self.intro = ""
         self._field_line: dict[tuple[str, str], int] = {}  # (field, term id) -> 0-based line
 
-    def error(self, line: int, message: str) -> None:
-        """A problem at 0-based `line`."""
-        self.problems.append(Problem(self.path, line + 1, message))
+    def error(self, line: int, code: str, **values: Any) -> None:
+        """Problem `code` at 0-based `line`."""
+        self.problems.append(Problem(self.path, line + 1, code, values))
+
+    def error_guess(self, line: int, code: str, guess: list[str], **values: Any) -> None:
+        """Problem `code`, or `code_guess` naming the likely intended value when there is one."""
+        if guess:
+            self.error(line, f"{code}_guess", guess=guess[0], **values)
+        else:
+            self.error(line, code, **values)
 
     def run(self) -> None:
         entries: list[tuple[_Entry, str]] = []
@@ -297,8 +304,7 @@ class _Parser:
         if intro_blocks:
             self.intro = self._source(intro_blocks[0][0], intro_blocks[-1][1])
         if not entries:
-            self.error(0, "the glossary has no term: write each term as `## term {#id}`, then its definition "
-                          "and a list of fields (see docs/authoring.md)")
+            self.error(0, "glossary.no_term")
             return
         seen_ids: dict[str, int] = {}
         seen_synonyms: dict[str, tuple[str, int]] = {}
@@ -320,21 +326,18 @@ class _Parser:
         match = _HEADING.match(heading.strip())
         if match is None:
             name = heading.strip()
-            self.error(line, f"term `{name}` has no id: write `## {name} {{#{_slug(name)}}}` (lowercase letters, "
-                             "digits and hyphens; lessons link to it as glossaire#id)")
+            self.error(line, "glossary.term_without_id", name=name, slug=_slug(name))
             return None
         name, term_id = match.group("term").strip(), match.group("id")
         ok = True
         if not name:
-            self.error(line, f"term `#{term_id}` has no name: write the term before {{#{term_id}}}")
+            self.error(line, "glossary.term_without_name", id=term_id)
             ok = False
         if not _ID.fullmatch(term_id):
-            self.error(line, f"term id `{term_id}` must be lowercase ASCII letters, digits and hyphens, "
-                             f"e.g. {{#{_slug(name or term_id)}}}")
+            self.error(line, "glossary.bad_term_id", id=term_id, slug=_slug(name or term_id))
             ok = False
         elif term_id in seen_ids:
-            self.error(line, f"term id `{term_id}` is already used on line {seen_ids[term_id] + 1}: ids must be "
-                             "unique")
+            self.error(line, "glossary.duplicate_term_id", id=term_id, first=seen_ids[term_id] + 1)
             ok = False
         else:
             seen_ids[term_id] = line
@@ -344,12 +347,11 @@ class _Parser:
         definition_end = fields_block[1] if fields_block else entry.body_end
         definition = self._source(entry.body_start, definition_end)
         if not definition:
-            self.error(line, f"term `{name}` has no definition: write it in a paragraph under its heading")
+            self.error(line, "glossary.no_definition", name=name)
             ok = False
         values = self._fields(fields_block, name) if fields_block else {}
         if "modules" not in values:
-            self.error(line, f"term `{name}` names no module: end it with a list holding "
-                             "`- Modules : module-id, …` (the modules that teach it)")
+            self.error(line, "glossary.no_module", name=name)
             ok = False
         synonyms = self._synonym_list(values.get("synonyms"), name, term_id, seen_synonyms)
         modules = self._module_list(values.get("modules"))
@@ -380,17 +382,17 @@ class _Parser:
             key = _FIELDS.get(re.sub(r"\s+", " ", label))
             if match is None or key is None:
                 guess = difflib.get_close_matches(label, list(_FIELDS), n=1) if label else []
-                hint = f" (did you mean `{_label_of(guess[0])} :`?)" if guess else ""
-                self.error(start, f"`{raw[:40]}` is not a field of term `{name}`{hint}: the list that ends a term "
-                                  f"holds only {', '.join(f'`{label} :`' for label in _FIELD_NAMES)}")
+                self.error_guess(start, "glossary.unknown_field", [f"{_label_of(g)} :" for g in guess],
+                                 text=raw[:40], name=name,
+                                 fields=", ".join(f"`{label} :`" for label in _FIELD_NAMES))
                 continue
             value = match.group("value").strip()
             if key in values:
-                self.error(start, f"term `{name}` has two `{_label_of(key)}` fields (first on line "
-                                  f"{values[key][1] + 1}): keep one")
+                self.error(start, "glossary.duplicate_field", name=name, field=_label_of(key),
+                           first=values[key][1] + 1)
                 continue
             if not value:
-                self.error(start, f"`{_label_of(key)} :` of term `{name}` is empty: fill it in or remove the line")
+                self.error(start, "glossary.empty_field", name=name, field=_label_of(key))
                 continue
             values[key] = (value, start)
         return values
@@ -412,18 +414,17 @@ class _Parser:
         synonyms = [s for s in _QUOTED.findall(text)]
         rest = _QUOTED.sub("", text).strip(" ,;\u00a0\u202f")
         if rest or not synonyms or any(not s for s in synonyms):
-            self.error(line, f"write each synonym of term `{name}` between « »: "
-                             "`- Synonymes à éviter : « glissement », « pré-tri »`")
+            self.error(line, "glossary.synonyms_unquoted", name=name)
             return None
         result: list[str] = []
         for synonym in synonyms:
             key = sort_key(synonym)[1]
             if key == sort_key(name)[1] or _find_synonyms(name, ((match_form(synonym), _NO_TERM),)):
-                self.error(line, f"« {synonym} » is the term itself: list only the words to avoid")
+                self.error(line, "glossary.synonym_is_term", synonym=synonym)
                 return None
             if key in seen and seen[key][0] != term_id:
-                self.error(line, f"« {synonym} » is already a synonym of term `{seen[key][0]}` (line "
-                                 f"{seen[key][1] + 1}): a word to avoid can point to one term only")
+                self.error(line, "glossary.synonym_twice", synonym=synonym, other=seen[key][0],
+                           first=seen[key][1] + 1)
                 return None
             seen[key] = (term_id, line)
             result.append(synonym)
@@ -438,12 +439,10 @@ class _Parser:
         for module_id in modules:
             if self.known_modules is not None and module_id not in self.known_modules:
                 guess = difflib.get_close_matches(module_id, sorted(self.known_modules), n=1)
-                hint = f" (did you mean `{guess[0]}`?)" if guess else ""
-                self.error(line, f"unknown module `{module_id}`{hint}: name modules by their folder name without "
-                                 "the number (09-donnees-sante-interoperabilite → donnees-sante-interoperabilite)")
+                self.error_guess(line, "glossary.unknown_module", guess, id=module_id)
                 ok = False
             elif not _ID.fullmatch(module_id):
-                self.error(line, f"`{module_id}` is not a module id: use the folder name without its number")
+                self.error(line, "glossary.bad_module_id", id=module_id)
                 ok = False
         return tuple(modules) if ok else None
 
@@ -454,18 +453,15 @@ class _Parser:
         for key, (term_id, line) in synonyms.items():
             other = names.get(key)
             if other is not None and other.id != term_id:
-                self.error(line, f"« {other.term} » is a term of the glossary (#{other.id}): it cannot also be a "
-                                 f"synonym to avoid")
+                self.error(line, "glossary.synonym_is_a_term", term=other.term, id=other.id)
         ids = [term.id for term in self.terms]
         for term, line in see_also_lines:
             for other in term.see_also:
                 if other not in ids:
                     guess = difflib.get_close_matches(other, ids, n=1)
-                    hint = f" (did you mean `{guess[0]}`?)" if guess else ""
-                    self.error(line, f"`Voir aussi` of term `{term.term}` names `{other}`{hint}, which is not a "
-                                     "term id of the glossary")
+                    self.error_guess(line, "glossary.unknown_see_also", guess, term=term.term, id=other)
                 elif other == term.id:
-                    self.error(line, f"`Voir aussi` of term `{term.term}` names the term itself")
+                    self.error(line, "glossary.see_also_itself", term=term.term)
 
 
 def _split_list(text: str) -> list[str]:
@@ -546,30 +542,30 @@ def check_text(
         line = masks.line_of(match.start())
         message = _link_problem(match.group("target"), glossary)
         if message is not None and not masks.hides(match.start(), line, glossed=False):
-            errors.append(Problem(shown, line, message))
+            errors.append(Problem(shown, line, *message))
     warnings: list[Problem] = []
     for start, end, term in hits:
         line = masks.line_of(start)
         if line in skipped_lines or masks.hides(start, line, glossed=True):
             continue
         found = text[start:end]
-        warnings.append(Problem(shown, line, f"« {found} » : le glossaire préfère « {term.term} »", WARNING))
+        warnings.append(Problem(shown, line, "glossary.prefer_term", {"found": found, "term": term.term}, WARNING))
     return errors, warnings
 
 
-def _link_problem(target: str, glossary: Glossary | None) -> str | None:
-    """Why a link to the glossary is wrong, or None."""
+def _link_problem(target: str, glossary: Glossary | None) -> tuple[str, dict[str, Any]] | None:
+    """Why a link to the glossary is wrong (a problem code and its values), or None."""
     match = _TERM_LINK.fullmatch(target)
     if match is None:
-        return (f"glossary link `({target})`: write it [text](glossaire#id), with the id of a term of "
-                f"{GLOSSARY_FILE}")
+        return "glossary.bad_link", {"target": target, "file": GLOSSARY_FILE}
     term_id = match.group("id")
     if glossary is None or glossary.path is None:
-        return f"link to glossaire#{term_id}, but the content folder has no {GLOSSARY_FILE}"
+        return "glossary.link_without_glossary", {"id": term_id, "file": GLOSSARY_FILE}
     if glossary.term(term_id) is None:
         guess = difflib.get_close_matches(term_id, [term.id for term in glossary.terms], n=1)
-        hint = f" (did you mean `{guess[0]}`?)" if guess else ""
-        return f"link to glossaire#{term_id}: no term has this id in {GLOSSARY_FILE}{hint}"
+        if guess:
+            return "glossary.unknown_link_guess", {"id": term_id, "file": GLOSSARY_FILE, "guess": guess[0]}
+        return "glossary.unknown_link", {"id": term_id, "file": GLOSSARY_FILE}
     return None
 
 

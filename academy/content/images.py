@@ -72,7 +72,7 @@ def _raster_issue(data: bytes, expected: str) -> Issue | None:
         with Image.open(io.BytesIO(data), formats=(expected,)) as image:
             image.load()  # every pixel decodes: a truncated file fails here
     except UnidentifiedImageError:
-        return Issue("image_not_image", {"expected": expected or "PNG, JPEG, GIF or WebP"})
+        return Issue("image_not_image", {"expected": expected or "PNG, JPEG, GIF, WebP"})
     except (OSError, SyntaxError, ValueError, EOFError, struct.error, Image.DecompressionBombError) as exc:
         return Issue("image_damaged", {"reason": _short(str(exc) or type(exc).__name__)})
     return None

@@ -12,17 +12,20 @@ parser only so that raw HTML can be found and reported: it is never rendered.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from academy.content import limits
+from academy.content import limits, messages
 from academy.content.figures import Figure, is_figure_info, parse_figure
 from academy.content.images import read_image
+from academy.i18n import t
 
 CALLOUT_KINDS = ("note", "tip", "important", "warning", "caution")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
@@ -55,24 +58,48 @@ _CONTAINER_OPEN = frozenset({"blockquote_open", "bullet_list_open", "ordered_lis
 _CONTAINER_CLOSE = frozenset({"blockquote_close", "bullet_list_close", "ordered_list_close"})
 _TEXT_BLOCKS = frozenset({"inline", "fence", "code_block", "html_block"})
 
+Message = tuple[str, dict[str, Any]]  # a problem's code and values, before it has a file and a line
+
 
 @dataclass(frozen=True)
 class Problem:
-    """A content problem: where it is (file, 1-based line) and how to fix it.
+    """A content problem: where it is (file, 1-based line), its message code and the values its message names.
 
     `severity` is `error` (the module is invalid; `academy check` exits 1) or `warning` (reported, printed
-    as `file:line: warning: message`, but the module stays valid).
+    as `file:line: warning: message`, but the module stays valid). `code` must be one of `messages.CODES`
+    (`academy/locales/problems.toml`); `str(problem)` is the English line `academy check` prints by default.
     """
 
     path: str
     line: int
-    message: str
+    code: str
+    values: Mapping[str, Any] = field(default_factory=dict)
     severity: str = "error"
 
-    def __str__(self) -> str:
+    def __post_init__(self) -> None:
+        if self.code not in messages.CODES:
+            raise ValueError(f"unknown problem code {self.code!r}: add it to academy/locales/problems.toml")
+
+    def text(self, locale: str = "en") -> str:
+        """The message alone, in `locale`."""
+        return messages.render(self.code, self.values, locale)
+
+    @property
+    def message(self) -> str:
+        """The message in English."""
+        return self.text("en")
+
+    def render(self, locale: str = "en") -> str:
+        """`file:line: message` (`file:line: warning: message` for a warning) in `locale`."""
         if self.severity == "warning":
-            return f"{self.path}:{self.line}: warning: {self.message}"
-        return f"{self.path}:{self.line}: {self.message}"
+            return f"{self.path}:{self.line}: {t('content.warning', locale)} {self.text(locale)}"
+        return f"{self.path}:{self.line}: {self.text(locale)}"
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.line, self.code, tuple(sorted(self.values.items())), self.severity))
 
 
 @dataclass(frozen=True)
@@ -185,12 +212,16 @@ class _Checker:
 
     def add_limit(self, line: int, code: str, **values: object) -> None:
         """Record a problem of passing a limit at `line` (0-based line of the text)."""
-        self.add(line, limits.message(code, **values))
+        self.add(line, f"limit.{code}", **values)
         self.over_limits = True
 
-    def add(self, line: int, message: str) -> None:
-        """Record a problem at `line` (0-based line of the text)."""
-        self.problems.append(Problem(self.path, self.first_line + line, message))
+    def add(self, line: int, code: str, **values: Any) -> None:
+        """Record problem `code` at `line` (0-based line of the text)."""
+        self.problems.append(Problem(self.path, self.first_line + line, code, values))
+
+    def add_message(self, line: int, message: Message) -> None:
+        """Record a problem given as its (code, values) at `line` (0-based line of the text)."""
+        self.add(line, message[0], **message[1])
 
     def check_tokens(self, tokens: list[Token], figures: set[int] | None) -> None:
         """Check every image and raw HTML. `figures` holds the ids of images alone in a top-level
@@ -214,14 +245,12 @@ class _Checker:
             if token.type in _TEXT_BLOCKS and len(token.content) > limits.MAX_BLOCK_CHARS:
                 self.add_limit(line, "block_too_long", size=len(token.content), limit=limits.MAX_BLOCK_CHARS)
             if token.type == "html_block":
-                self.add(line, _html_message(token.content))
+                self.add_message(line, _html_message(token.content))
             elif token.type == "fence" and is_figure_info(token.info):
                 if figures is None:
-                    self.add(line, "interactive figures are drawn in lessons and module overviews only: "
-                                   "move this ```figure block to a lesson")
+                    self.add(line, "markdown.figure_outside_lesson")
                 elif token.level > 0:
-                    self.add(line, "this figure would not be displayed (inside a list or callout): put the "
-                                   "```figure block at the top level, with a blank line before and after")
+                    self.add(line, "markdown.figure_not_top_level")
             elif token.type == "inline":
                 self._check_inline(token.children or [], line, figures)
 
@@ -243,7 +272,7 @@ class _Checker:
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
             elif child.type == "html_inline" and not child.content.startswith("</"):
-                self.add(line, _html_message(child.content))  # a closing tag repeats its opening one
+                self.add_message(line, _html_message(child.content))  # a closing tag repeats its opening one
             elif child.type == "image":
                 self._check_image(child, line, figures)
             elif child.type == "link_open":
@@ -260,61 +289,47 @@ class _Checker:
         src = str(token.attrs.get("src", ""))
         resolved, error = resolve_image(src, self.base_dir)
         if error is not None:
-            self.add(line, error)
+            self.add_message(line, error)
             return
         assert resolved is not None
         self.images[id(token)] = resolved  # drawn as a placeholder when its content is refused below
         _, issue = read_image(resolved)
         if issue is not None:
-            self.add(line, issue.message(src=src))
+            self.add(line, f"image.{issue.code.removeprefix('image_')}", src=src, **issue.values)
         if not _plain_text(token.children or []).strip():
-            self.add(
-                line,
-                f"image '{src}' has no alt text: describe it between the brackets, ![description]({src})",
-            )
+            self.add(line, "markdown.image_no_alt", src=src)
         if figures is not None and id(token) not in figures:
-            self.add(
-                line,
-                f"image '{src}' would not be displayed here (inside a sentence, list, table or callout): "
-                "put it in a paragraph of its own, with a blank line before and after",
-            )
+            self.add(line, "markdown.image_not_alone", src=src)
 
 
-def resolve_image(src: str, base_dir: Path) -> tuple[Path | None, str | None]:
-    """The absolute path of image `src` (as written in Markdown) inside `base_dir`, or an error message."""
+def resolve_image(src: str, base_dir: Path) -> tuple[Path | None, Message | None]:
+    """The absolute path of image `src` (as written in Markdown) inside `base_dir`, or the problem's code and
+    values."""
     if not src.strip():
-        return None, "image without a path: write ![description](images/file.png)"
+        return None, ("markdown.image_no_path", {})
     if _URL.match(src):
-        return None, (
-            f"image '{src}' is a URL: save the file in the module folder and use a relative path "
-            "such as images/figure.png"
-        )
+        return None, ("markdown.image_url", {"src": src})
     relative = unquote(src)
     if relative.startswith(("/", "\\")) or Path(relative).is_absolute():
-        return None, f"image '{src}' has an absolute path: use a path relative to the module folder"
+        return None, ("markdown.image_absolute", {"src": src})
     folder = base_dir.resolve()
     resolved = (folder / relative).resolve()
     if not resolved.is_relative_to(folder):
-        return (
-            None,
-            f"image '{src}' is outside the module folder: move it into the module folder (e.g. images/)",
-        )
+        return None, ("markdown.image_outside", {"src": src})
     if not resolved.is_file():
-        return None, (
-            f"image '{src}' not found in the module folder: check the file name and its case, or add the file"
-        )
+        return None, ("markdown.image_not_found", {"src": src})
     if resolved.suffix.lower() not in IMAGE_SUFFIXES:
-        return None, f"image '{src}' is not a supported image: use PNG, JPEG, GIF, WebP or SVG"
+        return None, ("markdown.image_unsupported", {"src": src})
     return resolved, None
 
 
-def _html_message(html: str) -> str:
+def _html_message(html: str) -> Message:
     snippet = html.strip().split("\n", 1)[0].strip()
     if len(snippet) > 40:
         snippet = snippet[:37] + "..."
     if snippet.startswith("<!--"):
-        return f"raw HTML is not rendered: remove the HTML comment `{snippet}`"
-    return f"raw HTML is not rendered; use Markdown instead of `{snippet}`"
+        return "markdown.html_comment", {"snippet": snippet}
+    return "markdown.raw_html", {"snippet": snippet}
 
 
 def _closing_index(tokens: list[Token], index: int) -> int:
@@ -368,7 +383,7 @@ def _figure_block(token: Token, source: str, checker: _Checker) -> Block:
     line = token.map[0] if token.map else 0
     figure, problems = parse_figure(token.info, token.content, line=checker.first_line + line)
     for offset, message in problems:
-        checker.add(line + offset, message)
+        checker.add_message(line + offset, message)
     if figure is None:
         return Block(kind="markdown", text=source.rstrip("\n"))
     return Block(kind="figure", text=source.rstrip("\n"), figure=figure)
@@ -406,14 +421,14 @@ def _callout_block(tokens: list[Token], source_lines: list[str], checker: _Check
     kind = match.group(1).lower()
     if kind not in CALLOUT_KINDS:
         allowed = ", ".join(f"[!{name.upper()}]" for name in CALLOUT_KINDS)
-        checker.add(line, f"unknown callout type [!{match.group(1)}]: use one of {allowed}")
+        checker.add(line, "markdown.unknown_callout", kind=match.group(1), allowed=allowed)
         return None
     stripped = [_QUOTE_MARKER.sub("", source_line, count=1) for source_line in source_lines]
     first = _ALERT.match(stripped[0].strip()) if stripped else None
     rest = first.group(2).strip() if first is not None else ""
     body = _trim_blank_lines(([rest + "\n"] if rest else []) + stripped[1:])
     if not body:
-        checker.add(line, f"callout [!{match.group(1)}] is empty: write its text on the following `>` lines")
+        checker.add(line, "markdown.empty_callout", kind=match.group(1))
     return Block(kind="callout", text=body, callout=kind)
 
 

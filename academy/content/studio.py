@@ -358,8 +358,8 @@ def _version_of(engine: Engine, module_folder: str, version_id: int) -> VersionI
 class EditCheck:
     """The lint of a module with a change applied (nothing written)."""
 
-    problems: tuple[str, ...]  # every problem of the module with the change, `file:line: message`
-    new_problems: tuple[str, ...]  # the problems the change adds: any refuses it
+    problems: tuple[Problem, ...]  # every problem of the module with the change, at `NN-slug/file` paths
+    new_problems: tuple[Problem, ...]  # the problems the change adds: any refuses it
     was_valid: bool  # the module had no problem before the change
     module: Module  # the module as it would read (from the staging copy: use it for its data, not paths)
 
@@ -374,8 +374,8 @@ class SaveResult:
     """What a save, restore or upload did: `status` is saved (a new draft), unchanged, invalid or conflict."""
 
     status: str
-    problems: tuple[str, ...] = ()
-    new_problems: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    new_problems: tuple[Problem, ...] = ()
     version: VersionInfo | None = None  # the new draft
 
     @property
@@ -389,7 +389,7 @@ class PublishCheck:
     """A module's draft, checked against the published curriculum (what « Publier » would do)."""
 
     draft: VersionInfo | None  # None: the module has no draft (nothing to publish)
-    problems: tuple[str, ...] = ()  # a draft with any problem is not published
+    problems: tuple[Problem, ...] = ()  # a draft with any problem is not published
     changed: tuple[str, ...] = ()  # files added, changed or removed compared with the published version
 
     @property
@@ -402,7 +402,7 @@ class PublishResult:
     """What « Publier » did: `status` is published, invalid (problems), conflict (the draft changed) or unchanged."""
 
     status: str
-    problems: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
     version: VersionInfo | None = None
 
     @property
@@ -615,8 +615,8 @@ def _check(
             _, before_problems = _lint(_stage(Path(work) / "before", folder, before), catalog)
         module, after_problems = _lint(_stage(Path(work) / "after", folder, after), catalog)
     return EditCheck(
-        problems=tuple(str(problem) for problem in after_problems),
-        new_problems=tuple(str(problem) for problem in _added(before_problems, after_problems)),
+        problems=tuple(after_problems),
+        new_problems=tuple(_added(before_problems, after_problems)),
         was_valid=before is not None and not before_problems,
         module=module,
     )
@@ -668,7 +668,7 @@ def _moved(problem: Problem, staged: Path) -> Problem:
     """`problem` with the staging folder's path shown as the module folder name (`NN-slug/quiz.md`)."""
     prefix = display_path(staged)
     if problem.path == prefix or problem.path.startswith(prefix + "/"):
-        return Problem(staged.name + problem.path[len(prefix):], problem.line, problem.message)
+        return replace(problem, path=staged.name + problem.path[len(prefix):])
     return problem
 
 
@@ -682,8 +682,8 @@ def _cycle(module: Module, catalog: Catalog, staged: Path) -> Problem | None:
         chain = prerequisite_path(prerequisite, module.id, graph)
         if chain is not None:
             line = _prerequisite_line(staged / "module.md", prerequisite)
-            message = f"prerequisites form a cycle ({' → '.join((module.id, *chain))}): remove one of them"
-            return Problem(f"{staged.name}/module.md", line, message)
+            return Problem(f"{staged.name}/module.md", line, "catalog.prerequisite_cycle",
+                           {"chain": " → ".join((module.id, *chain))})
     return None
 
 
@@ -724,7 +724,7 @@ class UploadCheck:
     """What an uploaded archive would install, or why it is refused."""
 
     refusals: tuple[Notice, ...] = ()  # the archive itself is refused (nothing was installed)
-    problems: tuple[str, ...] = ()  # the module's content problems, `file:line: message`
+    problems: tuple[Problem, ...] = ()  # the module's content problems, at `NN-slug/file` paths
     folder: str | None = None  # the module folder it goes to, NN-slug
     files: tuple[str, ...] = ()  # its files, paths inside the module folder
     replaces: bool = False  # a module folder of that name exists and would be replaced
@@ -816,7 +816,7 @@ def _staged_upload(
         module, problems = _lint(staged, repository.working_catalog(engine))
         existing = refs.get(folder)
         check = UploadCheck(
-            problems=tuple(str(problem) for problem in problems),
+            problems=tuple(problems),
             folder=folder,
             files=files,
             replaces=existing is not None,

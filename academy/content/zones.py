@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageDraw, UnidentifiedImageError
 
@@ -45,27 +46,26 @@ def zone_bounds(option: Option) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def zone_problems(question: Question, folder: Path) -> list[tuple[int, str]]:
-    """(line, message) for each problem of a zone question's image and shapes against the image's size."""
+def zone_problems(question: Question, folder: Path) -> list[tuple[int, tuple[str, dict[str, Any]]]]:
+    """(line, (problem code, values)) for each problem of a zone question's image and shapes against the
+    image's size."""
     if question.type != "zone" or not question.image:
         return []
     path = image_path(question, folder)
     if path.suffix.lower() not in CLICKABLE_SUFFIXES:
-        return [(question.line, f"the image '{question.image}' of a .zone question must be PNG, JPEG, GIF or WebP "
-                                "(learners click on it; an SVG cannot be clicked): export it as PNG")]
+        return [(question.line, ("zone.image_not_clickable", {"src": question.image}))]
     if not path.is_file():
         return []  # reported by the image check of the quiz's Markdown
     try:
         width, height = image_size(path)
     except (OSError, ValueError) as exc:
-        return [(question.line, f"the image '{question.image}' cannot be opened ({exc}): save it again as PNG")]
+        return [(question.line, ("zone.image_unreadable", {"src": question.image, "reason": str(exc)}))]
     problems = []
     for option in question.options:
         left, top, right, bottom = zone_bounds(option)
         if left < 0 or top < 0 or right > width or bottom > height:
-            problems.append((option.line, f"this zone reaches outside the image '{question.image}', which is "
-                                          f"{width} × {height} pixels: keep x within 0–{width} and y within "
-                                          f"0–{height}"))
+            problems.append((option.line, ("zone.outside_image",
+                                           {"src": question.image, "width": width, "height": height})))
     return problems
 
 

@@ -11,7 +11,7 @@ upload) need a ticked confirmation first.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,9 +20,10 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from academy.content import gift, repository, studio, zones
-from academy.content.catalog import Catalog, Module
+from academy.content.catalog import Catalog, Module, Problem
 from quiz import Question
 
+from . import text_editor
 from .guard import Viewer
 from .quiz_view import question_input, question_stem, stem_text
 from .render import render_blocks, render_markdown
@@ -46,6 +47,11 @@ class StudioContext:
     modules: dict[str, Module]
     editable: list[str]
     refs: dict[str, repository.ModuleRef]
+
+    @property
+    def locale(self) -> str:
+        """The viewer's locale (`fr` or `en`)."""
+        return self.viewer.locale
 
     def t(self, key: str, **values: object) -> str:
         """The interface string `key` in the viewer's locale."""
@@ -77,25 +83,30 @@ def studio_context(viewer: Viewer) -> StudioContext:
     return StudioContext(viewer, engine(), cat.root, cat, modules, editable, refs)
 
 
-def show_problems(lines: list[str] | tuple[str, ...], root: Path | None = None) -> None:
+def problem_text(problem: Problem, locale: str, root: Path | None = None) -> str:
+    """A problem as `python -m academy check` prints it, in `locale`, its file shown from its module folder."""
+    return studio.without_server_paths(problem.render(locale), root or working_catalog().root)
+
+
+def show_problems(problems: Sequence[Problem], locale: str, root: Path | None = None) -> None:
     """Problems as `python -m academy check` prints them, files shown from their module folder."""
-    root = root or working_catalog().root
-    st.code("\n".join(studio.without_server_paths(line, root) for line in lines), language=None, wrap_lines=True)
+    st.code("\n".join(problem_text(problem, locale, root) for problem in problems), language=None,
+            wrap_lines=True)
 
 
-def _flash(kind: str, text: str, lines: tuple[str, ...] = ()) -> None:
+def _flash(kind: str, text: str, problems: Sequence[Problem] = ()) -> None:
     """A message shown at the top of the next run of the page."""
-    st.session_state[_FLASH] = {"kind": kind, "text": text, "lines": list(lines)}
+    st.session_state[_FLASH] = {"kind": kind, "text": text, "problems": list(problems)}
 
 
-def show_flash() -> None:
+def show_flash(locale: str) -> None:
     """The message left by the last button callback, if any."""
     message = st.session_state.pop(_FLASH, None)
     if message is not None:
         draw = {"success": st.success, "error": st.error, "info": st.info}[message["kind"]]
         draw(message["text"], icon=":material/info:" if message["kind"] == "info" else None)
-        if message["lines"]:
-            show_problems(message["lines"])
+        if message["problems"]:
+            show_problems(message["problems"], locale)
 
 
 def open_link(ctx: StudioContext) -> bool:
@@ -121,9 +132,9 @@ def content_health(ctx: StudioContext) -> None:
     """Every module with its status and counts, then every problem of the content folder."""
     t = ctx.t
     health = studio.module_health(ctx.catalog)
-    lines = studio.problem_lines(ctx.catalog)
+    problems = ctx.catalog.problems
     st.caption(t("studio.health_summary", modules=len(health), valid=sum(h.valid for h in health),
-                 problems=len(lines)))
+                 problems=len(problems)))
     st.dataframe(pd.DataFrame([{
         t("studio.col_folder"): h.folder,
         t("studio.col_title"): h.title,
@@ -133,15 +144,15 @@ def content_health(ctx: StudioContext) -> None:
         t("studio.col_lessons"): h.lessons,
         t("studio.col_questions"): h.questions,
     } for h in health]), hide_index=True, width="stretch")
-    if lines:
-        st.error(t("studio.problems_found", n=len(lines)), icon=":material/error:")
-        show_problems(lines, ctx.root)
+    if problems:
+        st.error(t("studio.problems_found", n=len(problems)), icon=":material/error:")
+        show_problems(problems, ctx.locale, ctx.root)
     else:
         st.success(t("studio.no_problem"), icon=":material/check_circle:")
-    warnings = [str(warning) for warning in ctx.catalog.warnings]
+    warnings = ctx.catalog.warnings
     if warnings:
         st.warning(t("studio.warnings_found", n=len(warnings)), icon=":material/spellcheck:")
-        show_problems(warnings)
+        show_problems(warnings, ctx.locale, ctx.root)
 
 
 # --- preview -----------------------------------------------------------------------------------------
@@ -151,10 +162,10 @@ def _module_problems(ctx: StudioContext, module: Module) -> None:
     """A module's problems, when it has any."""
     if module.problems:
         st.warning(ctx.t("studio.module_invalid", n=len(module.problems)), icon=":material/warning:")
-        show_problems([str(problem) for problem in module.problems], ctx.root)
+        show_problems(module.problems, ctx.locale, ctx.root)
     if module.warnings:
         st.info(ctx.t("studio.module_warnings", n=len(module.warnings)), icon=":material/spellcheck:")
-        show_problems([str(warning) for warning in module.warnings], ctx.root)
+        show_problems(module.warnings, ctx.locale, ctx.root)
 
 
 def preview_tab(ctx: StudioContext) -> None:
@@ -327,7 +338,7 @@ def publication_panel(ctx: StudioContext, folder: str) -> None:
             st.caption(t("studio.draft_changes", files=", ".join(check.changed)))
         if check.problems:
             st.error(t("studio.publish_blocked", n=len(check.problems)), icon=":material/block:")
-            show_problems(check.problems, ctx.root)
+            show_problems(check.problems, ctx.locale, ctx.root)
         publish_col, discard_col = st.columns(2)
         publish_col.button(t("studio.publish"), icon=":material/publish:", type="primary", key="publish",
                            disabled=bool(check.problems), on_click=_publish, args=(ctx, folder, ref.head_version_id))
@@ -367,10 +378,10 @@ def show_edit_preview(ctx: StudioContext, folder: str, filename: str, text: str,
     t = ctx.t
     if check.new_problems:
         st.error(t("studio.check_refused", n=len(check.new_problems)), icon=":material/error:")
-        show_problems(check.new_problems, ctx.root)
+        show_problems(check.new_problems, ctx.locale, ctx.root)
     elif check.problems:
         st.warning(t("studio.check_still_invalid", n=len(check.problems)), icon=":material/warning:")
-        show_problems(check.problems, ctx.root)
+        show_problems(check.problems, ctx.locale, ctx.root)
     else:
         st.success(t("studio.check_ok"), icon=":material/check_circle:")
     with st.container(border=True):
@@ -391,10 +402,16 @@ def _keys(folder: str, filename: str) -> tuple[str, str, str]:
     return f"editor:{folder}:{filename}", f"editor_base:{folder}:{filename}", f"editor_opened:{folder}:{filename}"
 
 
+def _checked(folder: str, filename: str) -> str:
+    """Session key of the last check of the editor's text: (hash of the text checked, its problems)."""
+    return f"editor_check:{folder}:{filename}"
+
+
 def _save(ctx: StudioContext, folder: str, filename: str) -> None:
     """Save the editor's text as a draft (button callback)."""
     t = ctx.t
     text_key, base_key, opened_key = _keys(folder, filename)
+    text_editor.sync(text_key)
     text = st.session_state[text_key]
     try:
         result = studio.save_file(ctx.engine, folder, filename, text, base_version=st.session_state[base_key],
@@ -406,12 +423,14 @@ def _save(ctx: StudioContext, folder: str, filename: str) -> None:
         st.session_state[base_key] = result.version.id
         st.session_state[opened_key] = studio.text_hash(text)
         st.session_state["edit_message"] = ""
+        st.session_state.pop(_checked(folder, filename), None)
         _flash("success", t("studio.saved", file=filename), result.problems)
     elif result.status == studio.UNCHANGED:
         _flash("info", t("studio.unchanged"))
     elif result.status == studio.CONFLICT:
         _flash("error", t("studio.conflict"))
     else:
+        st.session_state[_checked(folder, filename)] = (studio.text_hash(text), result.problems)
         _flash("error", t("studio.save_refused", n=len(result.new_problems)), result.new_problems)
 
 
@@ -420,7 +439,8 @@ def _load(ctx: StudioContext, folder: str, filename: str) -> None:
     text_key, base_key, opened_key = _keys(folder, filename)
     ref = studio.module_ref(ctx.engine, folder)
     text = studio.read_file(ctx.engine, folder, filename, version_id=ref.head_version_id)
-    st.session_state[text_key] = text
+    text_editor.replace(text_key, text)
+    st.session_state.pop(_checked(folder, filename), None)
     st.session_state[base_key] = ref.head_version_id
     st.session_state[opened_key] = studio.text_hash(text)
 
@@ -473,7 +493,10 @@ def edit_tab(ctx: StudioContext) -> None:
         confirmed = st.checkbox(t("studio.reload_confirm"), key=f"reload_confirm:{folder}:{filename}")
         st.button(t("studio.reload"), icon=":material/refresh:", on_click=_reload, args=(ctx, folder, filename),
                   disabled=not confirmed, key="edit_reload")
-    text = st.text_area(t("studio.editor", file=filename), key=text_key, height=480)
+    marked = _file_problems(ctx, folder, filename)
+    text = text_editor.text_editor(text_key, t("studio.editor", file=filename),
+                                   [(p.line, p.severity, p.text(ctx.locale)) for p in marked])
+    problem_list = st.container()
     st.text_input(t("studio.message"), key="edit_message", max_chars=studio.MAX_MESSAGE_LENGTH,
                   placeholder=t("studio.message_placeholder"))
     check_col, save_col, _ = st.columns([1, 1, 3])
@@ -482,10 +505,40 @@ def edit_tab(ctx: StudioContext) -> None:
                     args=(ctx, folder, filename))
     if checking:
         try:
-            show_edit_preview(ctx, folder, filename, text, studio.check_file(ctx.engine, folder, filename, text))
+            check = studio.check_file(ctx.engine, folder, filename, text)
         except studio.StudioError as err:
             st.error(err.message(ctx.viewer.locale), icon=":material/error:")
+        else:
+            st.session_state[_checked(folder, filename)] = (studio.text_hash(text), check.problems)
+            marked = _file_problems(ctx, folder, filename)
+            show_edit_preview(ctx, folder, filename, text, check)
+    with problem_list:
+        _problem_buttons(ctx, text_key, marked)
     versions(ctx, folder, filename, current)
+
+
+def _file_problems(ctx: StudioContext, folder: str, filename: str) -> list[Problem]:
+    """The problems of the edited file: those of its last check while the text is the one checked, else the
+    module's as it is stored."""
+    text_key = _keys(folder, filename)[0]
+    checked = st.session_state.get(_checked(folder, filename))
+    if checked is not None and checked[0] == studio.text_hash(st.session_state[text_key]):
+        problems = checked[1]
+    else:
+        problems = (*ctx.modules[folder].problems, *ctx.modules[folder].warnings)
+    return [problem for problem in problems if problem.path.endswith(f"/{filename}")]
+
+
+def _problem_buttons(ctx: StudioContext, text_key: str, problems: list[Problem]) -> None:
+    """The edited file's problems, each a button that moves the editor's cursor to its line."""
+    if not problems:
+        return
+    st.caption(ctx.t("studio.problem_list", n=len(problems)))
+    for index, problem in enumerate(problems):
+        icon = ":material/warning:" if problem.severity == "warning" else ":material/error:"
+        label = ctx.t("studio.problem_at_line", line=problem.line, message=problem.text(ctx.locale))
+        st.button(label, key=f"goto:{index}", icon=icon, type="tertiary", on_click=text_editor.go_to_line,
+                  args=(text_key, problem.line), help=ctx.t("studio.go_to_line_help"))
 
 
 def _action(ctx: StudioContext, version: repository.VersionInfo) -> str:
@@ -585,7 +638,7 @@ def upload_tab(ctx: StudioContext) -> None:
         st.markdown("\n".join(f"- {refusal.message(locale)}" for refusal in check.refusals))
     elif check is not None and check.problems:
         st.error(t("studio.upload_invalid", n=len(check.problems)), icon=":material/error:")
-        show_problems(check.problems, ctx.root)
+        show_problems(check.problems, ctx.locale, ctx.root)
     elif check is not None:
         key = "studio.upload_replaces" if check.replaces else "studio.upload_new"
         st.success(t(key, folder=check.folder, title=check.title, n=len(check.files)),

@@ -26,9 +26,14 @@ from hostile_support import (
 )
 from sqlalchemy import Engine
 
-from academy.content import limits, studio
+from academy.content import limits, messages, studio
 
-NESTING = limits.message("nesting_too_deep", limit=limits.MAX_NESTING_DEPTH)
+
+def problem_message(code: str, **values: object) -> str:
+    """The English message of problem `code` (what `Problem.message` and `academy check` give)."""
+    return messages.render(code, values)
+
+NESTING = problem_message("limit.nesting_too_deep", limit=limits.MAX_NESTING_DEPTH)
 WORDS = ("patient", "modèle", "donnée", "biais", "seuil", "score", "risque", "image", "soin", "test", "valeur",
          "cohorte", "alerte", "dossier", "examen", "mesure", "erreur", "courbe", "classe", "signal")
 
@@ -90,7 +95,7 @@ def test_check_refuses_the_huge_quiz_without_reading_it(
     root = content_copy(tmp_path, {"quiz.md": huge_quiz})
     code, output = check_output(root, monkeypatch)
     assert code == 1
-    too_large = limits.message("file_too_large", size=len(huge_quiz), limit=limits.MAX_FILE_BYTES)
+    too_large = problem_message("limit.file_too_large", size=len(huge_quiz), limit=limits.MAX_FILE_BYTES)
     assert f"content/{FOLDER}/quiz.md:1: {too_large}" in output
     assert any(line.startswith(f"content/{FOLDER}/module.md:1: the files of this module add up to") for line in output)
 
@@ -101,7 +106,7 @@ def test_check_refuses_nine_thousand_short_questions(
     root = content_copy(tmp_path, {"quiz.md": data})
     code, output = check_output(root, monkeypatch)
     assert code == 1
-    message = limits.message("too_many_questions", count=9_000, limit=limits.MAX_QUESTIONS)
+    message = problem_message("limit.too_many_questions", count=9_000, limit=limits.MAX_QUESTIONS)
     assert f"content/{FOLDER}/quiz.md:{line}: {message}" in output
 
 
@@ -114,7 +119,7 @@ def test_studio_save_refuses_the_hostile_lessons(attack: str, store: Engine) -> 
     trainer, before = trainer_id(store), snapshot(store)
     result = studio.save_file(store, FOLDER, "02-limites.md", text, base_version=head(store), actor_id=trainer)
     assert result.status == studio.INVALID
-    assert f"{FOLDER}/02-limites.md:{line}: {message}" in result.new_problems
+    assert f"{FOLDER}/02-limites.md:{line}: {message}" in map(str, result.new_problems)
     assert snapshot(store) == before
 
 
@@ -132,8 +137,8 @@ def test_studio_save_refuses_nine_thousand_short_questions(long_quiz: tuple[byte
     trainer, before = trainer_id(store), snapshot(store)
     result = studio.save_file(store, FOLDER, "quiz.md", data.decode(), base_version=head(store), actor_id=trainer)
     assert result.status == studio.INVALID
-    message = limits.message("too_many_questions", count=9_000, limit=limits.MAX_QUESTIONS)
-    assert f"{FOLDER}/quiz.md:{line}: {message}" in result.new_problems
+    message = problem_message("limit.too_many_questions", count=9_000, limit=limits.MAX_QUESTIONS)
+    assert f"{FOLDER}/quiz.md:{line}: {message}" in map(str, result.new_problems)
     assert snapshot(store) == before
 
 
@@ -155,19 +160,19 @@ def refused_upload(store: Engine, archive: bytes) -> tuple[str, ...]:
 def test_upload_refuses_the_hostile_lessons(attack: str, store: Engine) -> None:
     text, line, message = hostile_lessons()[attack]
     problems = refused_upload(store, module_zip({"02-limites.md": text.encode()}))
-    assert f"{FOLDER}/02-limites.md:{line}: {message}" in problems
+    assert f"{FOLDER}/02-limites.md:{line}: {message}" in map(str, problems)
 
 
 def test_upload_refuses_the_huge_quiz_of_a_five_megabyte_zip(huge_quiz: bytes, store: Engine) -> None:
     archive = module_zip({"quiz.md": huge_quiz})
     assert 1_000_000 < len(archive) <= studio.DEFAULT_LIMITS.archive_bytes  # passes the archive's own limits
     problems = refused_upload(store, archive)
-    too_large = limits.message("file_too_large", size=len(huge_quiz), limit=limits.MAX_FILE_BYTES)
-    assert f"{FOLDER}/quiz.md:1: {too_large}" in problems
+    too_large = problem_message("limit.file_too_large", size=len(huge_quiz), limit=limits.MAX_FILE_BYTES)
+    assert f"{FOLDER}/quiz.md:1: {too_large}" in map(str, problems)
 
 
 def test_upload_refuses_nine_thousand_short_questions(long_quiz: tuple[bytes, int], store: Engine) -> None:
     data, line = long_quiz
     problems = refused_upload(store, module_zip({"quiz.md": data}))
-    message = limits.message("too_many_questions", count=9_000, limit=limits.MAX_QUESTIONS)
-    assert problems == (f"{FOLDER}/quiz.md:{line}: {message}",)
+    message = problem_message("limit.too_many_questions", count=9_000, limit=limits.MAX_QUESTIONS)
+    assert tuple(map(str, problems)) == (f"{FOLDER}/quiz.md:{line}: {message}",)

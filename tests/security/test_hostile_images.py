@@ -32,8 +32,13 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from academy.accounts import auth
-from academy.content import repository, studio
+from academy.content import messages, repository, studio
 from academy.content.images import image_issue
+
+
+def problem_message(code: str, **values: object) -> str:
+    """The English message of problem `code` (what `Problem.message` and `academy check` give)."""
+    return messages.render(code, values)
 
 ROOT = Path(__file__).resolve().parents[2]
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">{}</svg>'
@@ -69,7 +74,8 @@ def attack(name: str) -> tuple[str, bytes, str, int, str]:
     assert issue is not None and issue.code == code
     base = lesson()
     text = base + f"\n![Figure piégée]({path})\n"
-    return path, data, text, next_line(base), issue.message(src=path)
+    code = f"image.{issue.code.removeprefix('image_')}"
+    return path, data, text, next_line(base), problem_message(code, src=path, **issue.values)
 
 
 @pytest.mark.parametrize("name", sorted(ATTACKS))
@@ -90,7 +96,7 @@ def test_upload_refuses_the_image_and_installs_nothing(
     trainer, before = trainer_id(store), snapshot(store)
     archive = module_zip({path: data, "02-limites.md": text.encode()})
     check = studio.validate_upload(archive, store)
-    assert check.refusals == () and check.problems == (f"{FOLDER}/02-limites.md:{line}: {message}",)
+    assert check.refusals == () and tuple(map(str, check.problems)) == (f"{FOLDER}/02-limites.md:{line}: {message}",)
     result = studio.install_upload(archive, store, base_version=check.base_version, actor_id=trainer)
     assert not result.installed and result.status == studio.INVALID
     assert snapshot(store) == before
@@ -104,7 +110,7 @@ def test_studio_save_refuses_a_lesson_showing_the_image(
     trainer, before = trainer_id(store), snapshot(store)
     result = studio.save_file(store, FOLDER, "02-limites.md", text, base_version=head(store), actor_id=trainer)
     assert result.status == studio.INVALID
-    assert result.new_problems == (f"{FOLDER}/02-limites.md:{line}: {message}",)
+    assert tuple(map(str, result.new_problems)) == (f"{FOLDER}/02-limites.md:{line}: {message}",)
     assert snapshot(store) == before
 
 
