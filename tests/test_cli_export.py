@@ -87,7 +87,8 @@ def test_filters_and_pseudonyms(engine: Engine, data: Dataset, tmp_path: Path) -
     ]
     (entry,) = audit_entries(engine, action="export")
     assert entry.details == {"kind": "progress", "fmt": "csv", "cohort": COHORT, "module": "bases-ia",
-                             "pseudonymize": True, "dialect": "standard", "bom": True, "via": "cli", "rows": 1, "locale": "fr"}
+                             "pseudonymize": True, "dialect": "standard", "bom": True, "via": "cli", "rows": 1,
+                             "locale": "fr"}
 
 
 def test_csv_for_french_excel_and_without_bom(engine: Engine, data: Dataset, tmp_path: Path) -> None:

@@ -283,7 +283,7 @@ class _Checker:
         scheme = _SCHEME.match("".join(ch for ch in unquote(href) if ch.isprintable() and not ch.isspace()).lower())
         if scheme is not None and scheme.group(1) not in _LINK_SCHEMES:
             shown = href if len(href) <= 40 else href[:37] + "..."
-            self.add(line, f"link '{shown}' is refused: use an http(s) or mailto address, or a relative link")
+            self.add(line, "markdown.link_refused", href=shown)
 
     def _check_image(self, token: Token, line: int, figures: set[int] | None) -> None:
         src = str(token.attrs.get("src", ""))
