@@ -77,3 +77,29 @@ def wait_idle(page) -> None:
     """Wait until Streamlit has finished running the script after the last interaction."""
     page.wait_for_timeout(300)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+
+
+# --- the Studio's Ace editor (a component in an iframe) ----------------------------------------------
+
+EDITOR = 'iframe[title="academy.ui.text_editor.ace"]'
+
+
+def ace(page):
+    """The Ace editor's content area, inside the component's iframe."""
+    frame = page.frame_locator(EDITOR)
+    content = frame.locator(".ace_content")
+    content.wait_for(state="visible")
+    return content
+
+
+def ace_eval(page, expression: str):
+    """`expression` evaluated with `editor` the Ace instance inside the component's iframe."""
+    frame = page.locator(EDITOR).element_handle().content_frame()
+    return frame.evaluate(f"(() => {{ const editor = document.getElementById('REACT_ACE_EDITOR').env.editor; "
+                          f"return {expression}; }})()")
+
+
+def type_at_end(page, text: str) -> None:
+    ace(page).click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(text)

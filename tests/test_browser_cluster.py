@@ -5,8 +5,9 @@ which), starts the quiz and answers half of it; replica A is killed; the reload 
 the learner is still signed in (the HttpOnly `academy_session` cookie, sessions in the database) and the
 attempt resumes with every answer.
 
-Not covered here yet: a Studio edit on one replica seen on the other, and two concurrent edits of one
-file — both wait for the curriculum to live in the database (issue 15, item 1).
+Before that, with each browser pinned to a replica by HAProxy's cookie: a trainer's Studio edit published on
+replica A reaches a learner on replica B within 5 s; two trainers save the same file from A and B, opened
+at the same version: exactly one save wins, the other is told the file changed elsewhere.
 
 Needs PostgreSQL (ACADEMY_TEST_DATABASE_URL), haproxy, system Chromium and Python playwright; skips
 otherwise. Set ACADEMY_SCREENSHOTS=DIR to keep screenshots.
@@ -26,17 +27,30 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, wait_for_http, wait_idle
+from browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    ace,
+    ace_eval,
+    free_port,
+    type_at_end,
+    wait_for_http,
+    wait_idle,
+)
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 from academy.accounts import auth
+from academy.i18n import t
 from academy.store import db
 
 PG_ENV = "ACADEMY_TEST_DATABASE_URL"
 MODULE = "fondamentaux-ia-sante"
 EMAIL = "interne.cluster@example.org"
 PASSWORD = "replique-2026-solide"
+TRAINERS = ("formatrice.a@example.org", "formateur.b@example.org")
+LESSON_FILE, LESSON_ID = "04-chaine-de-soins.md", "chaine-de-soins"
 
 pytestmark = pytest.mark.browser
 
@@ -68,6 +82,9 @@ def schema_url() -> Iterator[str]:
     try:
         db.upgrade(engine)
         auth.add_user(engine, email=EMAIL, name="Interne Cluster", password=PASSWORD, roles={"learner"})
+        for email in TRAINERS:
+            auth.add_user(engine, email=email, name=email.split("@")[0].title(), password=PASSWORD,
+                          roles={"trainer"})
         engine.dispose()
         yield url
     finally:
@@ -146,6 +163,84 @@ def settled_count(locator, timeout: float = 20) -> int:
         previous = count
         time.sleep(1)
     return count
+
+
+def pinned_page(browser, cluster: Cluster, replica: str, email: str):
+    """A signed-in tab whose requests HAProxy sends to `replica` (its sticky cookie set beforehand)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    context.set_default_timeout(30_000)
+    context.add_cookies([{"name": "academy_replica", "value": replica, "url": cluster.url}])
+    page = context.new_page()
+    page.goto(cluster.url)
+    wait_idle(page)
+    form = page.get_by_test_id("stForm").filter(has_text="Se connecter")
+    form.get_by_label("Adresse électronique").fill(email)
+    form.get_by_label("Mot de passe").fill(PASSWORD)
+    form.get_by_role("button", name="Se connecter").click()
+    wait_idle(page)
+    sync_api.expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    assert replica_cookie(page) == replica
+    return page
+
+
+def open_in_editor(page, cluster: Cluster) -> None:
+    page.goto(f"{cluster.url}/studio")
+    wait_idle(page)
+    page.get_by_role("tab", name=t("studio.tab_edit", "fr")).click()
+    page.get_by_test_id("stSelectbox").filter(has_text=t("studio.file", "fr")).click()
+    page.get_by_role("option", name=LESSON_FILE).click()
+    wait_idle(page)
+    ace(page)
+
+
+def test_studio_edits_reach_the_other_replica_and_concurrent_saves_conflict(cluster: Cluster) -> None:
+    expect = sync_api.expect
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        trainer_a = pinned_page(browser, cluster, "app1", TRAINERS[0])
+        trainer_b = pinned_page(browser, cluster, "app2", TRAINERS[1])
+        learner_b = pinned_page(browser, cluster, "app2", EMAIL)
+
+        # published on A, read on B within 5 s
+        sentence = f"Phrase publiée depuis la réplique A ({uuid.uuid4().hex[:6]})."
+        open_in_editor(trainer_a, cluster)
+        type_at_end(trainer_a, f"\n\n{sentence}")
+        trainer_a.get_by_role("button", name=t("studio.save", "fr")).click()
+        wait_idle(trainer_a)
+        expect(trainer_a.get_by_text(t("studio.saved", "fr", file=LESSON_FILE))).to_be_visible()
+        trainer_a.get_by_role("tab", name=t("studio.tab_preview", "fr")).click()
+        trainer_a.get_by_role("button", name=t("studio.publish", "fr"), exact=True).click()
+        wait_idle(trainer_a)
+        published = time.monotonic()
+        snap(trainer_a, "10-published-on-a")
+        lesson = f"{cluster.url}/module?module={MODULE}&lesson={LESSON_ID}"
+        while True:
+            learner_b.goto(lesson)
+            wait_idle(learner_b)
+            if sentence in learner_b.get_by_test_id("stMain").inner_text():
+                break
+            assert time.monotonic() - published < 5, "replica B did not serve the publication within 5 s"
+        assert replica_cookie(learner_b) == "app2"
+        snap(learner_b, "11-read-on-b")
+
+        # both open the file at the same version; A saves first, B is refused and told
+        open_in_editor(trainer_a, cluster)
+        open_in_editor(trainer_b, cluster)
+        type_at_end(trainer_a, "\n\nAjout de la formatrice A.")
+        type_at_end(trainer_b, "\n\nAjout du formateur B.")
+        trainer_a.get_by_role("button", name=t("studio.save", "fr")).click()
+        wait_idle(trainer_a)
+        expect(trainer_a.get_by_text(t("studio.saved", "fr", file=LESSON_FILE))).to_be_visible()
+        trainer_b.get_by_role("button", name=t("studio.save", "fr")).click()
+        wait_idle(trainer_b)
+        expect(trainer_b.get_by_text(t("studio.conflict", "fr"))).to_be_visible()
+        expect(trainer_b.get_by_text(t("studio.saved", "fr", file=LESSON_FILE))).to_have_count(0)
+        snap(trainer_b, "12-conflict-on-b")
+        open_in_editor(trainer_b, cluster)  # reloaded: the draft holds A's addition, not B's
+        draft = ace_eval(trainer_b, "editor.getValue()")  # Ace draws only the lines in view
+        assert "Ajout de la formatrice A." in draft and "Ajout du formateur B." not in draft
+        assert replica_cookie(trainer_a) == "app1" and replica_cookie(trainer_b) == "app2"
+        browser.close()
 
 
 def test_a_learner_survives_the_loss_of_their_replica(cluster: Cluster) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, app_server, wait_idle
+from browser_support import CHROMIUM, CHROMIUM_ARGS, EDITOR, ace, ace_eval, app_server, type_at_end, wait_idle
 
 from academy.accounts import auth
 from academy.content import messages
@@ -30,7 +30,6 @@ if not Path(CHROMIUM).exists():
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "content" / "valid" / "01-bases-ia"
 PASSWORD = "studio-2026-solide"
 LESSON = "02-limites.md"
-EDITOR = 'iframe[title="academy.ui.text_editor.ace"]'
 
 
 @pytest.fixture(scope="module")
@@ -90,25 +89,10 @@ def open_lesson_in_editor(page, server: str, locale: str = "fr") -> None:
     ace(page)  # the editor is mounted
 
 
-def ace(page):
-    """The Ace editor's content area, inside the component's iframe."""
-    frame = page.frame_locator(EDITOR)
-    content = frame.locator(".ace_content")
-    sync_api.expect(content).to_be_visible()
-    return content
-
-
 def with_any_id(key: str, locale: str = "fr", **values: object) -> re.Pattern[str]:
     """The interface string `key` with any version number in its `{id}`."""
     marker = "\x00"
     return re.compile(re.escape(t(key, locale, id=marker, **values)).replace(marker, r"\d+"))
-
-
-def ace_eval(page, expression: str):
-    """`expression` evaluated with `editor` the Ace instance inside the component's iframe."""
-    frame = page.locator(EDITOR).element_handle().content_frame()
-    return frame.evaluate(f"(() => {{ const editor = document.getElementById('REACT_ACE_EDITOR').env.editor; "
-                          f"return {expression}; }})()")
 
 
 def cursor_line(page) -> int:
@@ -119,12 +103,6 @@ def cursor_line(page) -> int:
 def active_gutter_line(page) -> str:
     """The line number the gutter highlights (Ace marks the cursor's line)."""
     return page.frame_locator(EDITOR).locator(".ace_gutter-active-line").inner_text().strip()
-
-
-def type_at_end(page, text: str) -> None:
-    ace(page).click()
-    page.keyboard.press("Control+End")
-    page.keyboard.type(text)
 
 
 def lesson_text(page, server: str) -> str:
@@ -168,9 +146,10 @@ def test_a_trainer_edits_checks_publishes_and_restores_a_lesson(server: str, bro
     assert cursor_line(trainer) == 1
     problem.click()
     wait_idle(trainer)
-    trainer.wait_for_function(
-        f"document.querySelector('{EDITOR}').contentDocument.getElementById('REACT_ACE_EDITOR')"
-        f".env.editor.getCursorPosition().row === {broken_line - 1}")
+    trainer.wait_for_function(  # the editor may be mounting again after the click's rerun: wait for it too
+        f"(() => {{ const frame = document.querySelector('{EDITOR}'); "
+        f"const element = frame && frame.contentDocument && frame.contentDocument.getElementById('REACT_ACE_EDITOR'); "
+        f"return !!(element && element.env) && element.env.editor.getCursorPosition().row === {broken_line - 1}; }})()")
     assert cursor_line(trainer) == broken_line
     assert active_gutter_line(trainer) == str(broken_line)
     snap(trainer, "3-cursor-on-problem")

@@ -499,7 +499,7 @@ def edit_tab(ctx: StudioContext) -> None:
     problem_list = st.container()
     st.text_input(t("studio.message"), key="edit_message", max_chars=studio.MAX_MESSAGE_LENGTH,
                   placeholder=t("studio.message_placeholder"))
-    check_col, save_col, _ = st.columns([1, 1, 3])
+    check_col, save_col, _ = st.columns([1, 2, 2])
     checking = check_col.button(t("studio.check"), icon=":material/fact_check:", key="edit_check")
     save_col.button(t("studio.save"), icon=":material/save:", type="primary", key="edit_save", on_click=_save,
                     args=(ctx, folder, filename))

@@ -57,6 +57,11 @@ def go_to_line(text_key: str, line: int) -> None:
     st.session_state[f"{text_key}:goto"] = line
 
 
+# Ace paints non-breaking spaces as red "invalid" boxes; French typography puts one before « : ; ! ? » and
+# inside quotes, so they are shown as a discreet dotted underline instead.
+_CSS = ".ace_invisible_space { background-color: transparent !important; border-bottom: 1px dotted #9aa0a6; }"
+
+
 def text_editor(text_key: str, label: str, marks: list[tuple[int, str, str]]) -> str:
     """Draw the editor for the text in ``text_key`` and return that text.
 
@@ -73,7 +78,8 @@ def text_editor(text_key: str, label: str, marks: list[tuple[int, str, str]]) ->
     # The arguments streamlit-code-editor's own wrapper passes; no buttons, menu nor info bar (English chrome).
     _ace()(code=st.session_state[text_key], lang="markdown", theme="default", key=_widget_key(text_key),
            height=[24, 24], focus=False, shortcuts="vscode", snippets=["", ""], completions=[], keybindings={},
-           buttons=[], options=options, props=props, editor_props={}, component_props={}, menu={}, info={},
+           buttons=[], options=options, props=props, editor_props={}, component_props={"globalCSS": _CSS}, menu={},
+           info={},
            allow_reset=False, replace_completer=False, response_mode="blur", ghost_text="",
            default={"id": "", "type": "", "lang": "markdown", "text": "", "selected": "", "cursor": ""})
     sync(text_key)  # the value this run's component returned (AppTest: nothing new)
