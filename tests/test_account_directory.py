@@ -145,24 +145,38 @@ def test_admin_page_counts_pages_and_searches_without_accents(app_env) -> None:
     assert at.session_state["admin_page"] == 1  # a new filter starts on the first page
 
 
-def test_roles_are_pills_without_select_all_and_are_saved(app_env) -> None:
+def test_roles_are_pills_without_select_all_and_are_saved_once_confirmed(app_env) -> None:
     seed(app_env, 1)
     admin = auth.add_user(app_env, email="admin@example.org", name="Zoé Admin", password="correct-horse-battery",
                           roles={"admin"})
     at = open_page(ADMIN_PAGE, auth.create_session(app_env, admin.id))
     assert not at.multiselect  # Streamlit 1.67's multiselect offers « Select all »
     learner = directory.find_accounts(app_env, search="apprenant").entries[0].account
+
+    def submit() -> None:
+        [button] = [b for b in at.button
+                    if b.label == "Enregistrer les rôles" and f"roles_form_{learner.id}" in str(b.id)]
+        button.click().run()
+        assert not at.exception
+
     pills = at.button_group(key=f"roles_{learner.id}")
     assert pills.options == ["Apprenant·e", "Formateur·rice", "Coordinateur·rice", "Administrateur·rice"]
     pills.set_value(["learner", "trainer"])
-    [submit] = [b for b in at.button if b.label == "Enregistrer les rôles" and f"roles_form_{learner.id}" in str(b.id)]
-    submit.click().run()
-    assert not at.exception
+    submit()
+    assert auth.get_account(app_env, learner.id).roles == frozenset({"learner"})  # not yet: asked first
+    assert any("Apprenant·e → Apprenant·e, Formateur·rice" in w.value for w in at.warning)
+    at.button(key=f"roles_cancel_{learner.id}").click().run()
+    assert auth.get_account(app_env, learner.id).roles == frozenset({"learner"})  # cancelled: nothing written
+    assert not [w for w in at.warning if "→" in w.value]
+
+    at.button_group(key=f"roles_{learner.id}").set_value(["learner", "trainer"])
+    submit()
+    at.button(key=f"roles_confirm_{learner.id}").click().run()
     assert auth.get_account(app_env, learner.id).roles == frozenset({"learner", "trainer"})
     assert "Rôles enregistrés." in [s.value for s in at.success]
 
     at.button_group(key=f"roles_{learner.id}").set_value([])
-    [submit] = [b for b in at.button if b.label == "Enregistrer les rôles" and f"roles_form_{learner.id}" in str(b.id)]
-    submit.click().run()
+    submit()
+    at.button(key=f"roles_confirm_{learner.id}").click().run()
     assert auth.get_account(app_env, learner.id).roles == frozenset({"learner", "trainer"})  # refused: no role
     assert at.error

@@ -20,6 +20,7 @@ from .resources import engine
 _LINKS = "admin_links"
 _FLASH = "admin_mail_flash"
 _ERRORS = "admin_password_errors"
+_PENDING_ROLES = "admin_pending_roles"  # account id → the roles chosen, awaiting confirmation
 _ROLE_MESSAGES = "admin_role_messages"  # account id → (saved?, message), shown in the account's box
 _PAGE = "admin_page"
 
@@ -125,8 +126,23 @@ def password_actions(viewer: Viewer, other: Account) -> None:
                   on_click=_send_reset, args=(viewer, other.id))
 
 
-def _save_roles(viewer: Viewer, other: Account) -> None:
-    chosen = st.session_state.get(f"roles_{other.id}") or []
+def _ask_roles(viewer: Viewer, other: Account) -> None:
+    """The form's submit: a change of roles waits for its confirmation (nothing is written yet)."""
+    chosen = sorted(st.session_state.get(f"roles_{other.id}") or [])
+    st.session_state.pop(_ROLE_MESSAGES, None)
+    if set(chosen) == set(other.roles):
+        st.session_state.pop(_PENDING_ROLES, None)
+        st.session_state[_ROLE_MESSAGES] = {other.id: (None, viewer.t("admin.roles_unchanged"))}
+    else:
+        st.session_state[_PENDING_ROLES] = {other.id: chosen}
+
+
+def _cancel_roles() -> None:
+    st.session_state.pop(_PENDING_ROLES, None)
+
+
+def _save_roles(viewer: Viewer, other: Account, chosen: list[str]) -> None:
+    st.session_state.pop(_PENDING_ROLES, None)
     try:
         auth.set_roles(engine(), actor_id=viewer.account.id, account_id=other.id, roles=chosen)
     except auth.RoleError as err:
@@ -135,6 +151,10 @@ def _save_roles(viewer: Viewer, other: Account) -> None:
         st.session_state[_ROLE_MESSAGES] = {other.id: (False, viewer.t("admin.account_gone"))}
     else:
         st.session_state[_ROLE_MESSAGES] = {other.id: (True, viewer.t("admin.roles_saved"))}
+
+
+def _roles_text(viewer: Viewer, roles: list[str] | frozenset[str]) -> str:
+    return ", ".join(viewer.t(f"role.{role}") for role in sorted(roles)) or viewer.t("admin.no_role")
 
 
 def _first_page() -> None:
@@ -156,12 +176,23 @@ def _account_box(viewer: Viewer, entry: directory.Entry) -> None:
         with st.form(f"roles_form_{other.id}", border=False):
             st.pills(viewer.t("admin.roles"), ROLES, selection_mode="multi", default=sorted(other.roles),
                      format_func=lambda role: viewer.t(f"role.{role}"), key=f"roles_{other.id}")
-            st.form_submit_button(viewer.t("admin.save_roles"), on_click=_save_roles, args=(viewer, other))
+            st.form_submit_button(viewer.t("admin.save_roles"), on_click=_ask_roles, args=(viewer, other))
+        pending = st.session_state.get(_PENDING_ROLES, {}).get(other.id)
+        if pending is not None:  # Roles grant access to personal data: a change is confirmed first
+            st.warning(viewer.t("admin.roles_confirm", name=escape_markdown(other.name),
+                                before=_roles_text(viewer, other.roles), after=_roles_text(viewer, pending)),
+                       icon=":material/admin_panel_settings:")
+            confirm_col, cancel_col, _ = st.columns([2, 1, 2])
+            confirm_col.button(viewer.t("admin.roles_confirm_button"), key=f"roles_confirm_{other.id}", type="primary",
+                               on_click=_save_roles, args=(viewer, other, pending))
+            cancel_col.button(viewer.t("admin.roles_cancel"), key=f"roles_cancel_{other.id}", on_click=_cancel_roles)
         saved, message = st.session_state.get(_ROLE_MESSAGES, {}).get(other.id, (None, ""))
         if saved is True:
             st.success(message, icon=":material/check:")
         elif saved is False:
             st.error(message, icon=":material/error:")
+        elif message:
+            st.info(message, icon=":material/info:")
         password_actions(viewer, other)
 
 
