@@ -73,3 +73,10 @@ def test_every_choice_widget_has_our_placeholder_and_no_english_select_all() -> 
                   if kind == "multiselect" and "select_all" not in keywords]
     assert missing == []
     assert select_all == []
+
+
+def test_every_roster_encoding_has_a_name_for_people() -> None:
+    from academy.coordination.roster_import import ENCODINGS
+
+    assert all(f"cohorts.encoding.{encoding}" in STRINGS for encoding in ENCODINGS)
+    assert t("cohorts.encoding.utf-8-sig", "fr") == "UTF-8"  # not Python's « utf-8-sig »

@@ -336,7 +336,8 @@ def import_tab(ctx: CohortsContext, cohort: CohortInfo) -> None:
         return
     preview = roster_import.preview_import(upload.getvalue(), engine())
     if preview.encoding:
-        st.caption(t("cohorts.import_read_as", encoding=preview.encoding, delimiter=preview.delimiter))
+        st.caption(t("cohorts.import_read_as", encoding=t(f"cohorts.encoding.{preview.encoding}"),
+                     delimiter=preview.delimiter))
     if preview.ignored_columns:
         st.caption(t("cohorts.import_ignored", columns=escape_markdown(", ".join(preview.ignored_columns))))
     if preview.issues:
