@@ -22,12 +22,15 @@ st.markdown(viewer.t(f"exports.about.{kind}"))
 titles = {module.id: module.title for module in cat.modules}
 col_format, col_cohort, col_module = st.columns([1, 2, 2])
 fmt = col_format.selectbox(viewer.t("exports.format"), exports.FORMATS[kind], format_func=str.upper,
-                           key=f"export_format_{kind}")
+                           key=f"export_format_{kind}", placeholder=viewer.t("choose.one"))
 everyone = viewer.t("exports.all_learners" if account.has_role("admin") else "exports.all_my_learners")
-cohort = col_cohort.selectbox(viewer.t("exports.cohort"), [None, *exports.cohort_names(eng, viewer=account)],
-                              key="export_cohort", format_func=lambda name: everyone if name is None else name)
-module = col_module.selectbox(viewer.t("exports.module"), [None, *titles], key="export_module",
-                              format_func=lambda mid: viewer.t("exports.all_modules") if mid is None else titles[mid])
+# « All » is "" rather than None, which Streamlit takes for « nothing selected » (see academy/ui/account_admin.py)
+cohort = col_cohort.selectbox(viewer.t("exports.cohort"), ["", *exports.cohort_names(eng, viewer=account)],
+                              key="export_cohort", format_func=lambda name: name or everyone,
+                              placeholder=viewer.t("choose.one")) or None
+module = col_module.selectbox(viewer.t("exports.module"), ["", *titles], key="export_module",
+                              format_func=lambda mid: titles[mid] if mid else viewer.t("exports.all_modules"),
+                              placeholder=viewer.t("choose.one")) or None
 pseudonymize = st.toggle(viewer.t("exports.pseudonymize"), help=viewer.t("exports.pseudonymize_help"),
                          key="export_pseudonymize")
 dialect = "standard"

@@ -53,7 +53,8 @@ with find_tab:
         }), hide_index=True, width="stretch")
         by_code = {c.code: c for c in found}
         chosen = st.selectbox(viewer.t("attest.choose"), list(by_code), key="attest_choice",
-                              format_func=lambda code: f"{by_code[code].display_code} · {by_code[code].title}")
+                              format_func=lambda code: f"{by_code[code].display_code} · {by_code[code].title}",
+                              placeholder=viewer.t("choose.one"))
         info = by_code[chosen]
         if info.status == certificates.VALID:
             st.markdown(f"**{escape_markdown(info.holder_name)}** · {escape_markdown(info.title)}")
@@ -96,7 +97,8 @@ with issue_tab:
                 st.caption(viewer.t("attest.no_completer"))
     if learners:
         names = {learner.id: f"{learner.name} · {learner.email}" for learner in learners}
-        learner_id = st.selectbox(viewer.t("attest.learner"), list(names), format_func=names.get, key="issue_learner")
+        learner_id = st.selectbox(viewer.t("attest.learner"), list(names), format_func=names.get, key="issue_learner",
+                                  placeholder=viewer.t("choose.one"))
         if st.button(viewer.t("attest.issue"), type="primary", icon=":material/workspace_premium:"):
             try:
                 if kind == "module":

@@ -41,10 +41,11 @@ if state.get("dashboard_cohort") not in by_id:
     state["dashboard_cohort"] = all_cohorts[0].id
 cohort_col, modules_col, period_col = st.columns([2, 4, 2], vertical_alignment="bottom")
 cohort_id = cohort_col.selectbox(viewer.t("dashboard.cohort"), list(by_id), key="dashboard_cohort",
-                                 format_func=lambda i: by_id[i].name)
+                                 format_func=lambda i: by_id[i].name, placeholder=viewer.t("choose.one"))
 assigned = [a.module_id for a in cohorts.cohort_assignments(engine(), cohort_id) if a.module_id in modules]
 chosen = modules_col.multiselect(viewer.t("dashboard.modules"), list(modules), default=assigned,
-                                 format_func=titles.get, key=f"dashboard_modules_{cohort_id}")
+                                 format_func=titles.get, key=f"dashboard_modules_{cohort_id}",
+                                 placeholder=viewer.t("choose.many"), select_all=False)  # « Select all » is English
 period = period_col.date_input(viewer.t("dashboard.period"), value=[], format=viewer.t("cohorts.date_input_format"),
                                key="dashboard_period")
 start = period[0] if len(period) >= 1 else None

@@ -180,3 +180,28 @@ def test_roles_are_pills_without_select_all_and_are_saved_once_confirmed(app_env
     at.button(key=f"roles_confirm_{learner.id}").click().run()
     assert auth.get_account(app_env, learner.id).roles == frozenset({"learner", "trainer"})  # refused: no role
     assert at.error
+
+
+def test_filters_follow_a_language_switch(app_env) -> None:
+    """The « All » choices are sent as a value the browser shows: in English after the switch (they used to
+    stay « Tous les rôles » / « Tous (sauf effacés) », a None option being « nothing selected » to Streamlit)."""
+    seed(app_env, 3)
+    admin = auth.add_user(app_env, email="admin@example.org", name="Zoé Admin", password="correct-horse-battery",
+                          roles={"admin"})
+    at = open_page(ADMIN_PAGE, auth.create_session(app_env, admin.id))
+    at.run()  # a second run: the filters were drawn once already
+    role, status = at.selectbox(key="admin_role"), at.selectbox(key="admin_status")
+    assert role.options[role.index] == "Tous les rôles"
+    assert status.options[status.index] == "Tous (sauf effacés)"
+
+    at.button_group(key="locale_switch").set_value("en").run()
+    assert not at.exception
+    role, status = at.selectbox(key="admin_role"), at.selectbox(key="admin_status")
+    assert role.options[role.index] == "All roles"
+    assert status.options[status.index] == "All (except erased)"
+    assert "**4 account(s)**, 4 shown." in [plain(m.value) for m in at.markdown]
+
+    role.set_value("admin").run()
+    assert at.selectbox(key="admin_role").value == "admin"
+    assert any(m.value.startswith("**Zoé Admin**") for m in at.markdown)
+    assert not any(m.value.startswith("**Apprenant") for m in at.markdown)

@@ -59,9 +59,11 @@ def test_every_kind_and_format(engine: Engine, data: Dataset, tmp_path: Path) ->
             assert len(lines) == count
             assert all(xapi.validate_statement(json.loads(line)) == [] for line in lines)
         elif kind == "xapi":
-            assert header(output)[:3] == ["statement_id", "timestamp", "actor"]
+            assert header(output)[:3] == (["statement_id", "timestamp", "actor"] if fmt == "csv"
+                                          else ["Identifiant de la déclaration", "Horodatage", "Acteur"])
         else:
-            assert header(output)[:5] == ["user_id", "name", "email", "profession", "rpps"]
+            assert header(output)[:5] == (["user_id", "name", "email", "profession", "rpps"] if fmt == "csv"
+                                          else ["N° de compte", "Nom", "Adresse électronique", "Profession", "N° RPPS"])
         if fmt == "csv":
             assert output.read_bytes().startswith(b"\xef\xbb\xbf")  # for people: Excel needs the BOM
     assert sorted(path.name for path in tmp_path.iterdir() if path.is_file()) == sorted(

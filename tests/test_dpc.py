@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 from test_exports import COHORT, INJECTION, Dataset, at, build_catalog, build_dataset, paris, read_csv, table
 
+from academy import i18n
 from academy.interop import dpc, exports
 
 IDENTITY = ("user_id", "name", "email", "profession", "rpps")
@@ -104,7 +105,7 @@ def test_dpc_xlsx_has_date_cells_and_a_totals_sheet(engine: Engine, data: Datase
     workbook = load_workbook(io.BytesIO(payload))
     assert workbook.sheetnames == ["dpc", "totals"]
     trace = list(workbook["dpc"].iter_rows(values_only=True))
-    assert trace[0] == IDENTITY + dpc.COLUMNS
+    assert trace[0] == tuple(i18n.t(f"exports.column.{code}", "fr") for code in IDENTITY + dpc.COLUMNS)
     assert len(trace) == 1 + 14
     assert trace[1][5] == paris(2025, 1, 10, 8, 52) == datetime(2025, 1, 10, 9, 52)
     assert workbook["dpc"].cell(row=2, column=6).is_date
@@ -112,7 +113,9 @@ def test_dpc_xlsx_has_date_cells_and_a_totals_sheet(engine: Engine, data: Datase
     lea = (data.lea, "Léa Martin-Dupré", "lea.martin@example.org", "Infirmière", "10101010101")
     evil = (data.evil, INJECTION, "evil@example.org", "Médecin", None)  # as typed: a quote-prefixed text cell
     assert workbook["totals"].cell(row=4, column=2).quotePrefix
-    assert totals == [IDENTITY + dpc.TOTAL_COLUMNS, (*lea, 2025, 1, 1), (*lea, 2026, 1.5, 1), (*evil, 2025, 0, 0)]
+    assert totals[0] == ("N° de compte", "Nom", "Adresse électronique", "Profession", "N° RPPS", "Année",
+                         "Heures validées", "Modules réussis")
+    assert totals[1:] == [(*lea, 2025, 1, 1), (*lea, 2026, 1.5, 1), (*evil, 2025, 0, 0)]
     hours = len(IDENTITY) + dpc.COLUMNS.index("hours_credited")
     assert sum(row[hours] or 0 for row in trace[1:]) == sum(row[6] for row in totals[1:]) == 2.5
 

@@ -21,9 +21,10 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, update
 
 import quiz
+from academy import i18n
 from academy.accounts import auth
 from academy.content.catalog import Catalog, load_catalog
-from academy.interop import exports
+from academy.interop import dpc, exports
 from academy.learning import progress
 from academy.store import db
 from academy.store.audit import audit_entries
@@ -35,6 +36,11 @@ PASSWORD = "correct-horse-battery"
 INJECTION = '=HYPERLINK("http://x")'
 COHORT = "Internes 2025"
 HOME = "https://formation.example.org"  # the public address xAPI statements are built on
+
+
+def label(code: str, locale: str = "fr") -> str:
+    """The header of column ``code`` in XLSX files and the preview."""
+    return i18n.t(f"exports.column.{code}", locale)
 
 
 def at(*parts: int) -> datetime:
@@ -329,7 +335,11 @@ def test_progress_xlsx(engine: Engine, data: Dataset) -> None:
     payload = exports.export_bytes(engine, data.catalog, exports.ExportRequest("progress", "xlsx"))
     sheet = load_workbook(io.BytesIO(payload)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == IDENTITY + PROGRESS_HEADER
+    # the header in words (the CSV keeps the codes: test_progress_csv)
+    assert rows[0] == tuple(label(code) for code in IDENTITY + PROGRESS_HEADER)
+    assert rows[0][:3] == ("N° de compte", "Nom", "Adresse électronique")
+    assert rows[0][6:8] == ("Module", "Statut")
+    assert rows[0][14] == "Meilleur score (%)"
     assert sheet["A1"].font.bold
     assert rows[1][:3] == (data.lea, "Léa Martin-Dupré", "lea.martin@example.org")
     # Real date-time cells, in Paris time (UTC+1 in January), shown in French order.
@@ -392,7 +402,7 @@ def test_responses_xlsx(engine: Engine, data: Dataset) -> None:
     request = exports.ExportRequest("responses", "xlsx", cohort=COHORT, module="ethique-ia")
     sheet = load_workbook(io.BytesIO(exports.export_bytes(engine, data.catalog, request))).active
     header, *rows = list(sheet.iter_rows(values_only=True))
-    assert header == IDENTITY + RESPONSE_HEADER
+    assert header == tuple(label(code) for code in IDENTITY + RESPONSE_HEADER)
     assert [(row[10], row[12], row[13]) for row in rows] == [
         ("seuil", "42,5", 1), ("etapes", '["a", "b", "c"]', 1), ("standards", '{"a": "Échange", "b": "Images"}', 1),
         ("hypothese", 0, 1), ("seuil", "10", 0), ("etapes", '["b", "a", "c"]', 0),
@@ -491,11 +501,13 @@ def test_empty_exports_still_have_their_header(engine: Engine, tmp_path: Path) -
 
 def test_preview_shows_the_first_rows(engine: Engine, data: Dataset) -> None:
     frame = exports.preview(engine, data.catalog, exports.ExportRequest("progress", "csv"), limit=2)
-    assert list(frame.columns) == [*IDENTITY, *PROGRESS_HEADER]
-    assert frame["module_id"].tolist() == ["bases-ia", "ethique-ia"]
-    statements = exports.preview(engine, data.catalog, exports.ExportRequest("xapi", "jsonl"), limit=3, home=HOME)
-    assert statements["verb"].tolist() == ["experienced", "completed", "experienced"]
-    assert statements["actor"].tolist() == [str(data.lea)] * 3
+    assert list(frame.columns) == [label(code) for code in (*IDENTITY, *PROGRESS_HEADER)]
+    assert frame["Identifiant du module"].tolist() == ["bases-ia", "ethique-ia"]
+    statements = exports.preview(engine, data.catalog, exports.ExportRequest("xapi", "jsonl", locale="en"), limit=3,
+                                 home=HOME)
+    assert list(statements.columns) == ["Timestamp", "Actor", "Verb", "Object"]
+    assert statements["Verb"].tolist() == ["experienced", "completed", "experienced"]
+    assert statements["Actor"].tolist() == [str(data.lea)] * 3
 
 
 def test_file_name_and_cohort_names(engine: Engine, data: Dataset) -> None:
@@ -625,7 +637,7 @@ def test_every_kind_has_an_xlsx_with_date_cells(engine: Engine, data: Dataset, k
     sheet = workbook.worksheets[0]
     header = [cell.value for cell in sheet[1]]
     for name in time_columns:
-        column = header.index(name) + 1
+        column = header.index(label(name)) + 1
         cells = [row[0] for row in sheet.iter_rows(min_row=2, min_col=column, max_col=column) if row[0].value]
         assert cells, name
         assert all(cell.is_date and isinstance(cell.value, datetime) for cell in cells), name
@@ -654,7 +666,7 @@ def test_xlsx_writes_codes_as_words_and_csv_keeps_the_codes(engine: Engine, data
     request = exports.ExportRequest("progress", "xlsx", locale=locale)
     rows = list(load_workbook(io.BytesIO(exports.export_bytes(engine, data.catalog, request))).active
                 .iter_rows(values_only=True))
-    status = rows[0].index("status")
+    status = rows[0].index(label("status", locale))
     assert [row[status] for row in rows[1:]].count(passed) == 2
     assert not_started in [row[status] for row in rows[1:]]
     text = exports.export_bytes(engine, data.catalog, exports.ExportRequest("progress", "csv")).decode("utf-8-sig")
@@ -664,4 +676,15 @@ def test_xlsx_writes_codes_as_words_and_csv_keeps_the_codes(engine: Engine, data
 def test_labelled_rows_keep_unknown_codes_and_other_columns() -> None:
     rows = [("profession", "status", "module_id"), ("sage_femme", "passed", "passed"), ("Sophrologue", None, "x")]
     assert list(exports.labelled_rows(rows, "fr")) == [
-        ("profession", "status", "module_id"), ("Sage-femme", "Réussi", "passed"), ("Sophrologue", None, "x")]
+        ("Profession", "Statut", "Identifiant du module"), ("Sage-femme", "Réussi", "passed"),
+        ("Sophrologue", None, "x")]
+    assert next(exports.labelled_rows([("status", "not_a_column")], "fr")) == ("Statut", "not_a_column")
+
+
+def test_every_column_has_a_header_label_in_both_languages() -> None:
+    assert set(exports.COLUMN_HEADERS) >= {*IDENTITY, *PROGRESS_HEADER, *exports.RESPONSE_COLUMNS,
+                                           *exports.XAPI_COLUMNS, *dpc.COLUMNS, *dpc.TOTAL_COLUMNS}
+    for key in exports.COLUMN_HEADERS.values():
+        assert set(i18n.STRINGS[key]) == {"fr", "en"}, key
+    english = next(exports.labelled_rows([IDENTITY + PROGRESS_HEADER], "en"))
+    assert english[6:8] == ("Module", "Status") and english[14] == "Best score (%)"

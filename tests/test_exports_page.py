@@ -15,6 +15,7 @@ from test_exports import COHORT, INJECTION, Dataset, build_dataset
 from academy.accounts import auth
 from academy.coordination import cohorts
 from academy.i18n import t
+from academy.interop import exports
 from academy.store.audit import audit_entries
 
 PAGE = "pages/10_exports.py"
@@ -42,8 +43,12 @@ def coordinator_page(engine: Engine, data: Dataset) -> AppTest:
 
 
 def preview(at: AppTest) -> list[dict[str, object]]:
+    """The preview's rows, keyed by column code (the page shows French labels: « Statut » for ``status``)."""
     assert len(at.dataframe) == 1
-    return at.dataframe[0].value.to_dict("records")
+    frame = at.dataframe[0].value
+    codes = {t(key): code for code, key in exports.COLUMN_HEADERS.items()}
+    assert set(frame.columns) <= set(codes)
+    return frame.rename(columns=codes).to_dict("records")
 
 
 def test_a_coordinator_previews_and_downloads_every_export(app_env: Engine, data: Dataset) -> None:

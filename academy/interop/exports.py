@@ -30,7 +30,8 @@ Writers take the rows and a binary file:
 
 CSV files keep stable codes (``passed``, ``sage_femme``, ``pre``…), for tools. XLSX files and the page's
 preview are read by people: :func:`labelled_rows` writes those codes as words in the request's ``locale``
-(« Réussi », « Sage-femme », « Pré-test »; columns in :data:`LABELLED_COLUMNS`). XLSX booleans stay boolean
+(« Réussi », « Sage-femme », « Pré-test »; columns in :data:`LABELLED_COLUMNS`) and the header's codes as
+labels (``best_score_pct`` → « Meilleur score (%) »; :data:`COLUMN_HEADERS`). XLSX booleans stay boolean
 cells, which Excel shows in its own language (VRAI/FAUX); the preview shows them as « Oui »/« Non », empty
 values as empty cells, times in Paris time as ``05/12/2026 14:03`` (:func:`preview`).
 
@@ -154,6 +155,12 @@ XAPI_COLUMNS = (
 # Columns of codes written as words in XLSX files and the preview: column → interface-string key prefix.
 LABELLED_COLUMNS = {"status": "exports.value.status.", "profession": "profession.", "attempt_kind": "kind.",
                     "action": "exports.value.action."}
+# Column headers of XLSX files and the preview: column code → interface-string key (CSV files keep the codes).
+COLUMN_HEADERS = {
+    column: f"exports.column.{column}"
+    for column in (*IDENTITY_COLUMNS, *PSEUDONYMOUS_COLUMNS, *PROGRESS_COLUMNS, *RESPONSE_COLUMNS, *XAPI_COLUMNS,
+                   *dpc.COLUMNS, *dpc.TOTAL_COLUMNS)
+}
 
 _FORMULA_PREFIXES = frozenset("=+-@\t\r\x00")  # a text cell starting with one of these is neutralised
 # Inside a CSV text cell: a formula character after a separator of either dialect or a line break (a reader that
@@ -1091,16 +1098,21 @@ def record_export(
 
 
 def labelled_rows(rows: Iterable[Sequence[Any]], locale: str) -> Rows:
-    """``rows`` (header first) with the codes of :data:`LABELLED_COLUMNS` as words in ``locale``; codes without
-    a word (a profession typed freely) are kept."""
+    """``rows`` (header first) with the header's codes as labels (:data:`COLUMN_HEADERS`) and the codes of
+    :data:`LABELLED_COLUMNS` as words in ``locale``; codes without a word (a profession typed freely) are kept."""
     iterator = iter(rows)
     header = next(iterator, None)
     if header is None:
         return
-    yield header
+    yield tuple(_header(column, locale) for column in header)
     prefixes = [LABELLED_COLUMNS.get(str(column)) for column in header]
     for row in iterator:
         yield tuple(_word(value, prefix, locale) for value, prefix in zip(row, prefixes, strict=True))
+
+
+def _header(column: Any, locale: str) -> Any:
+    key = COLUMN_HEADERS.get(str(column))
+    return column if key is None else i18n.t(key, locale)
 
 
 def _word(value: Any, prefix: str | None, locale: str) -> Any:
@@ -1143,10 +1155,10 @@ def preview(
             statements = list(itertools.islice(rows, limit))
             return pd.DataFrame(
                 {
-                    "timestamp": [s["timestamp"] for s in statements],
-                    "actor": [s["actor"]["account"]["name"] for s in statements],
-                    "verb": [s["verb"]["display"]["en-US"] for s in statements],
-                    "object": [s["object"]["id"] for s in statements],
+                    _header("timestamp", request.locale): [s["timestamp"] for s in statements],
+                    _header("actor", request.locale): [s["actor"]["account"]["name"] for s in statements],
+                    _header("verb", request.locale): [s["verb"]["display"]["en-US"] for s in statements],
+                    _header("object_id", request.locale): [s["object"]["id"] for s in statements],
                 }
             )
         header, *table = list(itertools.islice(labelled_rows(rows, request.locale), limit + 1))

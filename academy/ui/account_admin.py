@@ -203,12 +203,14 @@ def accounts_section(viewer: Viewer) -> None:
     search_col, role_col, status_col = st.columns([2, 1, 1])
     search = search_col.text_input(t("admin.search"), key="admin_search", placeholder=t("admin.search_placeholder"),
                                    on_change=_first_page)
-    role = role_col.selectbox(t("admin.role_filter"), [None, *ROLES], key="admin_role", on_change=_first_page,
-                              format_func=lambda r: t("admin.all_roles") if r is None else t(f"role.{r}"))
-    status = status_col.selectbox(t("admin.status_filter"), [None, *directory.STATUSES],
-                                  key="admin_status",
-                                  on_change=_first_page,
-                                  format_func=lambda s: t(f"admin.status.{s}") if s else t("admin.all_statuses"))
+    # « All » is the empty string, not None: Streamlit 1.67 takes a None value for « nothing selected » and then
+    # stops sending the choice, so after a language switch the browser kept showing the French label.
+    role = role_col.selectbox(t("admin.role_filter"), ["", *ROLES], key="admin_role", on_change=_first_page,
+                              format_func=lambda r: t(f"role.{r}") if r else t("admin.all_roles"),
+                              placeholder=t("choose.one")) or None
+    status = status_col.selectbox(t("admin.status_filter"), ["", *directory.STATUSES], key="admin_status",
+                                  format_func=lambda s: t(f"admin.status.{s}") if s else t("admin.all_statuses"),
+                                  on_change=_first_page, placeholder=t("choose.one")) or None
     found = directory.find_accounts(engine(), search=search, role=role, status=status,
                                     page=st.session_state.get(_PAGE, 1))
     st.session_state[_PAGE] = found.page

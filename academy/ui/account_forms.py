@@ -120,7 +120,7 @@ def sign_up_form(locale: str) -> None:
         st.text_input(t("auth.name", locale), key="su_name", autocomplete="name")
         field_error("name")
         st.selectbox(t("auth.profession", locale), PROFESSIONS, key="su_profession",
-                     format_func=lambda code: t(f"profession.{code}", locale))
+                     format_func=lambda code: t(f"profession.{code}", locale), placeholder=t("choose.one", locale))
         field_error("profession")
         st.text_input(t("auth.rpps", locale), key="su_rpps", help=t("auth.rpps_help", locale), max_chars=11)
         field_error("rpps")

@@ -25,7 +25,8 @@ def audit_filter(viewer: Viewer) -> AuditFilter:
     actor_col, action_col, period_col = st.columns([2, 3, 2], vertical_alignment="bottom")
     actor = actor_col.text_input(t("audit.actor"), key="audit_actor", on_change=_first_page)
     actions = action_col.multiselect(t("audit.actions"), audit_actions(engine()), key="audit_actions",
-                                     placeholder=t("audit.actions_placeholder"), on_change=_first_page)
+                                     placeholder=t("audit.actions_placeholder"), on_change=_first_page,
+                                     select_all=False)  # Streamlit's « Select all » is English
     period = period_col.date_input(t("audit.period"), value=[], format=t("cohorts.date_input_format"),
                                    key="audit_period", on_change=_first_page)
     start = period[0] if len(period) >= 1 else None

@@ -144,7 +144,7 @@ def choose_cohort(ctx: CohortsContext, all_cohorts: list[CohortInfo]) -> CohortI
     if state.get("cohort_id") not in by_id:
         state["cohort_id"] = all_cohorts[0].id
     cohort_id = st.selectbox(ctx.t("cohorts.choose"), list(by_id), key="cohort_id",
-                             format_func=lambda i: by_id[i].name)
+                             format_func=lambda i: by_id[i].name, placeholder=ctx.t("choose.one"))
     cohort = by_id[cohort_id]
     if cohort.description:
         st.caption(escape_markdown(cohort.description))
@@ -201,7 +201,8 @@ def members_tab(ctx: CohortsContext, cohort_id: int) -> None:
         _show_error(ctx, "member_errors", "email")
         st.text_input(t("auth.name"), key="member_name")
         _show_error(ctx, "member_errors", "name")
-        st.selectbox(t("auth.profession"), PROFESSIONS, key="member_profession", format_func=ctx.profession_label)
+        st.selectbox(t("auth.profession"), PROFESSIONS, key="member_profession", format_func=ctx.profession_label,
+                     placeholder=t("choose.one"))
         _show_error(ctx, "member_errors", "profession")
         st.text_input(t("auth.rpps"), key="member_rpps", max_chars=11, help=t("auth.rpps_help"))
         _show_error(ctx, "member_errors", "rpps")
@@ -225,7 +226,7 @@ def members_tab(ctx: CohortsContext, cohort_id: int) -> None:
     st.subheader(t("cohorts.remove_member"))
     names = {p.user_id: f"{p.name} · {p.email}" for p in people}
     chosen = st.selectbox(t("cohorts.remove_choose"), list(names), format_func=names.get,
-                          index=None, key="remove_member_choice")
+                          index=None, key="remove_member_choice", placeholder=t("choose.one"))
     if st.button(t("cohorts.remove"), icon=":material/person_remove:", disabled=chosen is None):
         st.session_state["confirm_remove_member"] = chosen
     pending = st.session_state.get("confirm_remove_member")
@@ -335,7 +336,8 @@ def import_tab(ctx: CohortsContext, cohort: CohortInfo) -> None:
         return
     preview = roster_import.preview_import(upload.getvalue(), engine())
     if preview.encoding:
-        st.caption(t("cohorts.import_read_as", encoding=preview.encoding, delimiter=preview.delimiter))
+        st.caption(t("cohorts.import_read_as", encoding=t(f"cohorts.encoding.{preview.encoding}"),
+                     delimiter=preview.delimiter))
     if preview.ignored_columns:
         st.caption(t("cohorts.import_ignored", columns=escape_markdown(", ".join(preview.ignored_columns))))
     if preview.issues:
@@ -422,7 +424,8 @@ def modules_tab(ctx: CohortsContext, cohort_id: int) -> None:
         st.caption(t("cohorts.all_assigned"))
         return
     with st.form("assign_module"):
-        st.selectbox(t("cohorts.module"), free, key="assign_module", format_func=ctx.module_title)
+        st.selectbox(t("cohorts.module"), free, key="assign_module", format_func=ctx.module_title,
+                     placeholder=t("choose.one"))
         _show_error(ctx, "assign_errors", "module")
         st.date_input(t("cohorts.due_date"), value=None, key="assign_due", format=t("cohorts.date_input_format"))
         _show_error(ctx, "assign_errors", "cohort")
@@ -484,7 +487,7 @@ def managers_tab(ctx: CohortsContext, cohort_id: int) -> None:
         return
     names = {p.user_id: f"{p.name} · {p.email}" for p in people}
     chosen = st.selectbox(t("cohorts.remove_manager_choose"), list(names), format_func=names.get, index=None,
-                          key="remove_manager_choice")
+                          key="remove_manager_choice", placeholder=t("choose.one"))
     if st.button(t("cohorts.remove_manager"), icon=":material/person_remove:", disabled=chosen is None,
                  key="remove_manager"):
         st.session_state["confirm_remove_manager"] = chosen

@@ -27,6 +27,14 @@ _STYLE = """<style>
 [data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
 [data-testid="stFileUploaderDropzone"] button[kind="secondary"] [data-testid="stMarkdownContainer"] { display: none; }
 [data-testid="stFileUploaderDropzone"] button[kind="secondary"] > div > span::after { content: "UPLOAD_LABEL"; }
+/* The date inputs' empty segments read « dd / mm / yyyy » whatever the language: our own hints drawn over them. */
+[data-testid="stDateInput"] [data-placeholder="true"][data-type] { -webkit-text-fill-color: transparent;
+  position: relative; }
+[data-testid="stDateInput"] [data-placeholder="true"][data-type]::after { -webkit-text-fill-color: currentcolor;
+  position: absolute; left: 0; }
+[data-testid="stDateInput"] [data-placeholder="true"][data-type="day"]::after { content: "DAY_HINT"; }
+[data-testid="stDateInput"] [data-placeholder="true"][data-type="month"]::after { content: "MONTH_HINT"; }
+[data-testid="stDateInput"] [data-placeholder="true"][data-type="year"]::after { content: "YEAR_HINT"; }
 @media (max-width: 640px) {
   h1 { font-size: 1.55rem !important; line-height: 1.25 !important; padding-top: 0.5rem !important; }
   .st-key-page-title-m h1 { font-size: 1.35rem !important; }
@@ -94,7 +102,10 @@ def page(title_key: str, *, roles: frozenset[str] | None, layout: str = "wide") 
     write_pending_cookie()  # after: a single sign-on in current_account() opens a session too
     locale = st.session_state.get("locale", locale)
     viewer = Viewer(account, locale if locale in LOCALES else DEFAULT_LOCALE)
-    st.html(_STYLE.replace("UPLOAD_LABEL", viewer.t("upload.button")))  # in the account's language, once known
+    style = _STYLE.replace("UPLOAD_LABEL", viewer.t("upload.button"))  # in the account's language, once known
+    for hint in ("DAY_HINT", "MONTH_HINT", "YEAR_HINT"):
+        style = style.replace(hint, viewer.t(f"date.hint.{hint.removesuffix('_HINT').lower()}"))
+    st.html(style)
     _sidebar(viewer)
     if roles is not None:
         if account is None:

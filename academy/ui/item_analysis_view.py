@@ -88,7 +88,8 @@ def choose_module(viewer: Viewer, modules: dict[str, Module]) -> tuple[Module, s
 
     module_col, attempts_col, refresh_col = st.columns([3, 3, 1], vertical_alignment="bottom")
     module_id = module_col.selectbox(t("items.module"), list(modules), key="items_module", on_change=_module_chosen,
-                                     format_func=lambda mid: f"{modules[mid].title} ({mid})")
+                                     format_func=lambda mid: f"{modules[mid].title} ({mid})",
+                                     placeholder=t("choose.one"))
     attempts = attempts_col.segmented_control(
         t("items.attempts"), list(item_analysis.ATTEMPT_CHOICES), default="first", required=True,
         key="items_attempts", format_func=lambda code: t(f"items.attempts.{code}"), help=t("items.attempts_help"))
@@ -245,7 +246,7 @@ def distractors_tab(viewer: Viewer, module: Module, analysis: item_analysis.Item
     st.caption(t("items.distractors_intro", size=summary.group_size))
     titles = {question.id: question.title for question in module.quiz.questions}
     chosen = st.selectbox(t("items.question"), list(titles), key=f"items_question:{module.id}",
-                          format_func=lambda qid: f"{titles[qid]} ({qid})")
+                          format_func=lambda qid: f"{titles[qid]} ({qid})", placeholder=t("choose.one"))
     tcs_panel_caption(module.quiz.question(chosen), module.quiz.settings.panel_source, locale)
     answers = charts_items.distractor_frame(analysis, chosen, locale)
     if answers["count"].sum() == 0:

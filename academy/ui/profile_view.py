@@ -82,12 +82,13 @@ def identity_form(viewer: Viewer) -> None:
     with st.form("profile_identity"):
         st.text_input(viewer.t("auth.name"), key="profile_name", max_chars=200, autocomplete="name")
         _field_error(_IDENTITY_ERRORS, "name")
-        st.selectbox(viewer.t("auth.profession"), professions, key="profile_profession", format_func=profession_label)
+        st.selectbox(viewer.t("auth.profession"), professions, key="profile_profession", format_func=profession_label,
+                     placeholder=viewer.t("choose.one"))
         _field_error(_IDENTITY_ERRORS, "profession")
         st.text_input(viewer.t("auth.rpps"), key="profile_rpps", max_chars=11, help=viewer.t("auth.rpps_help"))
         _field_error(_IDENTITY_ERRORS, "rpps")
         st.selectbox(viewer.t("profile.language"), LOCALES, key="profile_locale", format_func=LANGUAGES.get,
-                     help=viewer.t("profile.language_help"))
+                     help=viewer.t("profile.language_help"), placeholder=viewer.t("choose.one"))
         _field_error(_IDENTITY_ERRORS, "locale")
         st.form_submit_button(viewer.t("profile.save"), type="primary", icon=":material/save:",
                               on_click=_save_identity, args=(account.id,))

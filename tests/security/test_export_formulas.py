@@ -34,6 +34,7 @@ from test_exports import (  # noqa: F401  (public_address: the xAPI home, an aut
     public_address,
 )
 
+from academy import i18n
 from academy.accounts import auth
 from academy.coordination import cohorts
 from academy.interop import exports
@@ -150,6 +151,12 @@ def sheet_xml(payload: bytes) -> list[str]:
 TRIMMED = {"\t=1": ("=1", True), "\r=1": ("=1", True)}  # an xAPI fill-in response is the answer trimmed
 
 
+def column_codes(sheet) -> list[str]:
+    """A sheet's header row as column codes (XLSX headers are the French labels of the codes)."""
+    codes = {i18n.t(key, "fr"): code for code, key in exports.COLUMN_HEADERS.items()}
+    return [codes.get(cell.value, cell.value) for cell in sheet[1]]
+
+
 @pytest.mark.parametrize(("kind", "learner", "columns"), [
     ("progress", "user_id", ("name", "email", "profession")),
     ("responses", "user_id", ("name", "email", "profession", "answer")),
@@ -163,7 +170,7 @@ def test_xlsx_cells_hold_the_text_as_typed(engine: Engine, hostile: Hostile, kin
     workbook = load_workbook(io.BytesIO(payload))
     checked: dict[str, set[tuple[str, str]]] = {}
     for sheet in workbook.worksheets:
-        header = [cell.value for cell in sheet[1]]
+        header = column_codes(sheet)
         for row in sheet.iter_rows(min_row=2):
             cells = dict(zip(header, row, strict=True))
             source = hostile.learners.get(int(cells[learner].value))
@@ -190,7 +197,7 @@ def test_xlsx_cells_hold_the_text_as_typed(engine: Engine, hostile: Hostile, kin
 def test_tcs_answers_are_number_cells(engine: Engine, hostile: Hostile, kind: str, column: str,
                                       interaction: str | None) -> None:
     sheet = load_workbook(io.BytesIO(export(engine, hostile, kind, "xlsx"))).active
-    header = [cell.value for cell in sheet[1]]
+    header = column_codes(sheet)
     rows = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
     if interaction is None:
         tcs = [row[column] for row in rows if row["question_id"].value == "hypothese"]
