@@ -6,6 +6,7 @@ Coordinates are image pixels of the file, counted from its top-left corner (docs
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ from PIL import Image, ImageDraw, UnidentifiedImageError
 
 import quiz
 from quiz import Option, Question
+
+from .images import read_image
 
 CLICKABLE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 ZONE_COLOUR = (31, 95, 168)  # the app's primary blue
@@ -29,10 +32,18 @@ def image_path(question: Question, folder: Path) -> Path:
 
 
 def image_size(path: Path) -> tuple[int, int]:
-    """(width, height) in pixels of a raster image; OSError or ValueError when it cannot be read."""
+    """(width, height) in pixels of a raster image; ValueError when it cannot be read or is refused."""
+    with _open(path) as image:
+        return image.size
+
+
+def _open(path: Path) -> Image.Image:
+    """The image at `path` once its bytes pass the image checks (academy.content.images), decoded from them."""
+    data, issue = read_image(path)
+    if issue is not None:
+        raise ValueError(f"{issue.code.removeprefix('image_').replace('_', ' ')} {issue.values}")
     try:
-        with Image.open(path) as image:
-            return image.size
+        return Image.open(io.BytesIO(data))
     except UnidentifiedImageError as exc:
         raise ValueError(f"not an image Pillow can read: {exc}") from None
 
@@ -58,7 +69,7 @@ def zone_problems(question: Question, folder: Path) -> list[tuple[int, tuple[str
         return []  # reported by the image check of the quiz's Markdown
     try:
         width, height = image_size(path)
-    except (OSError, ValueError) as exc:
+    except ValueError as exc:
         return [(question.line, ("zone.image_unreadable", {"src": question.image, "reason": str(exc)}))]
     problems = []
     for option in question.options:
@@ -102,8 +113,8 @@ def drawing(question: Question, folder: Path, *, points: Sequence[Sequence[float
             graded: bool = False, framed: bool = False) -> Image.Image:
     """The question's image with, optionally, its zones (blue: to point; grey: named wrong regions), the
     learner's points (red markers; with `graded`, green inside a zone to point and red elsewhere) and a thin
-    grey frame that shows where the clickable image ends (`framed`)."""
-    with Image.open(image_path(question, folder)) as source:
+    grey frame that shows where the clickable image ends (`framed`). ValueError when the image is unreadable."""
+    with _open(image_path(question, folder)) as source:
         base = source.convert("RGBA")
     overlay = Image.new("RGBA", base.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
@@ -125,7 +136,7 @@ def drawing(question: Question, folder: Path, *, points: Sequence[Sequence[float
 def click_map(question: Question, folder: Path, points: Sequence[tuple[float, float, float]]) -> Image.Image:
     """Every learner's point on the image, over the zones: green when it earned the question's points in
     full, orange in part, red not at all (`points`: x, y and the response's fraction)."""
-    with Image.open(image_path(question, folder)) as source:
+    with _open(image_path(question, folder)) as source:
         base = source.convert("RGBA")
     overlay = Image.new("RGBA", base.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)

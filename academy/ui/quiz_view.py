@@ -195,11 +195,12 @@ def zone_input(question: Question, *, attempt_id: int | str, saved: Any, locale:
     several = len(question.zones) > 1
     _seed(key, [list(p) for p in quiz.zone_points(saved) or []] if saved is not None else [])
     points = st.session_state.get(key) or []
-    path = zones.image_path(question, base_dir)
-    if not path.is_file():
+    try:  # a file removed or spoiled since the check: say so, the rest of the attempt still draws
+        drawn = zones.drawing(question, base_dir, points=points, framed=True)
+    except ValueError:
         st.error(t("attempt.zone_missing", locale), icon=":material/broken_image:")
         return
-    width, height = zones.image_size(path)
+    width, height = drawn.size
 
     def clicked() -> None:
         click = st.session_state.get(click_key)
@@ -216,7 +217,6 @@ def zone_input(question: Question, *, attempt_id: int | str, saved: Any, locale:
         save(question.id, None)
 
     st.caption(t("attempt.zone_help_several" if several else "attempt.zone_help", locale))
-    drawn = zones.drawing(question, base_dir, points=points, framed=True)
     # At most its own width, and the column's on a phone: the click component cannot shrink an image itself.
     with st.container(width=min(width, 760)):
         if disabled:
@@ -470,11 +470,13 @@ def zone_answer_text(question: Question, response: Any, locale: str) -> str:
 def zone_result(question: Question, response: Any, *, base_dir: Path, locale: str, show_zones: bool) -> None:
     """The image of a zone question with the learner's points (green inside a zone to point, red outside)
     and, when the review shows the correct answer, the zones (blue: to point; grey: named wrong regions)."""
-    path = zones.image_path(question, base_dir)
-    if not path.is_file():
-        return
     points = quiz.zone_points(response) or []
-    st.image(zones.drawing(question, base_dir, points=points, show_zones=show_zones, graded=True), width="content",
+    try:
+        drawn = zones.drawing(question, base_dir, points=points, show_zones=show_zones, graded=True)
+    except ValueError:
+        st.error(t("attempt.zone_missing", locale), icon=":material/broken_image:")
+        return
+    st.image(drawn, width="content",
              caption=t("attempt.zone_legend" if show_zones else "attempt.zone_legend_points", locale))
 
 

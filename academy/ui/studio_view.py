@@ -270,9 +270,12 @@ def show_trainer_quiz(ctx: StudioContext, module: Module) -> None:
             stem = stem_text(question)
             if stem.strip() and stem.strip() != question.title.strip():
                 render_markdown(stem, module.folder)
-            if question.type == "zone" and zones.image_path(question, module.folder).is_file():
-                st.image(zones.drawing(question, module.folder, show_zones=True), width="content",
-                         caption=t("studio.zone_caption"))
+            if question.type == "zone":
+                try:
+                    st.image(zones.drawing(question, module.folder, show_zones=True), width="content",
+                             caption=t("studio.zone_caption"))
+                except ValueError:  # reported by the checker (zone.image_unreadable)
+                    st.error(t("attempt.zone_missing"), icon=":material/broken_image:")
             tcs_panel_caption(question, settings.panel_source, ctx.viewer.locale)
             for line in studio.answer_key(question):
                 note = f" · *{t(f'studio.note.{line.note}', panel=line.panel)}*" if line.note else ""

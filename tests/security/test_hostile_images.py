@@ -196,3 +196,57 @@ def test_an_image_spoiled_after_publication_draws_a_placeholder_and_the_rest_of_
     assert len(at.get("image")) == 1  # the other figure
     assert "Après les figures, la suite de la leçon." in [node.value for node in at.markdown]
     assert "Marquer comme lu" in [button.label for button in at.button]
+
+
+QUIZ_MD = """---
+max_attempts: 3
+---
+
+## Où est la zone ? {#zone-flux .zone objective=1}
+
+Cliquez sur le coin haut gauche du flux.
+
+![Flux des données](images/flux.png)
+
+- [x] rect 0,0 40,40 Coin haut gauche
+
+## Une autre question {#apres-zone .qru objective=1}
+
+Quelle réponse ?
+
+- [x] La bonne
+- [ ] La mauvaise
+"""
+
+
+@pytest.mark.parametrize("name", ["html-in-png", "truncated-png", "deleted-png"])
+def test_a_zone_image_spoiled_after_publication_is_said_and_the_attempt_goes_on(
+        name: str, app_env: Engine, published: Path) -> None:
+    quiz_file = published.parent / "content" / "01-images-fragiles" / "quiz.md"
+    quiz_file.write_text(QUIZ_MD, encoding="utf-8")  # before the seed import: part of the published module
+    token = auth.create_session(app_env, make_account(app_env, "learner").id)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["auth_token"] = token
+    at.run()
+    at.query_params["module"] = "images-fragiles"
+    at.switch_page("pages/3_quiz.py").run()
+    [start] = [button for button in at.button if button.label == "Commencer"]
+    start.click().run()
+    assert not at.exception, at.exception
+    assert not at.error  # the zone's image is drawn while the file is intact
+
+    _, spoiled = SPOILED[name]
+    copies = list(published.rglob("flux.png"))
+    assert copies
+    for copy in copies:
+        if spoiled is None:
+            copy.unlink()
+        else:
+            copy.write_bytes(spoiled)
+    at.run()
+
+    assert not at.exception, at.exception
+    assert [error.value for error in at.error] == [
+        "L’image de cette question est introuvable : signalez-le à l’équipe pédagogique."]
+    assert "Quelle réponse ?" in [node.value for node in at.markdown]  # the next question still draws
+    assert "Terminer la tentative…" in [button.label for button in at.button]
