@@ -65,6 +65,34 @@ def test_the_admin_page_lists_filters_and_pages(app_env: Engine) -> None:
     assert frame["Date (heure de Paris)"].tolist() == ["05/03/2025 00:30:00"]
 
 
+def test_actions_read_as_words_in_the_table_and_the_filter_but_stay_codes_in_the_csv(app_env: Engine) -> None:
+    admin = make_account(app_env, "admin", "admin@example.org", "Admin")
+    _entries(app_env)
+    with db.write(app_env) as session:
+        audit(session, actor_id=admin.id, action="legacy_thing", target="old")  # a code without a label
+    at = open_page("pages/17_audit.py", token=auth.create_session(app_env, admin.id))
+    assert not at.exception
+    shown = set(at.dataframe[0].value["Action"])
+    assert {"Export de données", "Studio : enregistrement", "Attestation délivrée", "Compte créé",
+            "legacy_thing"} <= shown
+    assert not shown & {"export", "studio.save", "certificate_issue", "user_add"}
+    options = set(at.multiselect(key="audit_actions").options)
+    assert {"Compte créé", "Studio : enregistrement", "legacy_thing"} <= options
+    at.multiselect(key="audit_actions").select("certificate_issue").run()
+    assert at.dataframe[0].value["Action"].tolist() == ["Attestation délivrée"]
+    rows = list(csv.reader(io.StringIO(audit_csv(AuditFilter()).decode("utf-8-sig"))))
+    assert {"export", "studio.save", "certificate_issue", "user_add", "legacy_thing"} <= {row[4] for row in rows[1:]}
+
+
+def test_actions_read_in_english_after_the_switch(app_env: Engine) -> None:
+    admin = make_account(app_env, "admin", "admin@example.org", "Admin")
+    _entries(app_env)
+    at = open_page("pages/17_audit.py", token=auth.create_session(app_env, admin.id))
+    at.button_group(key="locale_switch").set_value("en").run()
+    assert {"Data export", "Studio: saved", "Certificate issued"} <= set(at.dataframe[0].value["Action"])
+    assert at.multiselect(key="audit_actions").placeholder == "All actions"
+
+
 def test_the_audit_log_refuses_other_roles(app_env: Engine) -> None:
     coordinator = make_account(app_env, "coordinator")
     at = open_page("pages/17_audit.py", token=auth.create_session(app_env, coordinator.id))

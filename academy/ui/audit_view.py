@@ -25,6 +25,7 @@ def audit_filter(viewer: Viewer) -> AuditFilter:
     actor_col, action_col, period_col = st.columns([2, 3, 2], vertical_alignment="bottom")
     actor = actor_col.text_input(t("audit.actor"), key="audit_actor", on_change=_first_page)
     actions = action_col.multiselect(t("audit.actions"), audit_actions(engine()), key="audit_actions",
+                                     format_func=lambda code: action_label(viewer, code),
                                      placeholder=t("audit.actions_placeholder"), on_change=_first_page,
                                      select_all=False)  # Streamlit's « Select all » is English
     period = period_col.date_input(t("audit.period"), value=[], format=t("cohorts.date_input_format"),
@@ -32,6 +33,13 @@ def audit_filter(viewer: Viewer) -> AuditFilter:
     start = period[0] if len(period) >= 1 else None
     end = period[1] if len(period) == 2 else start
     return AuditFilter(actor=actor, actions=tuple(actions), start=start, end=end)
+
+
+def action_label(viewer: Viewer, code: str) -> str:
+    """An action code in words (`audit.action.<code>` in audit.toml); a code without a label is shown as is."""
+    key = f"audit.action.{code}"
+    label = viewer.t(key)
+    return code if label == key else label
 
 
 def _first_page() -> None:
@@ -44,7 +52,7 @@ def _frame(viewer: Viewer, lines: list[AuditLine]) -> pd.DataFrame:
     return pd.DataFrame({
         t("audit.col.at"): [line.at.astimezone(LOCAL_ZONE).strftime(moment) for line in lines],
         t("audit.col.actor"): [line.actor_email or t("audit.system") for line in lines],
-        t("audit.col.action"): [line.action for line in lines],
+        t("audit.col.action"): [action_label(viewer, line.action) for line in lines],
         t("audit.col.target"): [line.target for line in lines],
         t("audit.col.details"): [json.dumps(line.details, ensure_ascii=False) if line.details else ""
                                  for line in lines],

@@ -174,7 +174,8 @@ def preview_tab(ctx: StudioContext) -> None:
     if not ctx.modules:
         st.info(t("studio.no_module"))
         return
-    folder = st.selectbox(t("studio.module"), list(ctx.modules), format_func=ctx.label, key="preview_module")
+    folder = st.selectbox(t("studio.module"), list(ctx.modules), format_func=ctx.label, key="preview_module",
+                          placeholder=t("choose.one"))
     module = ctx.modules[folder]
     publication_panel(ctx, folder)
     _module_problems(ctx, module)
@@ -199,7 +200,7 @@ def show_module(ctx: StudioContext, module: Module) -> None:
     sections = ["", *(lesson.id for lesson in module.lessons)]
     titles = {lesson.id: f"{lesson.order}. {lesson.title}" for lesson in module.lessons}
     section = st.selectbox(t("studio.section"), sections, key=f"preview_section:{module.folder.name}",
-                           format_func=lambda s: titles.get(s, t("module.overview")))
+                           format_func=lambda s: titles.get(s, t("module.overview")), placeholder=t("choose.one"))
     st.title(module.title)
     level = t(f"level.{module.level}") if module.level else "—"
     st.caption(t("module.meta", level=level, minutes=module.duration_minutes, hours=hours(module.credits_hours)))
@@ -483,9 +484,10 @@ def edit_tab(ctx: StudioContext) -> None:
     if not ctx.editable:
         st.info(t("studio.no_module"))
         return
-    folder = st.selectbox(t("studio.module"), ctx.editable, format_func=ctx.label, key="edit_module")
+    folder = st.selectbox(t("studio.module"), ctx.editable, format_func=ctx.label, key="edit_module",
+                          placeholder=t("choose.one"))
     files = studio.module_files(ctx.engine, folder)
-    filename = st.selectbox(t("studio.file"), files, key=f"edit_file:{folder}")
+    filename = st.selectbox(t("studio.file"), files, key=f"edit_file:{folder}", placeholder=t("choose.one"))
     current = studio.read_file(ctx.engine, folder, filename)
     text_key, _, opened_key = _keys(folder, filename)
     if text_key not in st.session_state:
@@ -570,7 +572,7 @@ def versions(ctx: StudioContext, folder: str, filename: str, current: str) -> No
         st.caption(t("studio.no_version"))
         return
     version = st.selectbox(t("studio.version"), older, key=f"version:{folder}:{filename}",
-                           format_func=lambda v: _version_line(ctx, v))
+                           format_func=lambda v: _version_line(ctx, v), placeholder=t("choose.one"))
     old = studio.read_version(ctx.engine, folder, version.id, filename)
     if old is None:
         st.caption(t("studio.file_absent", file=filename))
@@ -661,7 +663,8 @@ def downloads(ctx: StudioContext) -> None:
     if not with_quiz:
         st.info(t("studio.no_module"))
         return
-    folder = st.selectbox(t("studio.module"), with_quiz, format_func=ctx.label, key="export_module")
+    folder = st.selectbox(t("studio.module"), with_quiz, format_func=ctx.label, key="export_module",
+                          placeholder=t("choose.one"))
     module = ctx.modules[folder]
     gift_bytes, skipped = gift.gift_file(module)  # the same bytes as `python -m academy gift`
     st.download_button(t("studio.download_gift"), gift_bytes, file_name=gift.gift_file_name(module),
