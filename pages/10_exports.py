@@ -9,6 +9,7 @@ from academy.interop import exports
 from academy.ui.address import public_base_url
 from academy.ui.guard import page
 from academy.ui.resources import catalog, engine, now
+from academy.ui.widgets import relabel
 
 viewer = page("nav.exports", roles=COORDINATORS)
 account = viewer.account
@@ -24,7 +25,9 @@ col_format, col_cohort, col_module = st.columns([1, 2, 2])
 fmt = col_format.selectbox(viewer.t("exports.format"), exports.FORMATS[kind], format_func=str.upper,
                            key=f"export_format_{kind}", placeholder=viewer.t("choose.one"))
 everyone = viewer.t("exports.all_learners" if account.has_role("admin") else "exports.all_my_learners")
-# « All » is "" rather than None, which Streamlit takes for « nothing selected » (see academy/ui/account_admin.py)
+# « All » is "" rather than None, which Streamlit takes for « nothing selected »; labels follow a language switch
+relabel("export_cohort", viewer.locale)
+relabel("export_module", viewer.locale)
 cohort = col_cohort.selectbox(viewer.t("exports.cohort"), ["", *exports.cohort_names(eng, viewer=account)],
                               key="export_cohort", format_func=lambda name: name or everyone,
                               placeholder=viewer.t("choose.one")) or None

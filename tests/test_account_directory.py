@@ -140,7 +140,7 @@ def test_admin_page_counts_pages_and_searches_without_accents(app_env) -> None:
     assert any(m.startswith("**Hélène Lefèvre**") for m in markdown)
 
     at.text_input(key="admin_search").input("").run()
-    at.selectbox(key="admin_role").set_value("admin").run()
+    at.selectbox(key="admin_role:fr").set_value("admin").run()
     assert any(m.value.startswith("**Zoé Admin**") for m in at.markdown)
     assert at.session_state["admin_page"] == 1  # a new filter starts on the first page
 
@@ -190,18 +190,18 @@ def test_filters_follow_a_language_switch(app_env) -> None:
                           roles={"admin"})
     at = open_page(ADMIN_PAGE, auth.create_session(app_env, admin.id))
     at.run()  # a second run: the filters were drawn once already
-    role, status = at.selectbox(key="admin_role"), at.selectbox(key="admin_status")
+    role, status = at.selectbox(key="admin_role:fr"), at.selectbox(key="admin_status:fr")
     assert role.options[role.index] == "Tous les rôles"
     assert status.options[status.index] == "Tous (sauf effacés)"
 
     at.button_group(key="locale_switch").set_value("en").run()
     assert not at.exception
-    role, status = at.selectbox(key="admin_role"), at.selectbox(key="admin_status")
+    role, status = at.selectbox(key="admin_role:en"), at.selectbox(key="admin_status:en")
     assert role.options[role.index] == "All roles"
     assert status.options[status.index] == "All (except erased)"
     assert "**4 account(s)**, 4 shown." in [plain(m.value) for m in at.markdown]
 
     role.set_value("admin").run()
-    assert at.selectbox(key="admin_role").value == "admin"
+    assert at.selectbox(key="admin_role:en").value == "admin"
     assert any(m.value.startswith("**Zoé Admin**") for m in at.markdown)
     assert not any(m.value.startswith("**Apprenant") for m in at.markdown)

@@ -203,12 +203,14 @@ def accounts_section(viewer: Viewer) -> None:
     search_col, role_col, status_col = st.columns([2, 1, 1])
     search = search_col.text_input(t("admin.search"), key="admin_search", placeholder=t("admin.search_placeholder"),
                                    on_change=_first_page)
-    # « All » is the empty string, not None: Streamlit 1.67 takes a None value for « nothing selected » and then
-    # stops sending the choice, so after a language switch the browser kept showing the French label.
-    role = role_col.selectbox(t("admin.role_filter"), ["", *ROLES], key="admin_role", on_change=_first_page,
+    # One widget per language: Streamlit 1.67 keeps a select box's choice as its displayed label, so after a
+    # language switch the browser went on showing « Tous les rôles »; « All » is "" (None is « nothing selected »).
+    role = role_col.selectbox(t("admin.role_filter"), ["", *ROLES], key=f"admin_role:{viewer.locale}",
+                              on_change=_first_page,
                               format_func=lambda r: t(f"role.{r}") if r else t("admin.all_roles"),
                               placeholder=t("choose.one")) or None
-    status = status_col.selectbox(t("admin.status_filter"), ["", *directory.STATUSES], key="admin_status",
+    status = status_col.selectbox(t("admin.status_filter"), ["", *directory.STATUSES],
+                                  key=f"admin_status:{viewer.locale}",
                                   format_func=lambda s: t(f"admin.status.{s}") if s else t("admin.all_statuses"),
                                   on_change=_first_page, placeholder=t("choose.one")) or None
     found = directory.find_accounts(engine(), search=search, role=role, status=status,

@@ -28,6 +28,7 @@ from .guard import Viewer
 from .password_forms import show_links
 from .resources import catalog, engine
 from .text import escape_markdown
+from .widgets import relabel
 
 _FLASH = "cohorts_flash"
 _LINKS = "cohorts_links"  # invitation links to pass on (mail not configured), kept until dismissed
@@ -201,6 +202,7 @@ def members_tab(ctx: CohortsContext, cohort_id: int) -> None:
         _show_error(ctx, "member_errors", "email")
         st.text_input(t("auth.name"), key="member_name")
         _show_error(ctx, "member_errors", "name")
+        relabel("member_profession", ctx.viewer.locale)
         st.selectbox(t("auth.profession"), PROFESSIONS, key="member_profession", format_func=ctx.profession_label,
                      placeholder=t("choose.one"))
         _show_error(ctx, "member_errors", "profession")

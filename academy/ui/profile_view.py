@@ -20,6 +20,7 @@ from .guard import Viewer
 from .resources import engine
 from .session import current_token
 from .text import escape_markdown
+from .widgets import relabel
 
 LANGUAGES = {"fr": "Français", "en": "English"}
 DEFAULT_TIMEZONE = "Europe/Paris"
@@ -82,6 +83,7 @@ def identity_form(viewer: Viewer) -> None:
     with st.form("profile_identity"):
         st.text_input(viewer.t("auth.name"), key="profile_name", max_chars=200, autocomplete="name")
         _field_error(_IDENTITY_ERRORS, "name")
+        relabel("profile_profession", viewer.locale)
         st.selectbox(viewer.t("auth.profession"), professions, key="profile_profession", format_func=profession_label,
                      placeholder=viewer.t("choose.one"))
         _field_error(_IDENTITY_ERRORS, "profession")

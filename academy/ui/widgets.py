@@ -90,3 +90,17 @@ def tcs_panel_caption(question: Question, panel_source: str | None, locale: str)
 def draw_chart(chart: alt.TopLevelMixin, locale: str) -> None:
     """An Altair chart at full width, with the interface's number and date formats (« 0,05 », « 3 déc. »)."""
     st.altair_chart(chart.configure(locale=vega_locale(locale)), width="stretch")
+
+
+def relabel(key: str, locale: str) -> None:
+    """Call before drawing the select box `key` whose option labels are translated.
+
+    Streamlit 1.67's browser keeps showing a select box's old label after a language switch (« Médecin » on
+    the English page); giving the widget its own value again, once per language, makes the server send the
+    choice with the new language's label.
+    """
+    marker = f"{key}:labels"
+    if st.session_state.get(marker) != locale:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+        st.session_state[marker] = locale
