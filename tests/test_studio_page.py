@@ -287,3 +287,32 @@ def test_a_link_with_module_and_file_opens_that_file_in_the_editor(app_env: Engi
     assert at.selectbox(key="edit_module").value == FLAGGED
     assert at.selectbox(key=f"edit_file:{FLAGGED}").value == "quiz.md"
     assert "objective=9" in at.session_state[f"editor:{FLAGGED}:quiz.md"]
+
+
+GLOSSARY = """# Glossaire
+
+## agent conversationnel {#agent-conversationnel}
+
+Logiciel avec lequel on dialogue en langage courant.
+
+- Synonymes à éviter : « chatbot »
+- Modules : bases-ia
+"""
+
+
+def test_the_check_shows_a_glossary_synonym_as_a_warning_and_the_save_goes_through(app_env: Engine,
+                                                                                    content: Path) -> None:
+    (content / "glossaire.md").write_text(GLOSSARY, encoding="utf-8")
+    at, _ = trainer_page(app_env)
+    at.selectbox(key="edit_module").set_value("01-bases-ia").run()
+    at.selectbox(key="edit_file:01-bases-ia").set_value("02-limites.md").run()
+    key = "editor:01-bases-ia:02-limites.md"
+    text = at.session_state[key] + "\nUn chatbot répond au patient.\n"
+    edit(at, key, text)
+    at.button(key="edit_check").click().run()
+    assert not at.exception
+    line = text.rstrip("\n").count("\n") + 1
+    [warning] = [b for b in at.button if b.key and b.key.startswith("goto:")]
+    assert warning.label.startswith(t("studio.problem_at_line", line=line, message="")) and "chatbot" in warning.label
+    at.button(key="edit_save").click().run()
+    assert t("studio.saved", file="02-limites.md") in texts(at, "success")  # a warning never refuses a save

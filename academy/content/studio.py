@@ -362,6 +362,7 @@ class EditCheck:
     new_problems: tuple[Problem, ...]  # the problems the change adds: any refuses it
     was_valid: bool  # the module had no problem before the change
     module: Module  # the module as it would read (from the staging copy: use it for its data, not paths)
+    warnings: tuple[Problem, ...] = ()  # glossary synonyms the module would use: shown, never a refusal
 
     @property
     def acceptable(self) -> bool:
@@ -612,13 +613,14 @@ def _check(
     with tempfile.TemporaryDirectory(prefix="academy-studio-") as work:
         before_problems: list[Problem] = []
         if before is not None:
-            _, before_problems = _lint(_stage(Path(work) / "before", folder, before), catalog)
-        module, after_problems = _lint(_stage(Path(work) / "after", folder, after), catalog)
+            _, before_problems, _ = _lint(_stage(Path(work) / "before", folder, before), catalog)
+        module, after_problems, warnings = _lint(_stage(Path(work) / "after", folder, after), catalog)
     return EditCheck(
         problems=tuple(after_problems),
         new_problems=tuple(_added(before_problems, after_problems)),
         was_valid=before is not None and not before_problems,
         module=module,
+        warnings=tuple(warnings),
     )
 
 
@@ -646,8 +648,8 @@ def _added(before: Iterable[Problem], after: Iterable[Problem]) -> list[Problem]
     return added
 
 
-def _lint(staged: Path, catalog: Catalog) -> tuple[Module, list[Problem]]:
-    """The module read from the staged folder and its problems, reported at `NN-slug/file` paths.
+def _lint(staged: Path, catalog: Catalog) -> tuple[Module, list[Problem], list[Problem]]:
+    """The module read from the staged folder, its problems and its warnings, reported at `NN-slug/file` paths.
 
     Prerequisites are resolved against the module folders of `catalog` (and the staged one); a prerequisite
     cycle through `catalog`'s other modules is reported like `load_catalog` does.
@@ -661,7 +663,12 @@ def _lint(staged: Path, catalog: Catalog) -> tuple[Module, list[Problem]]:
     cycle = _cycle(module, catalog, staged)
     if cycle is not None:
         problems.append(cycle)
-    return module, sorted(problems, key=lambda problem: (problem.path, problem.line))
+    warnings = [_moved(warning, staged) for warning in module.warnings]
+    return module, sorted(problems, key=_place), sorted(warnings, key=_place)
+
+
+def _place(problem: Problem) -> tuple[str, int]:
+    return problem.path, problem.line
 
 
 def _moved(problem: Problem, staged: Path) -> Problem:
@@ -813,7 +820,7 @@ def _staged_upload(
         if refusals:
             yield UploadCheck(refusals=tuple(refusals), folder=folder, files=files), None
             return
-        module, problems = _lint(staged, repository.working_catalog(engine))
+        module, problems, _ = _lint(staged, repository.working_catalog(engine))
         existing = refs.get(folder)
         check = UploadCheck(
             problems=tuple(problems),

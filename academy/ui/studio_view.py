@@ -514,7 +514,7 @@ def edit_tab(ctx: StudioContext) -> None:
         except studio.StudioError as err:
             st.error(err.message(ctx.viewer.locale), icon=":material/error:")
         else:
-            st.session_state[_checked(folder, filename)] = (studio.text_hash(text), check.problems)
+            st.session_state[_checked(folder, filename)] = (studio.text_hash(text), (*check.problems, *check.warnings))
             marked = _file_problems(ctx, folder, filename)
             show_edit_preview(ctx, folder, filename, text, check)
     with problem_list:
