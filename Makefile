@@ -36,7 +36,7 @@ TEST_CLIENTS := ralph $(if $(shell command -v npm),js)
 
 run: venv
 	$(PY) -m academy db upgrade
-	$(PY) -m streamlit run asgi.py --server.port $(PORT) --browser.gatherUsageStats false
+	MALLOC_ARENA_MAX=2 $(PY) -m streamlit run asgi.py --server.port $(PORT) --browser.gatherUsageStats false
 
 # Several replicas behind HAProxy (needs PostgreSQL in ACADEMY_DATABASE_URL and `apt-get install haproxy`).
 REPLICAS ?= 2

@@ -92,10 +92,12 @@ def replica_command(replica: Replica, python: str = sys.executable) -> list[str]
 
 
 def replica_environment(base: dict[str, str], cookie_secret: str) -> dict[str, str]:
-    """What every replica shares: the cookie secret (st.login, XSRF), the proxy as a trusted forwarder."""
+    """What every replica shares: the cookie secret (st.login, XSRF), the proxy as a trusted forwarder, and two
+    malloc arenas (a thread per script run otherwise spreads memory over many; docs/performance.md, "Soak")."""
     env = dict(base)
     env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", cookie_secret)
     env.setdefault("ACADEMY_TRUSTED_PROXIES", "127.0.0.1")
+    env.setdefault("MALLOC_ARENA_MAX", "2")
     return env
 
 

@@ -345,7 +345,8 @@ class Target:
 
 @contextmanager
 def start_target(name: str, database_url: str, env_extra: dict[str, str], log_dir: Path) -> Iterator[Target]:
-    env = {**os.environ, "ACADEMY_DATABASE_URL": database_url, **env_extra}
+    # Every target as deployed (serve, Dockerfile, systemd units): two malloc arenas, unless --env says otherwise.
+    env = {**os.environ, "MALLOC_ARENA_MAX": "2", "ACADEMY_DATABASE_URL": database_url, **env_extra}
     log = (log_dir / f"{name}.log").open("w")
     if name == "app-2":
         port = free_port(span=2)

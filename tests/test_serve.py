@@ -78,12 +78,13 @@ def test_replica_ports_and_bad_arguments() -> None:
     serve.check_database(POSTGRES, 8)
 
 
-def test_every_replica_shares_the_cookie_secret_and_trusts_the_proxy() -> None:
+def test_every_replica_shares_the_cookie_secret_trusts_the_proxy_and_limits_malloc_arenas() -> None:
     env = serve.replica_environment({"PATH": "/usr/bin"}, "s3cret")
     assert env["STREAMLIT_SERVER_COOKIE_SECRET"] == "s3cret"
     assert env["ACADEMY_TRUSTED_PROXIES"] == "127.0.0.1"
-    kept = serve.replica_environment({"ACADEMY_TRUSTED_PROXIES": "10.0.0.2"}, "x")
-    assert kept["ACADEMY_TRUSTED_PROXIES"] == "10.0.0.2"
+    assert env["MALLOC_ARENA_MAX"] == "2"  # the soak's setting (docs/performance.md)
+    kept = serve.replica_environment({"ACADEMY_TRUSTED_PROXIES": "10.0.0.2", "MALLOC_ARENA_MAX": "4"}, "x")
+    assert (kept["ACADEMY_TRUSTED_PROXIES"], kept["MALLOC_ARENA_MAX"]) == ("10.0.0.2", "4")
     command = serve.replica_command(serve.Replica("app1", 8501), python="python")
     assert command[:4] == ["python", "-m", "streamlit", "run"] and command[4].endswith("asgi.py")
     assert command[command.index("--server.address") + 1] == "127.0.0.1"
