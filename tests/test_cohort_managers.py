@@ -20,6 +20,7 @@ from academy.accounts import auth
 from academy.analytics import dashboard
 from academy.content.catalog import Catalog, Module, load_catalog
 from academy.coordination import certificates, cohorts, roster_import
+from academy.i18n import t
 from academy.interop import exports
 from academy.store import db
 from academy.store.audit import audit_entries
@@ -27,6 +28,7 @@ from academy.store.models import Cohort, CohortManager, User
 from academy.ui.resources import PROJECT_ROOT
 
 MODULE = "fondamentaux-ia-sante"
+EMAIL_HEADER = t(exports.COLUMN_HEADERS["email"], "fr")  # the preview shows the column labels
 
 
 @pytest.fixture(scope="module")
@@ -340,12 +342,12 @@ def test_exports_page_does_not_let_b_export_a_cohort_of_a(app_env: Engine, modul
     for kind in ("progress", "responses", "dpc"):
         at.segmented_control(key="export_kind").set_value(kind).run()
         assert not at.exception
-        assert set(at.dataframe[0].value["email"]) == {w.bruno.email}, kind
+        assert set(at.dataframe[0].value[EMAIL_HEADER]) == {w.bruno.email}, kind
     admin = page_as(w.admin, app_env, "pages/10_exports.py")
     assert admin.selectbox(key="export_cohort").options == [
         "Tous les apprenant·es", "Promo A", "Promo B", "Sans responsable"]
     admin.selectbox(key="export_cohort").set_value("Promo A").run()
-    assert set(admin.dataframe[0].value["email"]) == {w.alice.email}
+    assert set(admin.dataframe[0].value[EMAIL_HEADER]) == {w.alice.email}
 
 
 def test_attestations_page_does_not_let_b_find_issue_or_revoke_for_a(app_env: Engine, module: Module) -> None:

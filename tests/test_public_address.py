@@ -23,6 +23,8 @@ from academy.accounts import auth
 from academy.cli import cli
 from academy.content.catalog import Module, load_catalog
 from academy.coordination import certificates
+from academy.i18n import t
+from academy.interop import exports
 from academy.store import db
 from academy.ui.address import origin
 from academy.ui.resources import PROJECT_ROOT
@@ -213,6 +215,6 @@ def test_xapi_preview_on_the_exports_page_uses_the_browser_origin(
     at.context["url"] = "https://formation.chu.example/exports"
     at.segmented_control(key="export_kind").set_value("xapi").run()
     assert not at.exception
-    objects = at.dataframe[0].value["object"].tolist()
+    objects = at.dataframe[0].value[t(exports.COLUMN_HEADERS["object_id"], "fr")].tolist()  # « Objet »
     assert objects and all(iri.startswith("https://formation.chu.example/") for iri in objects)
     del data

@@ -67,11 +67,11 @@ def test_panel_source_sits_with_the_other_settings() -> None:
         ("simulés", '"simulés"'),
         ("expert", '"expert"'),
         ('""', '""'),
-        ("", "nothing"),
+        ("", "null"),
         ("true", "true"),
         ("15", "15"),
-        ("[simule, experts]", "a list"),
-        ("{simule: 1}", "a mapping"),
+        ("[simule, experts]", "[…]"),
+        ("{simule: 1}", "{…}"),
     ],
 )
 def test_any_other_value_is_an_error_on_its_line(value: str, shown: str) -> None:

@@ -52,7 +52,7 @@ def test_review_lists_what_is_shown(front_matter: str, review: tuple[str, ...]) 
         ("review:", "review must be a list"),
         ("review: [score, answer]", 'review: unknown item "answer": allowed items are score, answers, correct'),
         ("review: [score, 3]", "review: unknown item 3"),
-        ("review: [[score]]", "review: unknown item a list"),
+        ("review: [[score]]", "review: unknown item […]"),
         ("review: [score, score]", "review: `score` is listed twice"),
     ],
 )
