@@ -103,3 +103,25 @@ def type_at_end(page, text: str) -> None:
     ace(page).click()
     page.keyboard.press("Control+End")
     page.keyboard.type(text)
+
+
+# --- pages -----------------------------------------------------------------------------------------------
+
+
+def snap(page, name: str) -> None:
+    """A full-page screenshot `name`.png in ACADEMY_SCREENSHOTS, when that variable names a folder."""
+    folder = os.environ.get("ACADEMY_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def sign_in(page, url: str, email: str, password: str) -> None:
+    """Open the app at `url` and sign in with the French form."""
+    page.goto(url)
+    wait_idle(page)
+    form = page.get_by_test_id("stForm").filter(has_text="Se connecter")
+    form.get_by_label("Adresse électronique").fill(email)
+    form.get_by_label("Mot de passe", exact=True).fill(password)
+    form.get_by_role("button", name="Se connecter").click()
+    wait_idle(page)

@@ -7,12 +7,12 @@ Starts the app for real (system Chromium driven by Playwright), like tests/test_
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import browser_support
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, app_server, wait_idle
+from browser_support import CHROMIUM, CHROMIUM_ARGS, app_server, snap, wait_idle
 
 from academy.accounts import auth
 from academy.coordination import cohorts
@@ -72,21 +72,8 @@ def context(server: str) -> Iterator[object]:
         browser.close()
 
 
-def snap(page, name: str) -> None:
-    folder = os.environ.get("ACADEMY_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-
-
 def sign_in(page, server: str) -> None:
-    page.goto(server)
-    wait_idle(page)
-    form = page.get_by_test_id("stForm").filter(has_text="Se connecter")
-    form.get_by_label("Adresse électronique").fill("admin@example.org")
-    form.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    form.get_by_role("button", name="Se connecter").click()
-    wait_idle(page)
+    browser_support.sign_in(page, server, "admin@example.org", PASSWORD)
 
 
 def uploader_button_text(page) -> str:
