@@ -86,6 +86,9 @@ EDITOR = 'iframe[title="academy.ui.text_editor.ace"]'
 
 def ace(page):
     """The Ace editor's content area, inside the component's iframe."""
+    # Chromium throttles the rendering of an iframe outside the viewport: Ace then never sizes its content
+    # area, which stays hidden. Bring the frame into view first.
+    page.locator(EDITOR).scroll_into_view_if_needed()
     frame = page.frame_locator(EDITOR)
     content = frame.locator(".ace_content")
     content.wait_for(state="visible")
