@@ -222,14 +222,30 @@ class LastActivity:
 # --- lessons ---------------------------------------------------------------------------------------
 
 
-def _upsert(connection: Connection) -> Any:
-    """The dialect's INSERT construct (SQLite and PostgreSQL both have ON CONFLICT … DO UPDATE)."""
-    if connection.dialect.name == "postgresql":
-        return postgresql_insert(_LESSONS)
-    return sqlite_insert(_LESSONS)
+def _lesson_upsert(dialect: str, *, complete: bool) -> Any:
+    """The lesson row's upsert (SQLite and PostgreSQL both have ON CONFLICT … DO UPDATE), built once per dialect.
+
+    A view adds ``b_seconds`` to the time spent; a completion (``complete``) keeps the first completion time.
+    Both keep the first view and return the row's id, first view and completion times.
+    """
+    key = (dialect, complete)
+    if key not in _LESSON_UPSERTS:
+        now = bindparam("b_now", type_=_LESSONS.c.last_viewed_at.type)
+        seconds = bindparam("b_seconds", type_=_LESSONS.c.seconds_spent.type)
+        statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(_LESSONS).values(
+            user_id=bindparam("b_user"), module_id=bindparam("b_module"), lesson_id=bindparam("b_lesson"),
+            first_viewed_at=now, last_viewed_at=now, completed_at=now if complete else None,
+            seconds_spent=seconds,
+        )
+        changes = ({"completed_at": func.coalesce(_LESSONS.c.completed_at, now)} if complete
+                   else {"seconds_spent": _LESSONS.c.seconds_spent + seconds})
+        _LESSON_UPSERTS[key] = statement.on_conflict_do_update(
+            index_elements=["user_id", "module_id", "lesson_id"], set_={"last_viewed_at": now, **changes},
+        ).returning(_LESSONS.c.id, _LESSONS.c.first_viewed_at, _LESSONS.c.completed_at)
+    return _LESSON_UPSERTS[key]
 
 
-_LESSON_KEY = ["user_id", "module_id", "lesson_id"]
+_LESSON_UPSERTS: dict[tuple[str, bool], Any] = {}
 
 
 def record_lesson_view(
@@ -252,21 +268,10 @@ def record_lesson_views(
     lesson left and opens the next one), each as :func:`record_lesson_view` does."""
     now = now or db.utcnow()
     with db.write_connection(engine) as connection:
+        upsert = _lesson_upsert(connection.dialect.name, complete=False)
         for module_id, lesson_id, seconds in views:
-            statement = _upsert(connection).values(
-                user_id=user_id,
-                module_id=module_id,
-                lesson_id=lesson_id,
-                first_viewed_at=now,
-                last_viewed_at=now,
-                seconds_spent=max(0, int(seconds)),
-            )
-            row = connection.execute(
-                statement.on_conflict_do_update(
-                    index_elements=_LESSON_KEY,
-                    set_={"last_viewed_at": now, "seconds_spent": _LESSONS.c.seconds_spent + max(0, int(seconds))},
-                ).returning(_LESSONS.c.id, _LESSONS.c.first_viewed_at)
-            ).one()
+            row = connection.execute(upsert, {"b_user": user_id, "b_module": module_id, "b_lesson": lesson_id,
+                                              "b_now": now, "b_seconds": max(0, int(seconds))}).one()
             if row.first_viewed_at == now:  # the row was created: the first view
                 outbox.record_event(connection, outbox.LESSON_VIEWED, row.id, user_id, now)
         for module_id in dict.fromkeys(module_id for module_id, _, _ in views):
@@ -279,21 +284,8 @@ def mark_lesson_complete(
     """Mark a lesson as read (the first completion time is kept)."""
     now = now or db.utcnow()
     with db.write_connection(engine) as connection:
-        statement = _upsert(connection).values(
-            user_id=user_id,
-            module_id=module_id,
-            lesson_id=lesson_id,
-            first_viewed_at=now,
-            last_viewed_at=now,
-            completed_at=now,
-            seconds_spent=0,
-        )
-        row = connection.execute(
-            statement.on_conflict_do_update(
-                index_elements=_LESSON_KEY,
-                set_={"last_viewed_at": now, "completed_at": func.coalesce(_LESSONS.c.completed_at, now)},
-            ).returning(_LESSONS.c.id, _LESSONS.c.first_viewed_at, _LESSONS.c.completed_at)
-        ).one()
+        row = connection.execute(_lesson_upsert(connection.dialect.name, complete=True), {
+            "b_user": user_id, "b_module": module_id, "b_lesson": lesson_id, "b_now": now, "b_seconds": 0}).one()
         if row.first_viewed_at == now:  # marked as read without a recorded view: that is its first view too
             outbox.record_event(connection, outbox.LESSON_VIEWED, row.id, user_id, now)
         if row.completed_at == now:  # the first completion
@@ -303,15 +295,18 @@ def mark_lesson_complete(
 
 def lesson_states(engine: Engine, user_id: int, module_id: str) -> dict[str, LessonState]:
     """The learner's state of every lesson of the module they have opened, by lesson id."""
-    query = select(
-        _LESSONS.c.lesson_id,
-        _LESSONS.c.first_viewed_at,
-        _LESSONS.c.last_viewed_at,
-        _LESSONS.c.completed_at,
-        _LESSONS.c.seconds_spent,
-    ).where(_LESSONS.c.user_id == user_id, _LESSONS.c.module_id == module_id)
     with db.read_connection(engine) as connection:
-        return {row.lesson_id: LessonState(*row) for row in connection.execute(query)}
+        rows = connection.execute(_LESSON_STATES, {"b_user": user_id, "b_module": module_id})
+        return {row.lesson_id: LessonState(*row) for row in rows}
+
+
+_LESSON_STATES = select(  # built once: the Module page asks on every lesson it opens
+    _LESSONS.c.lesson_id,
+    _LESSONS.c.first_viewed_at,
+    _LESSONS.c.last_viewed_at,
+    _LESSONS.c.completed_at,
+    _LESSONS.c.seconds_spent,
+).where(_LESSONS.c.user_id == bindparam("b_user"), _LESSONS.c.module_id == bindparam("b_module"))
 
 
 # --- attempts --------------------------------------------------------------------------------------
