@@ -37,18 +37,27 @@ def render_blocks(blocks: Iterable[Block], *, glossary_url: str = GLOSSARY_URL, 
     """
     locale = st.session_state.get("locale", DEFAULT_LOCALE)
     locale = locale if locale in LOCALES else DEFAULT_LOCALE
+    text: list[str] = []  # consecutive text and table blocks, drawn as one element (each costs a message)
     for block in blocks:
+        if block.kind not in ("callout", "image") and not (block.kind == "figure" and block.figure is not None):
+            text.append(link_terms(block.text, glossary_url))
+            continue
+        _flush(text)
         if block.kind == "callout":
             draw, icon = _CALLOUTS.get(block.callout, _CALLOUTS["note"])
             draw(link_terms(block.text, glossary_url), icon=icon)
         elif block.kind == "image":
             draw_image(block, locale)
-        elif block.kind == "figure" and block.figure is not None:
+        elif block.figure is not None:
             draw_figure(block.figure, locale, scope=scope)
-        elif block.kind == "table":
-            st.markdown(link_terms(block.text, glossary_url))
-        else:
-            st.markdown(link_terms(block.text, glossary_url))
+    _flush(text)
+
+
+def _flush(text: list[str]) -> None:
+    """Draw the pending text blocks as one Markdown element, then forget them."""
+    if text:
+        st.markdown("\n\n".join(text))
+        text.clear()
 
 
 def draw_image(block: Block, locale: str) -> None:
