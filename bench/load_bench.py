@@ -146,7 +146,7 @@ class Session:
         ok = False
         try:
             await self.ws.send(message.SerializeToString())
-            await asyncio.wait_for(self._until_finished(fresh=not fragment), TIMEOUT)
+            await asyncio.wait_for(self._until_finished(fragment), TIMEOUT)
             ok = True
         except TimeoutError:
             self.recorder.errors.append(f"{what}: no script_finished within {TIMEOUT:.0f} s")
@@ -161,9 +161,10 @@ class Session:
             self.recorder.pending.pop(key, None)
             self.recorder.samples.append(Sample(started, time.monotonic() - started, ok, what))
 
-    async def _until_finished(self, *, fresh: bool) -> None:
-        if fresh:  # a fragment's run redraws only the fragment: the page's other elements stay
-            self.elements = []
+    async def _until_finished(self, fragment: str) -> None:
+        # a fragment's run redraws only the fragment: the page's other elements stay
+        self.elements = [(kind, widget) for kind, widget in self.elements
+                         if fragment and self.fragments.get(widget.id) != fragment]
         while True:
             msg = ForwardMsg()
             msg.ParseFromString(await self.ws.recv())
@@ -198,6 +199,14 @@ class Session:
 
     def button(self, label: str):
         return next((w for t, w in self.elements if t == "button" and w.label == label and not w.disabled), None)
+
+    def keyed_button(self, key: str):
+        """The button drawn with `key` (a widget's id ends with its key)."""
+        return next((w for t, w in self.elements if t == "button" and w.id.endswith(f"-{key}")), None)
+
+    async def click(self, what: str, button) -> None:
+        """Click `button`, as the browser does: a button drawn by a fragment reruns that fragment only."""
+        await self.interact(what, trigger=button.id, fragment=self.fragments.get(button.id, ""))
 
 
 async def think(rng: random.Random) -> None:
@@ -240,7 +249,8 @@ async def learner(url: str, cookie: str | None, bare: bool, modules: list[tuple[
 
 async def journey(session: Session, module_id: str, lessons: list[str], rng: random.Random,
                   stop: asyncio.Event) -> None:
-    """Catalogue → module → each lesson (read, mark as read) → quiz: start, answer, submit."""
+    """Catalogue → module → each lesson (the overview's first lesson button, then « next »; read, marked as read)
+    → quiz: start, answer, submit. Buttons are clicked as the browser does (a fragment's button reruns it)."""
     steps = [("catalogue", dict(page="catalogue")),
              ("module", dict(page="module", query=urlencode({"module": module_id})))]
     for step in steps:
@@ -248,15 +258,19 @@ async def journey(session: Session, module_id: str, lessons: list[str], rng: ran
         if stop.is_set():
             return
         await session.interact(step[0], **step[1])
-    for lesson in lessons:
+    for number, lesson in enumerate(lessons):  # the first from the overview, then "next" under each lesson
+        opener = session.keyed_button(f"open_lesson:{'next' if number else 'start'}:{lesson}")
         await think(rng)
         if stop.is_set():
             return
-        await session.interact("lesson", query=urlencode({"module": module_id, "lesson": lesson}))
+        if opener is None:
+            session.recorder.errors.append(f"lesson: no button opens {lesson}")
+            raise InteractionError(lesson)
+        await session.click("lesson", opener)
         mark = session.button("Marquer comme lu")
         if mark is not None:
             await think(rng)
-            await session.interact("mark-read", trigger=mark.id)
+            await session.click("mark-read", mark)
     await think(rng)
     if stop.is_set():
         return
@@ -265,7 +279,7 @@ async def journey(session: Session, module_id: str, lessons: list[str], rng: ran
     if start is None:
         return  # attempts used up on this module: on to the next one
     await think(rng)
-    await session.interact("quiz-start", trigger=start.id)
+    await session.click("quiz-start", start)
     answered = 0
     for element_type, widget in list(session.elements):
         if answered >= MAX_ANSWERS or stop.is_set():
@@ -292,11 +306,11 @@ async def journey(session: Session, module_id: str, lessons: list[str], rng: ran
     if finish is None or stop.is_set():
         return
     await think(rng)
-    await session.interact("summary", trigger=finish.id)
+    await session.click("summary", finish)
     submit = session.button("Tout envoyer et terminer")
     if submit is not None and not stop.is_set():
         await think(rng)
-        await session.interact("submit", trigger=submit.id)
+        await session.click("submit", submit)
 
 
 def _state(widget_id: str, **value):

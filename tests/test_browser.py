@@ -8,6 +8,7 @@ Set ACADEMY_SCREENSHOTS=DIR to keep screenshots.
 from __future__ import annotations
 
 import os
+import re
 import time
 import urllib.error
 import urllib.request
@@ -82,6 +83,17 @@ def test_sign_up_read_quiz_progress_and_refresh(server: str, page) -> None:
     snap(page, "03c-marked")
     expect(page.get_by_text("Leçon lue")).to_be_visible()
     snap(page, "04-lesson")
+    # Lessons open inside the page's fragment: the address still follows them, and a reload keeps the lesson.
+    first_lesson = re.search(r"lesson=([^&]+)", page.url).group(1)
+    page.get_by_role("button", name=re.compile("Leçon suivante")).click()
+    wait_idle(page)
+    expect(page).not_to_have_url(re.compile(f"lesson={first_lesson}"))
+    expect(page).to_have_url(re.compile(r"lesson=[^&]+"))
+    title = page.get_by_role("heading", level=1).inner_text()
+    page.reload()
+    wait_idle(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.get_by_role("button", name="Marquer comme lu")).to_be_visible()
 
     page.get_by_role("link", name="Passer l'évaluation").first.click()
     wait_idle(page)
