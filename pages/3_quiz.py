@@ -66,11 +66,23 @@ show_flashes(viewer.locale)
 attempt = progress.in_progress_attempt(eng, account.id, module.id, kind)
 
 
-def finish(result: progress.AttemptResult) -> None:
-    """Show the results of the attempt just submitted."""
+def submit() -> None:
+    """Submit the attempt in progress; the next run shows its results."""
+    result = progress.submit_attempt(eng, attempt.id, qz, pass_mark=pass_mark, default_certainty=default_certainty)
     st.session_state.pop(token_key, None)
     st.query_params["attempt"] = str(result.attempt_id)
-    st.rerun()
+
+
+def start() -> None:
+    """The start button's callback: the attempt exists before the run that draws it (one run, not two)."""
+    try:
+        progress.start_attempt(
+            eng, user_id=account.id, module_id=module.id, kind=kind, quiz=qz, start_token=st.session_state[token_key],
+            layout=build_layout(qz, seed=secrets.randbits(32), draw=kind == "post"),
+            max_attempts=1 if kind == "pre" else None,
+        )
+    except progress.AttemptLimitError:  # another tab used the last attempt: the next run says so
+        st.session_state.pop(token_key, None)
 
 
 # --- no attempt in progress: what the quiz asks, and the start button ------------------------------
@@ -97,19 +109,7 @@ if attempt is None:
             st.metric(viewer.t(f"assessment.recorded.{settings.grading}"), percent(recorded, viewer.locale))
     else:
         st.session_state.setdefault(token_key, uuid.uuid4().hex)
-        if st.button(viewer.t("quiz.start"), type="primary", icon=":material/play_arrow:"):
-            try:
-                progress.start_attempt(
-                    eng, user_id=account.id, module_id=module.id, kind=kind, quiz=qz,
-                    start_token=st.session_state[token_key],
-                    layout=build_layout(qz, seed=secrets.randbits(32), draw=kind == "post"),
-                    max_attempts=1 if kind == "pre" else None,
-                )
-            except progress.AttemptLimitError:
-                st.session_state.pop(token_key, None)
-                st.error(viewer.t("assessment.limit_reached", max=settings.max_attempts or 1), icon=":material/block:")
-            else:
-                st.rerun()
+        st.button(viewer.t("quiz.start"), type="primary", icon=":material/play_arrow:", on_click=start)
     if kind == "pre" and first_lesson:
         module_link(module, viewer.t("assessment.pretest.skip"), lesson_id=first_lesson)
     history = progress.submitted_attempts(eng, account.id, module.id, "post") if kind == "post" else []
@@ -121,12 +121,12 @@ if attempt is None:
 # --- the attempt in progress ------------------------------------------------------------------------
 if attempt.deadline is not None and now() > attempt.deadline:
     flash("assessment.flash.time_up")
-    finish(progress.submit_attempt(eng, attempt.id, qz, pass_mark=pass_mark, default_certainty=default_certainty))
+    submit()
+    st.rerun()
 if attempt.deadline is not None:
     countdown(attempt.deadline, viewer.locale)
 if summary_open(attempt.id):
-    if show_summary(attempt, module, viewer.locale):
-        finish(progress.submit_attempt(eng, attempt.id, qz, pass_mark=pass_mark, default_certainty=default_certainty))
+    show_summary(attempt, module, viewer.locale, on_confirm=submit)
     st.stop()
 attempt_questions(attempt, module, AttemptSaver(eng, attempt.id, qz), viewer.locale)
 st.caption(viewer.t("quiz.attempt_saved"))

@@ -324,12 +324,17 @@ def test_attempt_limit_and_grading_policy_hold(app_env, content, learner) -> Non
 
     click(at, "Nouvelle tentative")
     assert "Tentatives commencées\u00a0: 1 sur 2." in texts(at, "markdown")
+    stale_tab = open_quiz(token, CASE_MODULE)  # a second tab, still showing the start button
     second = start(at, user_id, app_env, CASE_MODULE)
     answer_all(at, second.id, {q: WRONG[q] for q in CASE_ORDER})
     click(at, SUBMIT)
     assert at.metric[-1].value == "0\u00a0%"  # grading: last
     assert "Nouvelle tentative" not in labels(at)
     assert "les 2 tentative(s) autorisée(s)" in texts(at, "info")
+
+    click(stale_tab, START)  # the start button's callback meets the limit: told, nothing started
+    assert "les 2 tentative(s) autorisée(s)" in texts(stale_tab, "info") and START not in labels(stale_tab)
+    assert progress.in_progress_attempt(app_env, user_id, CASE_MODULE, "post") is None
 
     fresh = open_quiz(token, CASE_MODULE)
     assert START not in labels(fresh)

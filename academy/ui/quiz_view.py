@@ -685,9 +685,10 @@ def scroll_to_question(number: int | None) -> None:
     )
 
 
-def show_summary(attempt: progress.AttemptState, module: Module, locale: str) -> bool:
+def show_summary(attempt: progress.AttemptState, module: Module, locale: str, *,
+                 on_confirm: Callable[[], None]) -> None:
     """The attempt's summary (answered, unanswered, flagged « à revoir », each with a link back), then the
-    confirmation: True when the learner confirms the submission."""
+    confirmation, whose button calls `on_confirm` (before the run that draws the results)."""
     rows = summary_rows(layout_questions(module.quiz, attempt.layout), attempt.answers, attempt.flagged)
     answered = sum(1 for row in rows if row.status == "answered")
     counts = {"answered": answered, "unanswered": len(rows) - answered}  # an answer that cannot count is none
@@ -714,8 +715,8 @@ def show_summary(attempt: progress.AttemptState, module: Module, locale: str) ->
     back, send = st.columns(2)
     back.button(t("attempt.summary_back", locale), on_click=_back_to_questions, icon=":material/arrow_back:",
                 key=f"summary_back:{attempt.id}", width="stretch")
-    return send.button(t("attempt.summary_confirm", locale), type="primary", icon=":material/send:",
-                       key=f"summary_confirm:{attempt.id}", width="stretch")
+    send.button(t("attempt.summary_confirm", locale), type="primary", icon=":material/send:",
+                key=f"summary_confirm:{attempt.id}", on_click=on_confirm, width="stretch")
 
 
 def policy_lines(qz: quiz.Quiz, kind: str, *, pass_mark: float, started: int, locale: str) -> list[str]:
