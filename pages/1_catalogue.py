@@ -8,7 +8,7 @@ from academy.learning.overview import IN_PROGRESS, NOT_STARTED, PASSED, matches,
 from academy.ui.guard import page
 from academy.ui.resources import catalog, engine
 from academy.ui.search_view import lesson_results, matching_modules
-from academy.ui.widgets import hours, module_link, status_badge
+from academy.ui.widgets import module_card_text, module_link
 
 viewer = page("nav.catalogue", roles=SIGNED_IN)
 st.title(viewer.t("catalogue.title"))
@@ -33,17 +33,9 @@ if not shown:
 
 for row_start in range(0, len(shown), 2):
     for column, overview in zip(st.columns(2), shown[row_start:row_start + 2], strict=False):
-        module = overview.module
         with column.container(border=True):
-            st.markdown(f"#### {module.order:02d}. {module.title}")
-            status_badge(overview.status, viewer.locale)
-            st.caption(viewer.t("module.meta", level=viewer.t(f"level.{module.level}"),
-                                minutes=module.duration_minutes, hours=hours(module.credits_hours)))
-            st.markdown(module.summary)
-            if module.prerequisites:
-                names = ", ".join(f"« {titles.get(p, p)} »" for p in module.prerequisites)
-                st.caption(viewer.t("catalogue.prerequisites", names=names))
+            st.markdown(module_card_text(overview, titles, viewer.locale))
             st.progress(overview.completion)
-            module_link(module, viewer.t("catalogue.open"))
+            module_link(overview.module, viewer.t("catalogue.open"))
 
 lesson_results(viewer, cat, lesson_hits)

@@ -7,8 +7,10 @@ import streamlit as st
 
 from academy.content.catalog import Module
 from academy.i18n import t, vega_locale
-from academy.learning.overview import IN_PROGRESS, PASSED
+from academy.learning.overview import IN_PROGRESS, PASSED, ModuleOverview
 from quiz import Question
+
+from .text import escape_markdown
 
 MODULE_PAGE = "pages/2_module.py"
 QUIZ_PAGE = "pages/3_quiz.py"
@@ -48,10 +50,36 @@ def quiz_link(module: Module, label: str, *, kind: str = "post") -> None:
     st.page_link(QUIZ_PAGE, label=label, icon=":material/quiz:", query_params=params)
 
 
-def status_badge(status: str, locale: str) -> None:
-    """The learner's status in a module as a coloured badge."""
+def status_badge_markdown(status: str, locale: str) -> str:
+    """The learner's status in a module as Streamlit's Markdown badge (`:green-badge[:material/verified: Validé]`),
+    written inside another element's text rather than as an element of its own."""
     color, icon = _STATUS_BADGES.get(status, ("gray", ":material/radio_button_unchecked:"))
-    st.badge(t(f"status.{status}", locale), color=color, icon=icon)
+    label = t(f"status.{status}", locale).replace("[", "\\[").replace("]", "\\]")  # as st.badge escapes it
+    return f":{color}-badge[{icon} {label}]"
+
+
+def small_print(text: str) -> str:
+    """Markdown `text` (content already escaped) small and grey, as `st.caption` shows it, inside another element."""
+    return f":gray[:small[{text}]]"
+
+
+def module_card_text(overview: ModuleOverview, titles: dict[str, str], locale: str) -> str:
+    """A catalogue card's text as one Markdown element: title, status badge, meta line, summary, prerequisites.
+
+    Each Streamlit element is a message of its own (built, queued, sent as a WebSocket frame): one element
+    instead of five or six per card (docs/performance.md). Prerequisite names are escaped, so that no
+    bracket ends the grey text; the title stays on its heading's line.
+    """
+    module = overview.module
+    meta = t("module.meta", locale, level=t(f"level.{module.level}", locale), minutes=module.duration_minutes,
+             hours=hours(module.credits_hours))
+    title = " ".join(module.title.split())
+    parts = [f"#### {module.order:02d}. {title}", status_badge_markdown(overview.status, locale), small_print(meta),
+             module.summary]
+    if module.prerequisites:
+        names = ", ".join(f"« {escape_markdown(titles.get(p, p))} »" for p in module.prerequisites)
+        parts.append(small_print(t("catalogue.prerequisites", locale, names=names)))
+    return "\n\n".join(parts)
 
 
 def page_title(text: str) -> None:
