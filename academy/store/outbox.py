@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, case, func, literal, or_, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, case, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -69,17 +69,25 @@ class OutboxStatus:
     statements_sent: int
 
 
-def _insert(connection: Connection) -> Any:
-    return (postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert)(_OUTBOX)
+def _insert_event(dialect: str) -> Any:
+    """The outbox's insert that skips an event already queued, built once per dialect (bound parameters)."""
+    if dialect not in _INSERTS:
+        insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(_OUTBOX).values(
+            event=bindparam("b_event"), source_id=bindparam("b_source"), user_id=bindparam("b_user"),
+            created_at=bindparam("b_at", type_=_OUTBOX.c.created_at.type), status=PENDING, tries=0, next_try_at=None)
+        _INSERTS[dialect] = insert.on_conflict_do_nothing(index_elements=["event", "source_id"])
+    return _INSERTS[dialect]
+
+
+_INSERTS: dict[str, Any] = {}
 
 
 def record_event(connection: Connection, event: str, source_id: int, user_id: int, at: datetime) -> None:
     """Queue ``event`` of ``source_id`` in the caller's transaction (a second record of the same event does nothing)."""
     if event not in EVENTS:
         raise ValueError(f"unknown outbox event {event!r}")
-    statement = _insert(connection).values(event=event, source_id=source_id, user_id=user_id, created_at=at,
-                                           status=PENDING, tries=0, next_try_at=None)
-    connection.execute(statement.on_conflict_do_nothing(index_elements=["event", "source_id"]))
+    connection.execute(_insert_event(connection.dialect.name),
+                       {"b_event": event, "b_source": source_id, "b_user": user_id, "b_at": at})
 
 
 def backfill(engine: Engine) -> int:
@@ -100,7 +108,8 @@ def backfill(engine: Engine) -> int:
             selected = select(literal(event), rows.c[0], rows.c[1], rows.c[2], literal(PENDING), literal(0)).where(
                 rows.c[0].not_in(known))
             columns = ["event", "source_id", "user_id", "created_at", "status", "tries"]
-            connection.execute(_insert(connection).from_select(columns, selected).on_conflict_do_nothing(
+            insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+            connection.execute(insert(_OUTBOX).from_select(columns, selected).on_conflict_do_nothing(
                 index_elements=["event", "source_id"]))
         added = connection.execute(count).scalar_one() - before  # (psycopg reported rowcount 0 for these inserts)
     return added
