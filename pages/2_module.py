@@ -7,6 +7,7 @@ from academy.learning import progress
 from academy.ui.guard import page
 from academy.ui.render import render_blocks
 from academy.ui.resources import catalog, engine
+from academy.ui.session import rerun_page_unless_signed_in
 from academy.ui.survey_form import module_survey
 from academy.ui.timing import track_lesson_time
 from academy.ui.widgets import hours, lesson_button, page_title, quiz_link
@@ -29,6 +30,8 @@ lesson_ids = [lesson.id for lesson in lessons]
 def module_view() -> None:
     """The module's overview or a lesson, with the lesson list. A fragment: opening another lesson, marking
     one as read or moving a figure's slider reruns this part only, not the page's guard and navigation."""
+    if not page_running:  # the fragment's own rerun: the guard did not run, check the session first
+        rerun_page_unless_signed_in(account.id)
     lesson_id = st.query_params.get("lesson")
     lesson = lessons[lesson_ids.index(lesson_id)] if lesson_id in lesson_ids else None
     track_lesson_time(account.id, module.id, lesson.id if lesson else None)
@@ -104,4 +107,6 @@ def module_view() -> None:
                     quiz_link(module, viewer.t("module.take_quiz"))
 
 
+page_running = True  # the page's own run has checked the session: the fragment need not, until it ends
 module_view()
+page_running = False

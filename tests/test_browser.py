@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from browser_support import CHROMIUM, CHROMIUM_ARGS, app_server, wait_idle
 
+from academy.i18n import t
+
 MODULE = "ia-imagerie-medicale"
 
 pytestmark = pytest.mark.browser
@@ -85,6 +87,7 @@ def test_sign_up_read_quiz_progress_and_refresh(server: str, page) -> None:
     snap(page, "04-lesson")
     # Lessons open inside the page's fragment: the address still follows them, and a reload keeps the lesson.
     first_lesson = re.search(r"lesson=([^&]+)", page.url).group(1)
+    page.bring_to_front()
     page.get_by_role("button", name=re.compile("Leçon suivante")).click()
     wait_idle(page)
     expect(page).not_to_have_url(re.compile(f"lesson={first_lesson}"))
@@ -173,6 +176,51 @@ def test_the_session_cookie_is_http_only_and_sign_out_clears_it(server: str, pag
     page.goto(server)
     wait_idle(page)
     expect(page.get_by_role("tab", name="Créer un compte")).to_be_visible()
+
+
+def _wait_for_session_cookie(page) -> None:
+    deadline = time.monotonic() + 10
+    while not [c for c in page.context.cookies() if c["name"] == "academy_session"] and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+
+
+def test_a_sign_out_in_another_tab_stops_the_lesson_and_question_fragments(server: str, page) -> None:
+    """Opening a lesson or answering a question reruns a fragment, not the page's guard: the fragment checks
+    the session itself, so a tab whose session ended elsewhere shows the sign-in request, not the next lesson."""
+    expect = sync_api.expect
+    page.goto(server)
+    wait_idle(page)
+    _sign_up(page, "deux.onglets@example.org", "Dominique Onglets")
+    expect(page.get_by_text("Bonjour Dominique Onglets")).to_be_visible()
+    _wait_for_session_cookie(page)
+    quiz_tab = page.context.new_page()
+    quiz_tab.goto(f"{server}/quiz?module={MODULE}")
+    wait_idle(quiz_tab)
+    quiz_tab.get_by_role("button", name="Commencer").click()
+    wait_idle(quiz_tab)
+    page.goto(f"{server}/module?module={MODULE}")
+    wait_idle(page)
+    page.get_by_role("button", name="1. Comment une IA").first.click()
+    wait_idle(page)
+    expect(page.get_by_role("button", name="Marquer comme lu")).to_be_visible()
+
+    other = page.context.new_page()
+    other.goto(server)
+    wait_idle(other)
+    other.get_by_role("button", name="Se déconnecter").click()
+    wait_idle(other)
+
+    page.bring_to_front()
+    page.get_by_role("button", name=re.compile("Leçon suivante")).click()
+    wait_idle(page)
+    expect(page.get_by_text(t("guard.sign_in_required"))).to_be_visible()
+    expect(page.get_by_role("button", name="Marquer comme lu")).to_have_count(0)
+    quiz_tab.bring_to_front()
+    option = quiz_tab.get_by_test_id("stRadio").first.get_by_role("radio").first
+    option.locator("xpath=ancestor::label[1]").click()
+    wait_idle(quiz_tab)
+    expect(quiz_tab.get_by_text(t("guard.sign_in_required"))).to_be_visible()
+    expect(quiz_tab.get_by_test_id("stRadio")).to_have_count(0)
 
 
 def test_healthz_answers_when_the_database_does(server: str) -> None:

@@ -41,6 +41,7 @@ from quiz import Question
 from quiz.model import REVIEW_ITEMS
 
 from .render import render_markdown
+from .session import rerun_page_unless_signed_in
 from .widgets import MODULE_PAGE, QUIZ_PAGE, tcs_panel_caption
 
 SaveFn = Callable[[str, Any], None]
@@ -617,9 +618,13 @@ def attempt_questions(attempt: progress.AttemptState, module: Module, saver: Att
             st.checkbox(t("attempt.flag", locale), key=flag_key, on_change=saver.flag, args=(question.id, flag_key),
                         help=t("attempt.flag_help", locale))
 
+    page_running = [True]  # cleared when this run ends: a question's own rerun (no guard) checks the session first
+
     def draw_alone(question: Question) -> None:
         # An answer to a question outside a case reruns only this fragment (a few elements instead of the
         # whole attempt); what a callback changed outside it (a message, the certainty count) reruns the page.
+        if not page_running[0]:
+            rerun_page_unless_signed_in(attempt.user_id)
         if st.session_state.get(FLASH) or st.session_state.pop(PAGE_RUN, False):
             st.rerun(scope="app")
         draw(question)
@@ -648,6 +653,7 @@ def attempt_questions(attempt: progress.AttemptState, module: Module, saver: Att
                       icon=":material/arrow_downward:", help=t("assessment.next_help", locale), on_click=saver.advance,
                       args=(step.current.id, attempt.layout["options"].get(step.current.id, [])))
     scroll_to_question(st.session_state.pop(SCROLL_TO, None))
+    page_running[0] = False
 
 
 SUMMARY = "attempt_summary"  # session state: the id of the attempt whose summary is shown

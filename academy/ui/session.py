@@ -40,6 +40,15 @@ def current_account() -> Account | None:
     return account
 
 
+def rerun_page_unless_signed_in(account_id: int) -> None:
+    """In a fragment's own rerun, which skips the page's guard: when this browser's session no longer signs
+    in `account_id` (signed out in another tab, revoked, expired, erased), rerun the whole page, whose guard
+    then refuses it."""
+    account = auth.account_for_token(engine(), current_token())
+    if account is None or account.id != account_id:
+        st.rerun(scope="app")
+
+
 def sso_configured() -> bool:
     """True when ``[auth]`` in secrets.toml configures an OpenID Connect provider for ``st.login``."""
     try:
