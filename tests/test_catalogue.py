@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from apptest_support import ROOT, app, make_account, open_page
+from attempt_support import pass_module
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
@@ -19,8 +20,6 @@ from academy.accounts import auth
 from academy.content.catalog import Catalog, load_catalog
 from academy.i18n import t
 from academy.learning import progress
-from academy.store import db
-from academy.store.models import Attempt
 from academy.ui.widgets import hours
 
 CARD_ELEMENTS = ["markdown", "progress", "page_link"]
@@ -30,15 +29,6 @@ CARD_ELEMENTS = ["markdown", "progress", "page_link"]
 def demo() -> Catalog:
     """The demo curriculum (content/), which an empty database is seeded with."""
     return load_catalog(ROOT / "content")
-
-
-def pass_module(engine: Engine, user_id: int, module_id: str) -> None:
-    """A passed certifying attempt, written directly (the catalogue only reads it)."""
-    now = db.utcnow()
-    with db.write(engine) as session:
-        session.add(Attempt(user_id=user_id, module_id=module_id, kind="post", start_token=f"{user_id}-{module_id}",
-                            quiz_hash="h" * 64, layout={}, answers={}, certainties={}, locked=[], started_at=now,
-                            updated_at=now, submitted_at=now, score=0.9, passed=True))
 
 
 def cards(at: AppTest) -> list:

@@ -9,13 +9,13 @@ import json
 from datetime import date, timedelta
 
 from apptest_support import make_account, open_page
+from attempt_support import pass_module
 from streamlit.testing.v1 import AppTest
 
 from academy.accounts import auth
 from academy.coordination import cohorts
 from academy.learning import progress
 from academy.store import db
-from academy.store.models import Attempt
 
 COHORTS, DASHBOARD = "pages/7_cohorts.py", "pages/8_dashboard.py"
 MODULES = ("fondamentaux-ia-sante", "ia-imagerie-medicale", "ethique-regulation")
@@ -38,14 +38,6 @@ def plain(text: str) -> str:
 def roster(count: int, bad: list[str] | None = None) -> bytes:
     rows = [f"interne{n:03d}@chu-exemple.fr;Interne {n:03d};Interne;" for n in range(1, count + 1)]
     return "\r\n".join(["email;nom;profession;rpps", *rows, *(bad or []), ""]).encode("utf-8-sig")
-
-
-def pass_module(engine, user_id: int, module_id: str) -> None:
-    now = db.utcnow()
-    with db.write(engine) as session:
-        session.add(Attempt(user_id=user_id, module_id=module_id, kind="post", start_token=f"{user_id}-{module_id}",
-                            quiz_hash="h" * 64, layout={}, answers={}, certainties={}, locked=[], started_at=now,
-                            updated_at=now, submitted_at=now, score=0.9, passed=True))
 
 
 def test_create_a_cohort_and_refuse_a_taken_name(app_env) -> None:

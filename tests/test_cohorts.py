@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from attempt_support import pass_module
 from sqlalchemy import select
 
 from academy.accounts import auth
@@ -12,7 +13,7 @@ from academy.coordination import cohorts
 from academy.learning import progress
 from academy.store import db
 from academy.store.audit import audit_entries
-from academy.store.models import Attempt, User
+from academy.store.models import User
 
 MODULES = {"ia-imagerie-medicale", "ethique-regulation", "fondamentaux-ia-sante"}
 TODAY = date(2026, 3, 10)
@@ -32,15 +33,6 @@ def cohort(engine, coordinator) -> cohorts.CohortInfo:
 
 def learner(engine, email: str = "lea@example.org", name: str = "Léa Martin") -> auth.Account:
     return auth.add_user(engine, email=email, name=name, password="correct-horse-battery", roles={"learner"})
-
-
-def pass_module(engine, user_id: int, module_id: str, passed: bool = True) -> None:
-    """A submitted certifying attempt, written directly (the dashboard and Home only read it)."""
-    now = db.utcnow()
-    with db.write(engine) as session:
-        session.add(Attempt(user_id=user_id, module_id=module_id, kind="post", start_token=f"{user_id}-{module_id}",
-                            quiz_hash="h" * 64, layout={}, answers={}, certainties={}, locked=[], started_at=now,
-                            updated_at=now, submitted_at=now, score=0.9 if passed else 0.2, passed=passed))
 
 
 # --- cohorts ---------------------------------------------------------------------------------------

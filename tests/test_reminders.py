@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from attempt_support import pass_module
 from click.testing import CliRunner
 from mail_support import BASE_URL, html_of, links, text_of, token_of
 from sqlalchemy import Engine, func, select
@@ -13,7 +14,7 @@ from academy.accounts import auth, invitations, mail, tokens
 from academy.cli import cli
 from academy.coordination import cohorts, reminders
 from academy.store import db
-from academy.store.models import Attempt, ReminderSent
+from academy.store.models import ReminderSent
 
 PASSWORD = "correct-horse-battery"
 TODAY = date(2026, 3, 10)
@@ -32,14 +33,6 @@ def _cohort(engine: Engine, learners: list[auth.Account], due: dict[str, date | 
     for module_id, due_date in due.items():
         cohorts.assign_module(engine, cohort.id, module_id, due_date=due_date, known_modules=MODULES, actor_id=None)
     return cohort.id
-
-
-def _pass(engine: Engine, user_id: int, module_id: str) -> None:
-    now = db.utcnow()
-    with db.write(engine) as session:
-        session.add(Attempt(user_id=user_id, module_id=module_id, kind="post", start_token=f"{user_id}-{module_id}",
-                            quiz_hash="h" * 64, layout={}, answers={}, certainties={}, locked=[], started_at=now,
-                            updated_at=now, submitted_at=now, score=0.9, passed=True))
 
 
 def _run(engine: Engine, today: date) -> reminders.RemindResult:
@@ -62,7 +55,7 @@ def test_one_digest_per_learner_and_never_the_same_reminder_twice(engine: Engine
     tom = _learner(engine, "tom@example.org", "Tom <b>Durand</b>", locale="en")
     _cohort(engine, [lea, tom], {"fondamentaux-ia-sante": TODAY + timedelta(days=7), "ethique-regulation": TODAY,
                                  "ia-imagerie-medicale": TODAY - timedelta(days=3)})
-    _pass(engine, tom.id, "ethique-regulation")  # passed modules are not reminded
+    pass_module(engine, tom.id, "ethique-regulation")  # passed modules are not reminded
 
     assert _run(engine, TODAY) == reminders.RemindResult(digests=2, reminders=5)
     received = smtp.sink.wait_for(2)

@@ -182,13 +182,7 @@ def test_an_image_spoiled_after_publication_draws_a_placeholder_and_the_rest_of_
     assert len(at.get("image")) == 2 and not at.info  # both figures drawn while the files are intact
 
     file, spoiled = SPOILED[name]
-    copies = list(published.rglob(file))  # the published tree the app reads, materialised from the database
-    assert copies
-    for copy in copies:
-        if spoiled is None:
-            copy.unlink()
-        else:
-            copy.write_bytes(spoiled)
+    spoil(published, file, spoiled)
     at.run()
 
     assert not at.exception, at.exception
@@ -196,6 +190,18 @@ def test_an_image_spoiled_after_publication_draws_a_placeholder_and_the_rest_of_
     assert len(at.get("image")) == 1  # the other figure
     assert "Après les figures, la suite de la leçon." in [node.value for node in at.markdown]
     assert "Marquer comme lu" in [button.label for button in at.button]
+
+
+def spoil(published: Path, file: str, spoiled: bytes | None) -> None:
+    """Every copy of `file` in the published tree the app reads (materialised from the database) deleted
+    (`spoiled` None) or overwritten with `spoiled`."""
+    copies = list(published.rglob(file))
+    assert copies
+    for copy in copies:
+        if spoiled is None:
+            copy.unlink()
+        else:
+            copy.write_bytes(spoiled)
 
 
 QUIZ_MD = """---
@@ -235,14 +241,7 @@ def test_a_zone_image_spoiled_after_publication_is_said_and_the_attempt_goes_on(
     assert not at.exception, at.exception
     assert not at.error  # the zone's image is drawn while the file is intact
 
-    _, spoiled = SPOILED[name]
-    copies = list(published.rglob("flux.png"))
-    assert copies
-    for copy in copies:
-        if spoiled is None:
-            copy.unlink()
-        else:
-            copy.write_bytes(spoiled)
+    spoil(published, "flux.png", SPOILED[name][1])
     at.run()
 
     assert not at.exception, at.exception
