@@ -13,7 +13,9 @@ learner is signed in: its account and its session are created in the database be
 catalogue, a module, reads its lessons (marking each as read), starts the quiz, answers up to six
 questions one at a time and submits, then goes on with the next module; 3–7 s of think time before
 every interaction. The anchor is a bare script (`st.write`) served the same way (`st.App` under
-`streamlit run`, the project's `.streamlit/config.toml`, the same flags); its learners rerun it.
+`streamlit run`, the project's `.streamlit/config.toml`, the same flags); its learners rerun it. With
+`--bare-elements N` it draws N Markdown elements per run instead: what sending as many elements as the app's
+interactions costs Streamlit alone (the app's interactions average ~41 messages each).
 
 Targets, in one run: the bare script, the app on one replica, the app on two replicas behind HAProxy
 (`python -m academy serve --replicas 2`, PostgreSQL only). For each, learners are added in steps; a step
@@ -87,6 +89,7 @@ class Sample:
     latency: float
     ok: bool
     what: str
+    messages: int = 0  # ForwardMsgs received until script_finished
 
 
 @dataclass
@@ -115,6 +118,7 @@ class Session:
         self.widgets: dict[str, object] = {}  # widget id -> WidgetState (values persist like the browser's)
         self.elements: list[tuple[str, object]] = []
         self.fragments: dict[str, str] = {}  # widget id -> id of the fragment that drew it (as the browser keeps)
+        self.received = 0  # messages of the interaction under way
 
     async def interact(self, what: str, *, page: str | None = None, query: str | None = None,
                        trigger: str | None = None, set_widget=None, fragment: str = "") -> None:
@@ -142,6 +146,7 @@ class Session:
         rerun.fragment_id = fragment  # a widget drawn by a fragment reruns only that fragment, as in the browser
         key = id(message)
         started = time.monotonic()
+        self.received = 0
         self.recorder.pending[key] = started
         ok = False
         try:
@@ -159,7 +164,7 @@ class Session:
             raise InteractionError(what) from exc
         finally:
             self.recorder.pending.pop(key, None)
-            self.recorder.samples.append(Sample(started, time.monotonic() - started, ok, what))
+            self.recorder.samples.append(Sample(started, time.monotonic() - started, ok, what, self.received))
 
     async def _until_finished(self, fragment: str) -> None:
         # a fragment's run redraws only the fragment: the page's other elements stay
@@ -168,6 +173,7 @@ class Session:
         while True:
             msg = ForwardMsg()
             msg.ParseFromString(await self.ws.recv())
+            self.received += 1
             kind = msg.WhichOneof("type")
             if kind == "new_session":
                 self._learn_pages(msg.new_session.app_pages)
@@ -531,11 +537,14 @@ class Load:
         for task in self.tasks:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
-        kinds: dict[str, list[float]] = {}
+        kinds: dict[str, list[Sample]] = {}
         for sample in self.recorder.samples:
-            kinds.setdefault(sample.what, []).append(sample.latency)
-        print("    interactions by kind (count, median ms): " + ", ".join(
-            f"{k} {len(v)} {_quantile(v, 0.5) * 1000:.0f}" for k, v in sorted(kinds.items())), flush=True)
+            kinds.setdefault(sample.what, []).append(sample)
+        print("    interactions by kind (count, median ms, messages each): " + ", ".join(
+            f"{k} {len(v)} {_quantile([s.latency for s in v], 0.5) * 1000:.0f} "
+            f"{sum(s.messages for s in v) / len(v):.0f}" for k, v in sorted(kinds.items())), flush=True)
+        done = [s for s in self.recorder.samples if s.ok]
+        print(f"    messages per interaction: {sum(s.messages for s in done) / max(len(done), 1):.0f}", flush=True)
 
 
 async def search(target: Target, tokens: list[str], bare: bool, levels: list[int], warmup: float, window: float,
@@ -614,6 +623,9 @@ def main() -> int:
                         help="PostgreSQL URL (a schema is created and dropped); default ACADEMY_TEST_DATABASE_URL")
     parser.add_argument("--env", action="append", default=[],
                         help="NAME=VALUE for every server, e.g. STREAMLIT_RUNNER_POST_SCRIPT_GC=false (repeatable)")
+    parser.add_argument("--bare-elements", type=int, default=0,
+                        help="the bare script draws N Markdown elements per run instead of one (the cost of drawing "
+                             "as many elements as the app's interactions, without its logic)")
     parser.add_argument("--think", default=None, help="think time MIN,MAX in seconds (default 3,7; 0,0 to profile)")
     parser.add_argument("--logs", default=None, help="keep the servers' logs in this folder")
     parser.add_argument("--soak", type=float, default=0, help="minutes of soak on one replica (after the search)")
@@ -656,7 +668,8 @@ def main() -> int:
         tokens = make_learners(url, needed) if set(targets) - {"bare"} or args.soak else []
         for name in targets:
             print(f"== {name}", flush=True)
-            with start_target(name, url, env_extra, Path(logs)) as target:
+            extra = {**env_extra, "BENCH_BARE_ELEMENTS": str(args.bare_elements)} if name == "bare" else env_extra
+            with start_target(name, url, extra, Path(logs)) as target:
                 held, _steps = asyncio.run(search(target, tokens, name == "bare", levels, warmup, window, modules,
                                                   refine=args.full))
             results[name] = held
