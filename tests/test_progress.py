@@ -400,6 +400,35 @@ def test_recorded_score_per_grading_policy(engine: Engine, user_id: int, qz: qui
     assert progress.attempts_count(engine, user_id, "m1", "pre") == 1
 
 
+def test_pretest_open_until_a_pretest_is_submitted_or_the_quiz_started(
+        engine: Engine, user_id: int, qz: quiz.Quiz) -> None:
+    other = auth.add_user(engine, email="other@example.org", name="Autre", password="correct-horse-battery",
+                          roles=["learner"]).id
+    assert progress.pretest_open(engine, user_id, "m1")
+    progress.start_attempt(engine, user_id=user_id, module_id="m1", kind="pre", quiz=qz, start_token="pre")
+    assert progress.pretest_open(engine, user_id, "m1")  # started, not submitted: still open (to resume)
+    _attempt(engine, other, qz, {}, token="other-pre", kind="pre", at=T0)  # someone else's pre-test
+    _attempt(engine, user_id, qz, {}, token="m2-pre", kind="pre", at=T0, module_id="m2")  # another module's
+    progress.start_attempt(engine, user_id=other, module_id="m1", kind="post", quiz=qz, start_token="other-post")
+    assert progress.pretest_open(engine, user_id, "m1")
+    assert not progress.pretest_open(engine, user_id, "m2")  # submitted
+    assert not progress.pretest_open(engine, other, "m1")  # submitted, and the quiz started
+    progress.start_attempt(engine, user_id=user_id, module_id="m1", kind="post", quiz=qz, start_token="post")
+    assert not progress.pretest_open(engine, user_id, "m1")  # the certifying quiz started: too late
+
+
+def test_submitted_attempts_by_kind_oldest_first(engine: Engine, user_id: int, qz: quiz.Quiz) -> None:
+    pre = _attempt(engine, user_id, qz, {}, token="pre", kind="pre", at=T0).attempt_id
+    second = _attempt(engine, user_id, qz, ALL_RIGHT, token="b", at=T0 + timedelta(days=1)).attempt_id
+    first = _attempt(engine, user_id, qz, HALF, token="a", at=T0 + timedelta(hours=1)).attempt_id
+    progress.start_attempt(engine, user_id=user_id, module_id="m1", kind="post", quiz=qz, start_token="open")
+    posts = progress.submitted_attempts(engine, user_id, "m1")
+    assert [(a.attempt_id, a.kind, a.score, a.passed) for a in posts] == [
+        (first, "post", pytest.approx(0.4), False), (second, "post", pytest.approx(1.0), True)]
+    assert [a.attempt_id for a in progress.submitted_attempts(engine, user_id, "m1", "pre")] == [pre]
+    assert progress.submitted_attempts(engine, user_id, "m2") == []
+
+
 def test_module_progress(engine: Engine, user_id: int, qz: quiz.Quiz) -> None:
     assert progress.module_progress(engine, user_id) == {}
     progress.record_lesson_view(engine, user_id, "m1", "l1", seconds=60, now=T0)

@@ -323,6 +323,38 @@ _COUNT_STARTED = select(func.count(_ATTEMPTS.c.id)).where(
     _ATTEMPTS.c.module_id == bindparam("b_module"),
     _ATTEMPTS.c.kind == bindparam("b_kind"),
 )
+_COUNT_SUBMITTED = _COUNT_STARTED.where(_ATTEMPTS.c.submitted_at.is_not(None))
+# The quiz page asks these on every run (parameters: b_user, b_module, b_kind).
+_LEARNER_ATTEMPTS = (
+    _ATTEMPTS.c.user_id == bindparam("b_user"),
+    _ATTEMPTS.c.module_id == bindparam("b_module"),
+    _ATTEMPTS.c.kind == bindparam("b_kind"),
+)
+_IN_PROGRESS = (
+    select(_ATTEMPTS)
+    .where(*_LEARNER_ATTEMPTS, _ATTEMPTS.c.submitted_at.is_(None))
+    .order_by(_ATTEMPTS.c.started_at.desc(), _ATTEMPTS.c.id.desc())
+    .limit(1)
+)
+_SUBMITTED = (
+    select(
+        _ATTEMPTS.c.id,
+        _ATTEMPTS.c.kind,
+        _ATTEMPTS.c.started_at,
+        _ATTEMPTS.c.submitted_at,
+        _ATTEMPTS.c.score,
+        _ATTEMPTS.c.passed,
+        _ATTEMPTS.c.certainty_score,
+    )
+    .where(*_LEARNER_ATTEMPTS, _ATTEMPTS.c.submitted_at.is_not(None))
+    .order_by(_ATTEMPTS.c.submitted_at, _ATTEMPTS.c.id)
+)
+# The pre-test is open while no certifying attempt was started and no pre-test submitted: one query.
+_PRETEST_CLOSERS = select(func.count(_ATTEMPTS.c.id)).where(
+    _ATTEMPTS.c.user_id == bindparam("b_user"),
+    _ATTEMPTS.c.module_id == bindparam("b_module"),
+    (_ATTEMPTS.c.kind == "post") | ((_ATTEMPTS.c.kind == "pre") & _ATTEMPTS.c.submitted_at.is_not(None)),
+)
 _INSERT_RESPONSES = insert(_RESPONSES)
 _SELECT_RESPONSES = (
     select(_RESPONSES.c.question_id, _RESPONSES.c.answer, _RESPONSES.c.fraction, _RESPONSES.c.certainty)
@@ -461,19 +493,8 @@ def in_progress_attempt(engine: Engine, user_id: int, module_id: str, kind: str)
 
     It may be past its deadline: the caller then submits it.
     """
-    query = (
-        select(_ATTEMPTS)
-        .where(
-            _ATTEMPTS.c.user_id == user_id,
-            _ATTEMPTS.c.module_id == module_id,
-            _ATTEMPTS.c.kind == kind,
-            _ATTEMPTS.c.submitted_at.is_(None),
-        )
-        .order_by(_ATTEMPTS.c.started_at.desc(), _ATTEMPTS.c.id.desc())
-        .limit(1)
-    )
     with db.read_connection(engine) as connection:
-        attempt = connection.execute(query).first()
+        attempt = connection.execute(_IN_PROGRESS, {"b_user": user_id, "b_module": module_id, "b_kind": kind}).first()
     return _state(attempt) if attempt is not None else None
 
 
@@ -481,13 +502,9 @@ def attempts_count(
     engine: Engine, user_id: int, module_id: str, kind: str = "post", *, submitted_only: bool = False
 ) -> int:
     """How many attempts of this kind the learner started (or submitted) on the module."""
-    query = select(func.count(_ATTEMPTS.c.id)).where(
-        _ATTEMPTS.c.user_id == user_id, _ATTEMPTS.c.module_id == module_id, _ATTEMPTS.c.kind == kind
-    )
-    if submitted_only:
-        query = query.where(_ATTEMPTS.c.submitted_at.is_not(None))
+    query = _COUNT_SUBMITTED if submitted_only else _COUNT_STARTED
     with db.read_connection(engine) as connection:
-        return connection.execute(query).scalar() or 0
+        return connection.execute(query, {"b_user": user_id, "b_module": module_id, "b_kind": kind}).scalar() or 0
 
 
 def _locked_attempt(connection: Connection, attempt_id: int) -> Row[Any]:
@@ -748,9 +765,8 @@ def submit_attempt(
 def pretest_open(engine: Engine, user_id: int, module_id: str) -> bool:
     """Whether the learner may still take the module's pre-test (for a quiz with `pretest: true`): none
     submitted yet and no certifying attempt started, since starting the quiz closes the pre-test."""
-    if attempts_count(engine, user_id, module_id, "post"):
-        return False
-    return not submitted_attempts(engine, user_id, module_id, "pre")
+    with db.read_connection(engine) as connection:
+        return not connection.execute(_PRETEST_CLOSERS, {"b_user": user_id, "b_module": module_id}).scalar()
 
 
 def attempt_result(engine: Engine, attempt_id: int) -> AttemptResult | None:
@@ -771,18 +787,9 @@ def recorded_score(engine: Engine, user_id: int, module_id: str, grading: str = 
     """
     if grading not in GRADINGS:
         raise ValueError(f"unknown grading {grading!r}")
-    query = (
-        select(Attempt.score)
-        .where(
-            Attempt.user_id == user_id,
-            Attempt.module_id == module_id,
-            Attempt.kind == "post",
-            Attempt.submitted_at.is_not(None),
-        )
-        .order_by(Attempt.submitted_at, Attempt.id)
-    )
     with db.read_connection(engine) as connection:
-        scores = [s or 0.0 for s in connection.execute(query).scalars()]
+        rows = connection.execute(_SUBMITTED, {"b_user": user_id, "b_module": module_id, "b_kind": "post"})
+        scores = [row.score or 0.0 for row in rows]
     if not scores:
         return None
     if grading == "highest":
@@ -796,30 +803,12 @@ def recorded_score(engine: Engine, user_id: int, module_id: str, grading: str = 
 
 def submitted_attempts(engine: Engine, user_id: int, module_id: str, kind: str = "post") -> list[AttemptSummary]:
     """The learner's submitted attempts of this kind on the module, oldest first."""
-    query = (
-        select(
-            Attempt.id,
-            Attempt.kind,
-            Attempt.started_at,
-            Attempt.submitted_at,
-            Attempt.score,
-            Attempt.passed,
-            Attempt.certainty_score,
-        )
-        .where(
-            Attempt.user_id == user_id,
-            Attempt.module_id == module_id,
-            Attempt.kind == kind,
-            Attempt.submitted_at.is_not(None),
-        )
-        .order_by(Attempt.submitted_at, Attempt.id)
-    )
     with db.read_connection(engine) as connection:
         return [
             AttemptSummary(
                 r.id, r.kind, r.started_at, r.submitted_at, r.score or 0.0, bool(r.passed), r.certainty_score
             )
-            for r in connection.execute(query)
+            for r in connection.execute(_SUBMITTED, {"b_user": user_id, "b_module": module_id, "b_kind": kind})
         ]
 
 
@@ -899,44 +888,52 @@ def pre_post_pairs(
 # --- module status ---------------------------------------------------------------------------------
 
 
+_STATS = cast(Table, LearnerModuleStats.__table__)
+_PROGRESS = select(
+    _STATS.c.user_id,
+    _STATS.c.module_id,
+    _STATS.c.lessons_viewed,
+    _STATS.c.lessons_completed,
+    _STATS.c.attempts,
+    _STATS.c.best_score,
+    _STATS.c.last_score,
+    _STATS.c.first_passed_at,
+    _STATS.c.seconds_spent,
+    _STATS.c.last_activity_at,
+)
+_PROGRESS_OF_LEARNER = _PROGRESS.where(_STATS.c.user_id == bindparam("b_user"))  # every page of a learner asks it
+
+
+def _module_progress(row: Row[Any]) -> ModuleProgress:
+    return ModuleProgress(
+        module_id=row.module_id,
+        lessons_viewed=row.lessons_viewed,
+        lessons_completed=row.lessons_completed,
+        attempts=row.attempts,
+        best_score=row.best_score,
+        last_score=row.last_score,
+        passed=row.first_passed_at is not None,
+        completed_at=row.first_passed_at,
+        seconds_spent=row.seconds_spent,
+        last_activity=row.last_activity_at,
+    )
+
+
 def progress_by_user(engine: Engine, user_ids: Collection[int] | None = None) -> dict[int, dict[str, ModuleProgress]]:
     """Module progress of many learners (all when ``user_ids`` is None), from the rollup in one query."""
-    stats = LearnerModuleStats
-    query = select(
-        stats.user_id,
-        stats.module_id,
-        stats.lessons_viewed,
-        stats.lessons_completed,
-        stats.attempts,
-        stats.best_score,
-        stats.last_score,
-        stats.first_passed_at,
-        stats.seconds_spent,
-        stats.last_activity_at,
-    )
-    if user_ids is not None:
-        query = query.where(stats.user_id.in_(list(user_ids)))
+    query = _PROGRESS if user_ids is None else _PROGRESS.where(_STATS.c.user_id.in_(list(user_ids)))
     result: dict[int, dict[str, ModuleProgress]] = {}
     with db.read_connection(engine) as connection:
         for row in connection.execute(query):
-            result.setdefault(row.user_id, {})[row.module_id] = ModuleProgress(
-                module_id=row.module_id,
-                lessons_viewed=row.lessons_viewed,
-                lessons_completed=row.lessons_completed,
-                attempts=row.attempts,
-                best_score=row.best_score,
-                last_score=row.last_score,
-                passed=row.first_passed_at is not None,
-                completed_at=row.first_passed_at,
-                seconds_spent=row.seconds_spent,
-                last_activity=row.last_activity_at,
-            )
+            result.setdefault(row.user_id, {})[row.module_id] = _module_progress(row)
     return result
 
 
 def module_progress(engine: Engine, user_id: int) -> dict[str, ModuleProgress]:
     """The learner's progress on every module they started, by module id."""
-    return progress_by_user(engine, [user_id]).get(user_id, {})
+    with db.read_connection(engine) as connection:
+        return {row.module_id: _module_progress(row)
+                for row in connection.execute(_PROGRESS_OF_LEARNER, {"b_user": user_id})}
 
 
 def score_history(engine: Engine, user_id: int) -> list[dict[str, Any]]:
