@@ -200,3 +200,24 @@ def test_make_engine_creates_the_sqlite_folder(tmp_path: Path) -> None:
         assert (tmp_path / "a" / "b" / "x.db").is_file()
     finally:
         engine.dispose()
+
+
+def test_reads_on_postgresql_need_no_transaction_and_writes_keep_theirs(engine: Engine) -> None:
+    """A read connection is in autocommit on PostgreSQL (no BEGIN/ROLLBACK round trips); the pooled connection
+    it used is transactional again for the next writer, whose failure still rolls everything back."""
+    postgresql = not db.is_sqlite(engine)
+    with db.read_connection(engine) as connection:
+        assert connection.execute(select(Setting.key)).all() == []
+        reader = connection.connection.dbapi_connection
+        if postgresql:
+            assert reader.autocommit is True
+    with pytest.raises(RuntimeError), db.write_connection(engine) as connection:
+        assert connection.connection.dbapi_connection is reader  # the pool's one connection, used again
+        if postgresql:
+            assert connection.connection.dbapi_connection.autocommit is False
+        connection.execute(Setting.__table__.insert().values(key="lost", value=1, updated_at=db.utcnow()))
+        raise RuntimeError("boom")
+    with db.read_connection(engine) as connection:
+        assert connection.execute(select(Setting.key)).all() == []
+    with db.stream_connection(engine) as connection:  # a server-side cursor on PostgreSQL: inside a transaction
+        assert connection.execution_options(yield_per=2).execute(select(Setting.key)).all() == []

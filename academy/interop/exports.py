@@ -704,7 +704,7 @@ def response_rows(
 
 def _responses(engine: Engine, scope: _Scope, query: Select[Any]) -> Rows:
     yield scope.identity_columns + RESPONSE_COLUMNS
-    with db.read_connection(engine) as connection:
+    with db.stream_connection(engine) as connection:
         for row in connection.execution_options(yield_per=CHUNK).execute(query):
             yield (
                 *scope.identity(row), row.module_id, row.attempt_id, row.kind, row.started_at, row.submitted_at,
@@ -805,7 +805,7 @@ def _tagged_statements(
     )
     if attempt_ids is not None:  # after ranking: the rank needs the learner's other attempts
         attempts = attempts.where(ranked.c.id.in_(attempt_ids))
-    with db.read_connection(engine) as connection:
+    with db.stream_connection(engine) as connection:
         if lesson_ids is None or lesson_ids:
             for row in connection.execution_options(yield_per=CHUNK).execute(lessons):
                 module = scope.modules.get(row.module_id)
