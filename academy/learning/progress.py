@@ -318,18 +318,15 @@ _UPDATE_ATTEMPT = update(_ATTEMPTS).where(_ATTEMPTS.c.id == bindparam("b_id"))
 _SELECT_BY_TOKEN = select(_ATTEMPTS.c.id, _ATTEMPTS.c.user_id).where(_ATTEMPTS.c.start_token == bindparam("b_token"))
 _INSERT_ATTEMPT = insert(_ATTEMPTS)
 _LOCK_USER = select(User.id).where(User.id == bindparam("b_user")).with_for_update()
-_COUNT_STARTED = select(func.count(_ATTEMPTS.c.id)).where(
-    _ATTEMPTS.c.user_id == bindparam("b_user"),
-    _ATTEMPTS.c.module_id == bindparam("b_module"),
-    _ATTEMPTS.c.kind == bindparam("b_kind"),
-)
-_COUNT_SUBMITTED = _COUNT_STARTED.where(_ATTEMPTS.c.submitted_at.is_not(None))
-# The quiz page asks these on every run (parameters: b_user, b_module, b_kind).
+# A learner's attempts of one kind on a module (parameters: b_user, b_module, b_kind); the quiz page asks
+# the statements below on every run.
 _LEARNER_ATTEMPTS = (
     _ATTEMPTS.c.user_id == bindparam("b_user"),
     _ATTEMPTS.c.module_id == bindparam("b_module"),
     _ATTEMPTS.c.kind == bindparam("b_kind"),
 )
+_COUNT_STARTED = select(func.count(_ATTEMPTS.c.id)).where(*_LEARNER_ATTEMPTS)
+_COUNT_SUBMITTED = _COUNT_STARTED.where(_ATTEMPTS.c.submitted_at.is_not(None))
 _IN_PROGRESS = (
     select(_ATTEMPTS)
     .where(*_LEARNER_ATTEMPTS, _ATTEMPTS.c.submitted_at.is_(None))
